@@ -1,0 +1,185 @@
+"""The `questionnaire.yaml` model: sections of indicators with types, limits and checks."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from cchc_bot.config.base import StrictModel, UnitKind
+from cchc_bot.config.units import UnitConfig
+
+INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class IndicatorType(StrEnum):
+    """How an indicator is asked and stored."""
+
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    PERCENT = "percent"
+    RATIO = "ratio"
+    BOOLEAN = "boolean"
+    CHOICE = "choice"
+    TEXT = "text"
+
+
+NUMERIC_TYPES = frozenset({IndicatorType.INTEGER, IndicatorType.DECIMAL, IndicatorType.PERCENT})
+
+
+class AppliesTo(StrictModel):
+    """Which units an indicator or section applies to: unit kinds and/or flags."""
+
+    kinds: list[UnitKind] | None = None
+    flags: dict[str, bool] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_short_forms(cls, data: Any) -> Any:
+        """Accept `[phong, xa]` and `{has_tthc: true}` as written by operators."""
+        if isinstance(data, list):
+            return {"kinds": data}
+        if isinstance(data, dict) and not set(data) <= {"kinds", "flags"}:
+            flags = {key: value for key, value in data.items() if key != "kinds"}
+            result: dict[str, Any] = {"flags": flags}
+            if "kinds" in data:
+                result["kinds"] = data["kinds"]
+            return result
+        return data
+
+    def matches(self, unit: UnitConfig) -> bool:
+        """Tell whether this rule selects the unit."""
+        if self.kinds is not None and unit.kind not in self.kinds:
+            return False
+        unit_flags = unit.flags()
+        return all(unit_flags.get(name, False) == wanted for name, wanted in self.flags.items())
+
+
+class Target(StrictModel):
+    """A goal such as "≥ 100 %"; missing it asks for an explanation (giải trình)."""
+
+    op: Literal[">=", ">", "<=", "<", "=="]
+    value: float
+    periods: list[str] | None = None
+
+    def is_met(self, value: float) -> bool:
+        """Tell whether a value meets the target."""
+        match self.op:
+            case ">=":
+                return value >= self.value
+            case ">":
+                return value > self.value
+            case "<=":
+                return value <= self.value
+            case "<":
+                return value < self.value
+            case _:
+                return value == self.value
+
+    def describe(self) -> str:
+        """Render the target as shown to users, e.g. "≥ 100 %"."""
+        symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}[self.op]
+        value = f"{self.value:g}".replace(".", ",")
+        return f"{symbol} {value}"
+
+
+class RatioPart(StrictModel):
+    """The numerator or denominator of a ratio: asked, or taken from another indicator."""
+
+    label: str | None = None
+    unit: str | None = None
+    from_: str | None = Field(default=None, alias="from")
+    max: float | None = None
+
+
+class Check(StrictModel):
+    """A cross-field rule such as `tthc_04.numerator + tthc_05 == tthc_03`."""
+
+    rule: str = Field(min_length=1)
+    level: Literal["error", "warning"]
+    message: str = Field(min_length=1)
+
+
+class Indicator(StrictModel):
+    """One question of the report."""
+
+    id: str = Field(pattern=INDICATOR_ID_PATTERN, max_length=40)
+    label: str = Field(min_length=1)
+    help: str | None = None
+    unit: str | None = None
+    type: IndicatorType
+    min: float | None = None
+    max: float | None = None
+    decimals: int | None = Field(default=None, ge=0, le=6)
+    required: bool = True
+    applies_to: AppliesTo | None = None
+    periods: list[str] | None = None
+    target: Target | None = None
+    cumulative: bool = False
+    not_applicable: bool | None = None
+    options: list[str] | None = None
+    numerator: RatioPart | None = None
+    denominator: RatioPart | None = None
+    checks: list[Check] = Field(default_factory=list)
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=1, le=4000)
+    core: bool = False
+    basis: str | None = None
+
+    @property
+    def allows_not_applicable(self) -> bool:
+        """Whether "Không phát sinh" is offered (by default only for ratios)."""
+        if self.not_applicable is not None:
+            return self.not_applicable
+        return self.type is IndicatorType.RATIO
+
+    @property
+    def denominator_source(self) -> str | None:
+        """The indicator whose value is this ratio's denominator, if any."""
+        return self.denominator.from_ if self.denominator is not None else None
+
+    def applies(self, unit: UnitConfig, period_kind: str, section: Section) -> bool:
+        """Tell whether this question is asked of the unit for a period kind."""
+        if self.periods is not None and period_kind not in self.periods:
+            return False
+        if section.applies_to is not None and not section.applies_to.matches(unit):
+            return False
+        return self.applies_to is None or self.applies_to.matches(unit)
+
+    def target_for(self, period_kind: str) -> Target | None:
+        """The target in force for a period kind, if any."""
+        if self.target is None:
+            return None
+        if self.target.periods is not None and period_kind not in self.target.periods:
+            return None
+        return self.target
+
+
+class Section(StrictModel):
+    """A group of indicators, one of the 7 CCHC areas or the closing text questions."""
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)
+    title: str = Field(min_length=1)
+    applies_to: AppliesTo | None = None
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+class Questionnaire(StrictModel):
+    """The whole `questionnaire.yaml` file."""
+
+    version: str = Field(min_length=1, max_length=40)
+    title: str = "Báo cáo kết quả thực hiện công tác cải cách hành chính"
+    sections: list[Section] = Field(min_length=1)
+
+    def indicators(self) -> list[tuple[Section, Indicator]]:
+        """Every indicator with its section, in questionnaire order."""
+        return [(section, ind) for section in self.sections for ind in section.indicators]
+
+    def by_id(self) -> dict[str, Indicator]:
+        """Index the indicators by id."""
+        return {ind.id: ind for _, ind in self.indicators()}
+
+    def questions_for(self, unit: UnitConfig, period_kind: str) -> list[Indicator]:
+        """The indicators asked of a unit for a period kind, in order."""
+        return [ind for sec, ind in self.indicators() if ind.applies(unit, period_kind, sec)]

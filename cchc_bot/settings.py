@@ -1,0 +1,61 @@
+"""Process settings read from `CCHC_*` environment variables and `.env` (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from importlib import resources
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def bundled_config_dir() -> Path:
+    """Return the folder of the bundled Trần Đề 2024 configuration."""
+    return Path(str(resources.files("cchc_bot") / "bundled"))
+
+
+class Settings(BaseSettings):
+    """Everything the process reads from its environment; built once in `main()`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CCHC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    database_url: str = "sqlite+aiosqlite:///cchc.db"
+    config_dir: Path = Field(default_factory=bundled_config_dir)
+    timezone: str = "Asia/Ho_Chi_Minh"
+    bot_username: str | None = None
+    files_dir: Path = Path("cchc-files")
+    log_format: str = "text"
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        """The zone every shown or scheduled date is in."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def require_token(self) -> str:
+        """Return the bot token or raise a clear error when it is unset."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise MissingTokenError(
+                "CCHC_BOT_TOKEN is not set: put the token from @BotFather in the environment "
+                "or in .env (CCHC_BOT_TOKEN=123456:ABC...)"
+            )
+        return self.bot_token.get_secret_value().strip()
+
+
+class MissingTokenError(RuntimeError):
+    """The bot token is required for this command but is not configured."""
