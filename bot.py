@@ -1,0 +1,84 @@
+"""Composition root: settings -> runtime (configuration, database) -> services -> Application."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+from telegram.ext import AIORateLimiter, ApplicationBuilder
+
+from cchc_bot.cli import CliError, app, context_of, run_async, user_errors
+from cchc_bot.logs import configure_logging
+from cchc_bot.runtime import Runtime, open_runtime
+from cchc_bot.settings import Settings
+from db.migrate import current_revision, head_revision
+from handlers import common
+from handlers.context import CONTEXT_TYPES, CchcApplication
+
+logger = logging.getLogger("cchc_bot")
+
+
+def build_application(runtime: Runtime, token: str) -> CchcApplication:
+    """Build the real PTB Application with every handler, against the configured Bot API."""
+    settings = runtime.settings
+    application: CchcApplication = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .context_types(CONTEXT_TYPES)
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .concurrent_updates(False)
+        .build()
+    )
+    application.bot_data.runtime = runtime
+    common.register(application)
+    return application
+
+
+async def ensure_schema_current(runtime: Runtime) -> None:
+    """Refuse to start on a database that `cchc-bot init` has not brought up to date."""
+    current = await current_revision(runtime.engine)
+    if current != head_revision():
+        raise CliError(
+            f"the database schema is at {current or 'nothing'}, not {head_revision()}: "
+            "run `cchc-bot init` first"
+        )
+
+
+def run_polling(settings: Settings) -> None:
+    """Run the bot with long polling until interrupted."""
+    token = settings.require_token()
+    configure_logging(settings.log_level, settings.log_format, secrets=[token])
+    runtime = open_runtime(settings)
+    run_async(ensure_schema_current(runtime))
+    application = build_application(runtime, token)
+    logger.info("starting CCHC Bot (long polling)")
+    application.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+
+
+@app.command("run")
+@user_errors
+def run_command(
+    ctx: typer.Context,
+    webhook_url: Annotated[
+        str | None, typer.Option(help="public HTTPS URL for webhook mode")
+    ] = None,
+    listen: Annotated[str, typer.Option(help="address to listen on in webhook mode")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on in webhook mode")] = 8443,
+) -> None:
+    """Run the bot (long polling, or a webhook with --webhook-url) with reminders inside."""
+    settings = context_of(ctx).settings
+    if webhook_url is not None:
+        raise CliError("webhook mode is not available yet; run without --webhook-url")
+    run_polling(settings)
+
+
+def main() -> None:
+    """Entry point of `cchc-bot` and `python bot.py`."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""The running system's parts, built once by the composition root and passed to handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cchc_bot.clock import Clock, system_clock
+from cchc_bot.config.loading import Configuration, load_configuration
+from cchc_bot.settings import Settings
+from db.session import SessionFactory, create_engine, create_session_factory
+
+
+@dataclass
+class Runtime:
+    """Settings, configuration, database and clock shared by every service call."""
+
+    settings: Settings
+    config: Configuration
+    engine: AsyncEngine
+    session_factory: SessionFactory
+    clock: Clock
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        await self.engine.dispose()
+
+
+def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
+    """Load the configuration and connect the database (the schema must already exist)."""
+    config = load_configuration(settings.config_dir)
+    engine = create_engine(settings.database_url)
+    return Runtime(
+        settings=settings,
+        config=config,
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        clock=clock,
+    )

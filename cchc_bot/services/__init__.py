@@ -1,0 +1,1 @@
+"""Services: one method, one transaction; they return plain dataclasses, never ORM rows."""

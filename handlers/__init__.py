@@ -1,0 +1,1 @@
+"""Telegram updates -> service calls -> replies; the wording lives in `texts.py`."""

@@ -1,0 +1,1 @@
+"""Reminder jobs: APScheduler, through PTB's JobQueue, ticking the reminder service."""
