@@ -13,7 +13,7 @@ from cchc_bot.logs import configure_logging
 from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.settings import Settings
 from db.migrate import current_revision, head_revision
-from handlers import common
+from handlers import accounts, common, menus
 from handlers.context import CONTEXT_TYPES, CchcApplication
 
 logger = logging.getLogger("cchc_bot")
@@ -33,8 +33,15 @@ def build_application(runtime: Runtime, token: str) -> CchcApplication:
         .build()
     )
     application.bot_data.runtime = runtime
-    common.register(application)
+    common.register_guards(application)
+    accounts.register(application)
+    common.register_fallbacks(application)
+    application.post_init = _post_init
     return application
+
+
+async def _post_init(application: CchcApplication) -> None:
+    await menus.set_default_menu(application.bot)
 
 
 async def ensure_schema_current(runtime: Runtime) -> None:

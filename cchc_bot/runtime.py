@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import Configuration, load_configuration
+from cchc_bot.services.accounts import AccountService
 from cchc_bot.settings import Settings
 from db.session import SessionFactory, create_engine, create_session_factory
 
@@ -21,6 +22,7 @@ class Runtime:
     engine: AsyncEngine
     session_factory: SessionFactory
     clock: Clock
+    accounts: AccountService
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -31,10 +33,12 @@ def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     """Load the configuration and connect the database (the schema must already exist)."""
     config = load_configuration(settings.config_dir)
     engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
     return Runtime(
         settings=settings,
         config=config,
         engine=engine,
-        session_factory=create_session_factory(engine),
+        session_factory=session_factory,
         clock=clock,
+        accounts=AccountService(session_factory, clock),
     )

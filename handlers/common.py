@@ -1,20 +1,22 @@
-"""Handlers every user meets: /start, /help, private-chat guard, errors, anything unexpected."""
+"""Handlers every user meets: private-chat guard, errors, and replies to anything unexpected."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
+from telegram.error import Forbidden
 from telegram.ext import (
     ApplicationHandlerStop,
-    CommandHandler,
+    CallbackQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
 from handlers import texts
+from handlers.auth import current_actor
 from handlers.context import CchcApplication, CchcContext
 
 logger = logging.getLogger(__name__)
@@ -32,30 +34,40 @@ async def guard_private_chats(update: Update, context: CchcContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def start(update: Update, context: CchcContext) -> None:
-    """Explain how to get access (linking by token is added by the accounts work)."""
-    user = update.effective_user
-    if user is None or update.effective_message is None:
-        return
-    await update.effective_message.reply_text(
-        texts.start_unlinked(user.id), parse_mode=ParseMode.HTML
-    )
-
-
-async def help_command(update: Update, context: CchcContext) -> None:
-    """Say what this user may do."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.HELP_UNLINKED, parse_mode=ParseMode.HTML)
-
-
 async def unknown_command(update: Update, context: CchcContext) -> None:
     """Reply to a command the bot does not know."""
     if update.effective_message is not None:
         await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
 
 
+async def anything_else(update: Update, context: CchcContext) -> None:
+    """Reply to a message nothing else handled: say what to do next."""
+    message = update.effective_message
+    if message is None:
+        return
+    actor = await current_actor(update, context)
+    if actor is None:
+        await message.reply_text(texts.NOT_LINKED)
+    elif actor.is_coordinator:
+        await message.reply_text(texts.IDLE_COORDINATOR)
+    else:
+        await message.reply_text(texts.IDLE_UNIT_MEMBER)
+
+
+async def stale_button(update: Update, context: CchcContext) -> None:
+    """Answer a button press no handler recognised (an old or foreign button)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.STALE_BUTTON)
+
+
 async def on_error(update: object, context: CchcContext) -> None:
     """Log a bug with its traceback and tell the user politely; never crash the bot."""
+    if isinstance(context.error, Forbidden):
+        # 403: the user blocked the bot or deleted the account; coordinators see it in /status.
+        if isinstance(update, Update) and update.effective_user is not None:
+            await context.runtime.accounts.set_reachable(update.effective_user.id, False)
+        logger.info("Telegram refused delivery (403): member marked unreachable")
+        return
     logger.error("unhandled error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
@@ -64,10 +76,14 @@ async def on_error(update: object, context: CchcContext) -> None:
             logger.warning("could not tell the user about an error", exc_info=True)
 
 
-def register(application: CchcApplication) -> None:
-    """Attach the common handlers."""
+def register_guards(application: CchcApplication) -> None:
+    """Attach what runs before everything: the private-chat guard and the error handler."""
     application.add_handler(TypeHandler(Update, guard_private_chats), group=-10)
-    application.add_handler(CommandHandler("start", start))
-    application.add_handler(CommandHandler(["help", "huongdan"], help_command))
-    application.add_handler(MessageHandler(filters.COMMAND, unknown_command), group=10)
     application.add_error_handler(on_error)
+
+
+def register_fallbacks(application: CchcApplication) -> None:
+    """Attach, last in the default group, the replies to whatever no other handler took."""
+    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(filters.ALL, anything_else))
+    application.add_handler(CallbackQueryHandler(stale_button))

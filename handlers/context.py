@@ -16,7 +16,7 @@ class BotData:
         self.runtime: Runtime | None = None
 
 
-class CchcContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+class CchcContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
     """Callback context with a typed `runtime` property."""
 
     @property
@@ -31,5 +31,5 @@ class CchcContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
 CONTEXT_TYPES = ContextTypes(context=CchcContext, bot_data=BotData)
 
 CchcApplication = Application[
-    ExtBot[None], CchcContext, dict[Any, Any], dict[Any, Any], BotData, Any
+    ExtBot[Any], CchcContext, dict[Any, Any], dict[Any, Any], BotData, Any
 ]

@@ -40,3 +40,133 @@ def start_unlinked(telegram_user_id: int) -> str:
 def html(text: str) -> str:
     """Escape user or configuration text for Telegram's HTML parse mode."""
     return escape(text, quote=False)
+
+
+# --- Accounts and linking -------------------------------------------------------------
+
+ROLE_LABELS = {
+    "head": "Thủ trưởng / Chủ tịch UBND",
+    "staff": "Công chức nhập số liệu",
+    "coordinator": "Phòng Nội vụ (tổng hợp)",
+}
+
+LINK_FAILURES = {
+    "malformed": (
+        "Mã mời không đúng định dạng. Hãy bấm lại đường liên kết Phòng Nội vụ gửi, "
+        "hoặc gửi đúng <code>/start MÃ_MỜI</code> (không thêm dấu cách)."
+    ),
+    "unknown": "Mã mời không đúng. Kiểm tra lại mã, hoặc đề nghị Phòng Nội vụ cấp mã mới.",
+    "expired": "Mã mời đã hết hạn. Đề nghị Phòng Nội vụ cấp mã mời mới.",
+    "revoked": "Mã mời này đã bị thu hồi. Đề nghị Phòng Nội vụ cấp mã mời mới.",
+    "used": (
+        "Mã mời này đã được sử dụng (mỗi mã chỉ dùng một lần). "
+        "Nếu không phải anh/chị đã dùng, báo ngay cho Phòng Nội vụ."
+    ),
+    "unit_inactive": (
+        "Đơn vị của mã mời này đã ngừng hoạt động trên hệ thống. Liên hệ Phòng Nội vụ."
+    ),
+}
+
+TOO_MANY_ATTEMPTS = (
+    "Anh/chị đã nhập sai mã mời quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút."
+)
+
+LINKED_HEAD = (
+    "✅ Đã liên kết tài khoản với <b>{unit}</b>, vai trò <b>{role}</b>.\n\n"
+    "Chào {name}! Từ nay bot sẽ nhắc anh/chị trước mỗi hạn báo cáo CCHC.\n"
+    "• /report (/baocao) — nhập hoặc tiếp tục báo cáo của đơn vị\n"
+    "• /status (/tinhtrang) — tình trạng báo cáo của đơn vị\n"
+    "• /help (/huongdan) — hướng dẫn"
+)
+
+LINKED_COORDINATOR = (
+    "✅ Đã liên kết tài khoản, vai trò <b>{role}</b>.\n\n"
+    "Chào {name}! Anh/chị theo dõi báo cáo CCHC của tất cả đơn vị:\n"
+    "• /status (/tinhtrang) — tình trạng nộp báo cáo\n"
+    "• /remind (/nhacnho) — nhắc các đơn vị chưa nộp\n"
+    "• /return (/tralai) — trả lại báo cáo để chỉnh sửa\n"
+    "• /export (/xuat) — tải bảng tổng hợp Excel\n"
+    "• /help (/huongdan) — hướng dẫn"
+)
+
+ALREADY_LINKED = "Tài khoản của anh/chị đã được liên kết: <b>{current}</b>. Không có gì thay đổi."
+
+CONFIRM_RELINK = (
+    "Tài khoản của anh/chị đang liên kết: <b>{current}</b>.\n"
+    "Mã mời này sẽ đổi thành: <b>{new}</b>.\n\n"
+    "Anh/chị có muốn đổi không? Liên kết cũ sẽ chấm dứt, các báo cáo đã gửi vẫn được giữ."
+)
+CONFIRM_RELINK_YES = "✅ Đồng ý đổi"
+CONFIRM_RELINK_NO = "✖️ Giữ nguyên"
+RELINK_KEPT = "Đã giữ nguyên liên kết cũ: <b>{current}</b>."
+
+START_LINKED = "Chào {name}! Tài khoản của anh/chị đang liên kết: <b>{current}</b>.\n\n{help}"
+
+HELP_HEAD = (
+    "<b>Hướng dẫn</b> ({role} — {unit})\n"
+    "• /report hoặc /baocao — nhập, tiếp tục hoặc sửa báo cáo CCHC của đơn vị; "
+    "bot hỏi từng câu, có nút bấm, nhập số theo kiểu Việt Nam (1.234 hoặc 95,5)\n"
+    "• /status hoặc /tinhtrang — tình trạng báo cáo của đơn vị\n"
+    "• /cancel hoặc /huy — tạm dừng; số liệu đã nhập vẫn được lưu\n"
+    "• /help hoặc /huongdan — hướng dẫn này"
+)
+
+HELP_COORDINATOR = (
+    "<b>Hướng dẫn</b> ({role})\n"
+    "• /status hoặc /tinhtrang [MÃ_KỲ] — tình trạng nộp báo cáo của các đơn vị\n"
+    "• /remind hoặc /nhacnho [MÃ_KỲ] — nhắc các đơn vị chưa nộp\n"
+    "• /return hoặc /tralai MÃ_ĐƠN_VỊ MÃ_KỲ LÝ_DO — trả lại báo cáo để đơn vị sửa\n"
+    "• /export hoặc /xuat [MÃ_KỲ] — bảng tổng hợp Excel\n"
+    "• /help hoặc /huongdan — hướng dẫn này\n"
+    "Mã kỳ có dạng 2024-Q1, 2024-H1, 2024-Q3, 2024-Y."
+)
+
+NOT_LINKED = (
+    "Tài khoản của anh/chị chưa được liên kết nên chưa dùng được lệnh này.\n"
+    "Gửi /start để xem cách nhận quyền truy cập."
+)
+COORDINATOR_ONLY = "Lệnh này chỉ dành cho Phòng Nội vụ."
+UNIT_MEMBERS_ONLY = "Lệnh này dành cho thủ trưởng và công chức của các đơn vị báo cáo."
+STALE_BUTTON = "Nút này đã hết hiệu lực."
+IDLE_UNIT_MEMBER = (
+    "Bot chưa hỏi gì nên chưa dùng được tin nhắn này. "
+    "Gửi /report để nhập báo cáo, /status để xem tình trạng, /help để xem hướng dẫn."
+)
+IDLE_COORDINATOR = (
+    "Bot chưa hỏi gì nên chưa dùng được tin nhắn này. "
+    "Gửi /status để xem tình trạng nộp báo cáo, /help để xem các lệnh."
+)
+
+# Command menus (setMyCommands): (command, description) per role.
+MENU_EVERYONE = [("start", "Bắt đầu / liên kết tài khoản"), ("help", "Hướng dẫn")]
+MENU_HEAD = [
+    ("report", "Nhập hoặc tiếp tục báo cáo CCHC"),
+    ("status", "Tình trạng báo cáo của đơn vị"),
+    ("help", "Hướng dẫn"),
+    ("cancel", "Tạm dừng, giữ số liệu đã nhập"),
+]
+MENU_COORDINATOR = [
+    ("status", "Tình trạng nộp báo cáo"),
+    ("remind", "Nhắc đơn vị chưa nộp"),
+    ("export", "Tải bảng tổng hợp Excel"),
+    ("return", "Trả lại báo cáo để sửa"),
+    ("help", "Hướng dẫn"),
+]
+
+
+def role_and_unit(role: str, unit_name: str | None) -> str:
+    """Describe a role and unit, e.g. "Thủ trưởng / Chủ tịch UBND — Xã Tài Văn"."""
+    label = ROLE_LABELS.get(role, role)
+    return f"{label} — {html(unit_name)}" if unit_name else label
+
+
+def too_many_attempts(minutes: int) -> str:
+    """Refusal while the brute-force guard is on."""
+    return TOO_MANY_ATTEMPTS.format(minutes=max(1, minutes))
+
+
+def help_for(role: str, unit_name: str | None) -> str:
+    """The /help text for a linked role."""
+    if role == "coordinator":
+        return HELP_COORDINATOR.format(role=ROLE_LABELS[role])
+    return HELP_HEAD.format(role=ROLE_LABELS.get(role, role), unit=html(unit_name or ""))

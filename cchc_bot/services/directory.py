@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,7 +20,7 @@ class MemberView:
     role: str
     unit: str | None
     reachable: bool
-    linked_at: str
+    linked_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ async def list_units(
                 role=member.role,
                 unit=codes.get(member.unit_id) if member.unit_id is not None else None,
                 reachable=member.reachable,
-                linked_at=member.linked_at.isoformat(),
+                linked_at=member.linked_at,
             )
         )
     return [
@@ -71,4 +72,28 @@ async def list_units(
             members=tuple(by_unit.get(unit.id, [])),
         )
         for unit in units
+    ]
+
+
+async def list_members(session_factory: SessionFactory) -> list[MemberView]:
+    """Every linked account that is not revoked, coordinators first."""
+    async with session_factory() as session:
+        rows = (
+            await session.execute(
+                select(Member, Unit.code)
+                .outerjoin(Unit, Member.unit_id == Unit.id)
+                .where(Member.revoked_at.is_(None))
+                .order_by(Unit.code.asc().nulls_first(), Member.role, Member.linked_at)
+            )
+        ).all()
+    return [
+        MemberView(
+            telegram_user_id=member.telegram_user_id,
+            name=member.name,
+            role=member.role,
+            unit=code,
+            reachable=member.reachable,
+            linked_at=member.linked_at,
+        )
+        for member, code in rows
     ]
