@@ -6,13 +6,18 @@ import logging
 from typing import Annotated
 
 import typer
+from telegram import Bot
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
-from cchc_bot.cli import CliError, app, context_of, run_async, user_errors
+from cchc_bot.access import Actor
+from cchc_bot.cli import CliError, app, console, context_of, run_async, user_errors, with_database
 from cchc_bot.logs import configure_logging
 from cchc_bot.runtime import Runtime, open_runtime
+from cchc_bot.services.accounts import AccountError, AccountService
 from cchc_bot.settings import Settings
 from db.migrate import current_revision, head_revision
+from db.session import SessionFactory
 from handlers import accounts, common, menus
 from handlers.context import CONTEXT_TYPES, CchcApplication
 
@@ -80,6 +85,41 @@ def run_command(
     if webhook_url is not None:
         raise CliError("webhook mode is not available yet; run without --webhook-url")
     run_polling(settings)
+
+
+@app.command("revoke")
+@user_errors
+def revoke_command(
+    ctx: typer.Context,
+    telegram_user_id: Annotated[int, typer.Argument(help="from `cchc-bot members`")],
+) -> None:
+    """Unlink an account at once; its past submissions stay attributed to it."""
+    cli = context_of(ctx)
+    settings = cli.settings
+
+    async def work(session_factory: SessionFactory) -> Actor:
+        return await AccountService(session_factory, cli.clock).revoke_member(telegram_user_id)
+
+    try:
+        actor = run_async(with_database(settings, work))
+    except AccountError as exc:
+        raise CliError(str(exc)) from exc
+    console.print(
+        f"revoked {actor.name} ({actor.role.value}, {actor.unit_code or 'coordinator'})",
+        markup=False,
+    )
+    if settings.bot_token is None:
+        console.print("note: CCHC_BOT_TOKEN is unset, so the person's command menu was not reset")
+        return
+
+    async def reset_menu() -> None:
+        async with Bot(settings.require_token(), base_url=settings.telegram_api_url) as bot:
+            await menus.set_member_menu(bot, telegram_user_id, None)
+
+    try:
+        run_async(reset_menu())
+    except TelegramError as exc:
+        console.print(f"note: could not reset the command menu on Telegram ({exc})", markup=False)
 
 
 def main() -> None:

@@ -65,7 +65,9 @@ async def test_edited_units_are_renamed_added_and_deactivated_without_losing_his
         unit = await session.scalar(select(Unit).where(Unit.code == removed.code))
         period = await session.scalar(select(Period).where(Period.code == "2024-Q1"))
         version = await session.scalar(select(QuestionnaireVersion))
-        assert unit is not None and period is not None and version is not None
+        assert unit is not None
+        assert period is not None
+        assert version is not None
         session.add(
             Submission(
                 unit_id=unit.id,
@@ -85,7 +87,8 @@ async def test_edited_units_are_renamed_added_and_deactivated_without_losing_his
 
     async with session_factory() as session:
         gone = await session.scalar(select(Unit).where(Unit.code == removed.code))
-        assert gone is not None and gone.active is False
+        assert gone is not None
+        assert gone.active is False
         assert (
             await session.scalar(
                 select(func.count()).select_from(Submission).where(Submission.unit_id == gone.id)
@@ -93,7 +96,8 @@ async def test_edited_units_are_renamed_added_and_deactivated_without_losing_his
             == 1
         )
         renamed_row = await session.scalar(select(Unit).where(Unit.code == renamed.code))
-        assert renamed_row is not None and renamed_row.name == renamed.name
+        assert renamed_row is not None
+        assert renamed_row.name == renamed.name
 
     again = await sync_configuration(session_factory, edited, clock, TODAY)
     assert not again.changed
@@ -119,7 +123,8 @@ async def test_changed_questionnaire_is_a_new_version_and_old_submissions_keep_t
     async with session_factory.begin() as session:
         unit = await session.scalar(select(Unit).limit(1))
         period = await session.scalar(select(Period).where(Period.code == "2024-Q1"))
-        assert unit is not None and period is not None
+        assert unit is not None
+        assert period is not None
         session.add(
             Submission(
                 unit_id=unit.id,
