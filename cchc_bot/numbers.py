@@ -1,0 +1,515 @@
+"""Read and write figures in Vietnamese conventions: "1.234", "95,5", "95,5 %", "17/20"."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from enum import StrEnum
+from fractions import Fraction
+from typing import Final
+
+# How typed text is read (tests/unit/test_numbers.py pins every rule with examples).
+#
+# Clean-up: full-width ASCII ("１２３", "％", "，", "／") becomes ASCII, NBSP / narrow / thin /
+# ideographic spaces become " ", unicode minus and dashes become "-", invisible format
+# characters (zero-width space, BOM, direction marks) are dropped, the text is NFC-normalised
+# (phones may send decomposed diacritics) and stripped. Over 30 characters (60 for a ratio)
+# is TOO_LONG.
+# "không" / "khong" in any case is 0. Only ASCII digits count: "١٢٣" is NOT_A_NUMBER.
+#
+# Every number body gets up to two readings:
+#   Vietnamese (preferred): "." or " " groups thousands, one "," starts the decimals.
+#   English (fallback):      "," or " " groups thousands, one "." starts the decimals.
+# A grouped whole part is 1-3 digits not starting with 0, then groups of exactly 3 digits,
+# all with the same separator; ungrouped digits may be any length. Neither reading valid
+# ("1.23.4", "1,234,5", "1..2", "5.", ",5", "12 34") is BAD_SEPARATORS.
+#
+# A reading is *plausible* when the kind allows it: an integral kind (COUNT, or decimals=0)
+# rules out any decimal mark (even "5,0"), and the bounds (PERCENT: 0-100 unless given)
+# rule out the rest.
+# The number of decimals does not make a reading implausible: the user does not know the
+# limit, so "12.345" must still be questioned, not silently taken as 12345. Trailing
+# decimal zeros are allowed beyond the limit ("95,50" with decimals=1 is 95.5).
+# The first plausible reading (Vietnamese first) is taken and then fully checked; with
+# none plausible, the first reading's own error is raised. The result is *ambiguous* when
+#   - it is the English reading ("12.5", "0.5", "1,234.5", "12,345" for a COUNT), or
+#   - it groups with a lone "." while a decimal-point reading is plausible too
+#     ("1.234" for a DECIMAL, or a PERCENT whose maximum reaches 1234; never when decimals=0).
+# "a,bbb" is never ambiguous when its decimal reading is plausible: "," is the Vietnamese
+# decimal mark, and treating it as a thousands separator is only a fallback.
+#
+# Canonical output (format_number) always parses back to itself without ambiguity: the
+# decimal mark is ",", thousands use ".", and an integral value of 1.000-999.999 written
+# with decimals > 0 is left ungrouped ("1234"), because "1.234" reads two ways there.
+
+MAX_INPUT_LENGTH: Final = 30
+MAX_RATIO_LENGTH: Final = 2 * MAX_INPUT_LENGTH
+# Exponent notation is never accepted; from this exponent on it is called "not finite".
+_HUGE_EXPONENT: Final = 30
+
+
+class NumberKind(StrEnum):
+    """What a figure measures, which decides how its text is read and checked."""
+
+    COUNT = "count"
+    DECIMAL = "decimal"
+    PERCENT = "percent"
+
+
+class NumberErrorReason(StrEnum):
+    """Why typed text was refused as a figure."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NOT_A_NUMBER = "not_a_number"
+    NEGATIVE = "negative"
+    NOT_FINITE = "not_finite"
+    NOT_INTEGER = "not_integer"
+    TOO_MANY_DECIMALS = "too_many_decimals"
+    BELOW_MINIMUM = "below_minimum"
+    ABOVE_MAXIMUM = "above_maximum"
+    BAD_SEPARATORS = "bad_separators"
+    RATIO_FORMAT = "ratio_format"
+
+
+# Wording (to move to handlers/texts.py). Placeholders: example, limit, decimals, minimum,
+# maximum.
+EMPTY_MESSAGE: Final = "Bạn chưa nhập số. Vui lòng nhập một số, ví dụ {example}."
+TOO_LONG_MESSAGE: Final = (
+    "Nội dung quá dài (tối đa {limit} ký tự). Vui lòng nhập một số, ví dụ {example}."
+)
+NOT_A_NUMBER_MESSAGE: Final = "Vui lòng nhập một số, ví dụ {example}."
+NEGATIVE_MESSAGE: Final = "Số liệu không được âm. Vui lòng nhập số từ 0 trở lên, ví dụ {example}."
+NOT_FINITE_MESSAGE: Final = "Vui lòng nhập một số cụ thể, viết đủ các chữ số, ví dụ {example}."
+NOT_INTEGER_MESSAGE: Final = "Số liệu này phải là số nguyên không âm, ví dụ {example}."
+TOO_MANY_DECIMALS_MESSAGE: Final = (
+    "Chỉ được nhập tối đa {decimals} chữ số sau dấu phẩy, ví dụ {example}."
+)
+BELOW_MINIMUM_MESSAGE: Final = "Số liệu phải từ {minimum} trở lên."
+ABOVE_MAXIMUM_MESSAGE: Final = "Số liệu không được lớn hơn {maximum}."
+BAD_SEPARATORS_MESSAGE: Final = (
+    "Dấu phân cách chưa đúng: dùng dấu chấm để tách hàng nghìn và dấu phẩy trước "
+    "phần thập phân, ví dụ {example}."
+)
+RATIO_FORMAT_MESSAGE: Final = "Vui lòng nhập dạng tử số/mẫu số, ví dụ {example}."
+DENOMINATOR_ABOVE_MAXIMUM_MESSAGE: Final = "Mẫu số không được lớn hơn {maximum}."
+INTERPRETATION_MESSAGE: Final = "Hiểu là {number} ({words})."
+PERCENT_WORDS: Final = "phần trăm"
+
+ERROR_MESSAGES: Final[Mapping[NumberErrorReason, str]] = {
+    NumberErrorReason.EMPTY: EMPTY_MESSAGE,
+    NumberErrorReason.TOO_LONG: TOO_LONG_MESSAGE,
+    NumberErrorReason.NOT_A_NUMBER: NOT_A_NUMBER_MESSAGE,
+    NumberErrorReason.NEGATIVE: NEGATIVE_MESSAGE,
+    NumberErrorReason.NOT_FINITE: NOT_FINITE_MESSAGE,
+    NumberErrorReason.NOT_INTEGER: NOT_INTEGER_MESSAGE,
+    NumberErrorReason.TOO_MANY_DECIMALS: TOO_MANY_DECIMALS_MESSAGE,
+    NumberErrorReason.BELOW_MINIMUM: BELOW_MINIMUM_MESSAGE,
+    NumberErrorReason.ABOVE_MAXIMUM: ABOVE_MAXIMUM_MESSAGE,
+    NumberErrorReason.BAD_SEPARATORS: BAD_SEPARATORS_MESSAGE,
+    NumberErrorReason.RATIO_FORMAT: RATIO_FORMAT_MESSAGE,
+}
+RATIO_EXAMPLE: Final = "17/20"
+
+
+class NumberInputError(ValueError):
+    """Typed text that is not an acceptable figure, with a Vietnamese message for the user."""
+
+    def __init__(self, reason: NumberErrorReason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNumber:
+    """A figure read from text; when `ambiguous`, echo `interpretation` and ask to confirm."""
+
+    value: Decimal
+    ambiguous: bool = False
+    interpretation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRatio:
+    """A ratio typed as "17/20" or "17 trên 20" (numerator <= denominator is not checked)."""
+
+    numerator: int
+    denominator: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """What a kind and its options accept."""
+
+    kind: NumberKind
+    decimals: int
+    minimum: Decimal | None
+    maximum: Decimal | None
+
+    @property
+    def integral(self) -> bool:
+        return self.kind is NumberKind.COUNT or self.decimals == 0
+
+    @property
+    def example(self) -> str:
+        if self.kind is NumberKind.PERCENT:
+            return ("95", "95,5", "95,25")[min(self.decimals, 2)] + " %"
+        if self.kind is NumberKind.COUNT:
+            return "1.234"
+        return ("1.234", "1.234,5", "1.234,56")[min(self.decimals, 2)]
+
+    def error(self, reason: NumberErrorReason) -> NumberInputError:
+        template = ERROR_MESSAGES[reason]
+        message = template.format(
+            example=self.example,
+            limit=MAX_INPUT_LENGTH,
+            decimals=self.decimals,
+            minimum=self.show(self.minimum),
+            maximum=self.show(self.maximum),
+        )
+        return NumberInputError(reason, message)
+
+    def show(self, value: Decimal | None) -> str:
+        if value is None:
+            return ""
+        text = _render(value, group_lone_thousands=True)
+        return f"{text} %" if self.kind is NumberKind.PERCENT else text
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One way of reading a number body."""
+
+    value: Decimal
+    written_decimals: int
+    significant_decimals: int
+    english: bool
+
+
+_SPACES: Final = "\u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+_MINUSES: Final = "\u2010\u2011\u2012\u2013\u2212\ufe63"
+_CLEAN_UP: Final[dict[int, str]] = {
+    **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
+    **{ord(char): " " for char in _SPACES},
+    **{ord(char): "-" for char in _MINUSES},
+}
+_ZERO_WORDS: Final = frozenset({"không", "khong"})
+_NOT_FINITE_WORDS: Final = frozenset({"inf", "infinity", "nan", "snan", "qnan", "∞"})
+_NUMBER_CHARS: Final = frozenset("0123456789., ")
+_DIGITS: Final = re.compile(r"[0-9]+")
+_GROUP_HEAD: Final = re.compile(r"[1-9][0-9]{0,2}")
+_GROUP: Final = re.compile(r"[0-9]{3}")
+_EXPONENT: Final = re.compile(r"[0-9.,]*[0-9][0-9.,]*e([+-]?[0-9]+)")
+_RATIO_SEPARATOR: Final = re.compile(r"\s*(?:/|trên|tren)\s*")
+# Far more than any figure plus padding; longer text is refused before the costly clean-up.
+_RAW_LENGTH_LIMIT: Final = 1000
+
+
+def parse_number(
+    text: str,
+    kind: NumberKind,
+    *,
+    decimals: int = 2,
+    minimum: Decimal | int | None = None,
+    maximum: Decimal | int | None = None,
+) -> ParsedNumber:
+    """Read a figure typed in Vietnamese conventions; raise `NumberInputError` if unusable."""
+    if decimals < 0:
+        raise ValueError(f"decimals must be >= 0, got {decimals}")
+    if kind is NumberKind.PERCENT:
+        minimum = 0 if minimum is None else minimum
+        maximum = 100 if maximum is None else maximum
+    rules = _Rules(
+        kind=kind,
+        decimals=decimals,
+        minimum=None if minimum is None else Decimal(minimum),
+        maximum=None if maximum is None else Decimal(maximum),
+    )
+    cleaned = _clean(text, rules)
+    if cleaned in _ZERO_WORDS:
+        return ParsedNumber(Decimal(0))
+    negative, body = _split_sign_and_percent(cleaned, rules)
+    if body in _NOT_FINITE_WORDS:
+        raise rules.error(NumberErrorReason.NOT_FINITE)
+    exponent = _EXPONENT.fullmatch(body)
+    if exponent is not None:
+        huge = abs(int(exponent.group(1))) >= _HUGE_EXPONENT
+        raise rules.error(NumberErrorReason.NOT_FINITE if huge else NumberErrorReason.NOT_A_NUMBER)
+    if not set(body) <= _NUMBER_CHARS or not any(char.isdigit() for char in body):
+        raise rules.error(NumberErrorReason.NOT_A_NUMBER)
+    readings = _readings(body)
+    if not readings:
+        raise rules.error(NumberErrorReason.BAD_SEPARATORS)
+    if negative and any(reading.value != 0 for reading in readings):
+        raise rules.error(NumberErrorReason.NEGATIVE)
+    return _choose(readings, rules, lone_dot="." in body)
+
+
+def parse_ratio(text: str, *, maximum_denominator: int | None = None) -> ParsedRatio:
+    """Read a ratio such as "17/20", "17 / 20" or "17 trên 20" of two non-negative integers."""
+    rules = _Rules(kind=NumberKind.COUNT, decimals=0, minimum=None, maximum=None)
+    cleaned = _clean(text, rules, example=RATIO_EXAMPLE, limit=MAX_RATIO_LENGTH)
+    terms = _RATIO_SEPARATOR.split(cleaned)
+    if len(terms) != 2:
+        raise _ratio_error(NumberErrorReason.RATIO_FORMAT)
+    numerator, denominator = (_ratio_term(term) for term in terms)
+    if maximum_denominator is not None and denominator > maximum_denominator:
+        message = DENOMINATOR_ABOVE_MAXIMUM_MESSAGE.format(
+            maximum=format_number(maximum_denominator)
+        )
+        raise NumberInputError(NumberErrorReason.ABOVE_MAXIMUM, message)
+    return ParsedRatio(numerator=numerator, denominator=denominator)
+
+
+def format_number(value: Decimal | int | float, decimals: int = 0) -> str:
+    """Write a figure the Vietnamese way ("1.234", "1.234,5"), rounded half up, zeros dropped."""
+    rounded = _round(_to_decimal(value), decimals)
+    return _render(rounded, group_lone_thousands=decimals == 0)
+
+
+def format_percent(value: Decimal | int | float, decimals: int = 2) -> str:
+    """Write a percentage the Vietnamese way: "95,5 %", "100 %"."""
+    return f"{format_number(value, decimals)} %"
+
+
+def percent_of(
+    numerator: Decimal | int, denominator: Decimal | int, decimals: int = 2
+) -> Decimal | None:
+    """Numerator as a percentage of denominator, rounded half up; None for a zero denominator."""
+    if decimals < 0:
+        raise ValueError(f"decimals must be >= 0, got {decimals}")
+    if denominator == 0:
+        # Nothing arose in the period ("không phát sinh"): that is not 0 %.
+        return None
+    # Exact rational arithmetic: Decimal division would round once before the final rounding.
+    scaled = Fraction(numerator) * 100 * 10**decimals / Fraction(denominator)
+    units = math.floor(abs(scaled) + Fraction(1, 2))
+    sign = "-" if scaled < 0 and units else ""
+    return Decimal(f"{sign}{units}E-{decimals}")
+
+
+def number_in_words(value: Decimal | int) -> str:
+    """Spell a number in Vietnamese: 1234 -> "một nghìn hai trăm ba mươi tư"."""
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"cannot spell {value!r}")
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    words = _integer_words(int(whole))
+    fraction = fraction.rstrip("0")
+    if fraction:
+        words += " phẩy " + " ".join(_DIGIT_WORDS[int(digit)] for digit in fraction)
+    return f"âm {words}" if number < 0 and (int(whole) or fraction) else words
+
+
+def _clean(
+    text: str, rules: _Rules, *, example: str | None = None, limit: int = MAX_INPUT_LENGTH
+) -> str:
+    """Normalise typed text for reading, refusing empty and over-long input."""
+    stripped = text.strip()
+    if len(stripped) > _RAW_LENGTH_LIMIT:
+        raise _error(rules, NumberErrorReason.TOO_LONG, example, limit)
+    translated = unicodedata.normalize("NFC", stripped.translate(_CLEAN_UP))
+    visible = "".join(char for char in translated if unicodedata.category(char) != "Cf")
+    cleaned = re.sub(" +", " ", visible.strip())
+    if not cleaned:
+        raise _error(rules, NumberErrorReason.EMPTY, example, limit)
+    if len(cleaned) > limit:
+        raise _error(rules, NumberErrorReason.TOO_LONG, example, limit)
+    return cleaned.casefold()
+
+
+def _error(
+    rules: _Rules, reason: NumberErrorReason, example: str | None, limit: int
+) -> NumberInputError:
+    if example is None:
+        return rules.error(reason)
+    return NumberInputError(reason, ERROR_MESSAGES[reason].format(example=example, limit=limit))
+
+
+def _ratio_error(reason: NumberErrorReason) -> NumberInputError:
+    return NumberInputError(reason, ERROR_MESSAGES[reason].format(example=RATIO_EXAMPLE))
+
+
+def _ratio_term(term: str) -> int:
+    """One side of a ratio: a plain, unambiguous non-negative integer."""
+    try:
+        parsed = parse_number(term, NumberKind.COUNT, decimals=0)
+    except NumberInputError as error:
+        if error.reason in (NumberErrorReason.NEGATIVE, NumberErrorReason.NOT_INTEGER):
+            raise _ratio_error(error.reason) from None
+        raise _ratio_error(NumberErrorReason.RATIO_FORMAT) from None
+    if parsed.ambiguous:
+        raise _ratio_error(NumberErrorReason.RATIO_FORMAT)
+    return int(parsed.value)
+
+
+def _split_sign_and_percent(cleaned: str, rules: _Rules) -> tuple[bool, str]:
+    """Take off a leading sign and, for percentages, a trailing "%"."""
+    negative = cleaned.startswith("-")
+    body = cleaned[1:].lstrip() if cleaned[0] in "+-" else cleaned
+    if body.endswith("%"):
+        if rules.kind is not NumberKind.PERCENT:
+            raise rules.error(NumberErrorReason.NOT_A_NUMBER)
+        body = body[:-1].rstrip()
+    return negative, body
+
+
+def _readings(body: str) -> list[_Reading]:
+    """The Vietnamese and English readings of a number body that are well formed."""
+    vietnamese = _read(body, thousands=".", decimal_mark=",", english=False)
+    english = _read(body, thousands=",", decimal_mark=".", english=True)
+    if vietnamese is not None and english is not None and vietnamese.value == english.value:
+        return [vietnamese]
+    return [reading for reading in (vietnamese, english) if reading is not None]
+
+
+def _read(body: str, *, thousands: str, decimal_mark: str, english: bool) -> _Reading | None:
+    whole, mark, fraction = body.partition(decimal_mark)
+    if mark and _DIGITS.fullmatch(fraction) is None:
+        return None
+    digits = _whole_digits(whole, thousands)
+    if digits is None:
+        return None
+    significant = fraction.rstrip("0")
+    return _Reading(
+        value=Decimal(f"{digits}.{significant}" if significant else digits),
+        written_decimals=len(fraction),
+        significant_decimals=len(significant),
+        english=english,
+    )
+
+
+def _whole_digits(whole: str, thousands: str) -> str | None:
+    """The digits of a whole part, plain or consistently grouped by threes."""
+    if _DIGITS.fullmatch(whole):
+        return whole
+    for separator in (thousands, " "):
+        head, *groups = whole.split(separator)
+        if (
+            groups
+            and _GROUP_HEAD.fullmatch(head)
+            and all(_GROUP.fullmatch(group) for group in groups)
+        ):
+            return head + "".join(groups)
+    return None
+
+
+def _problem(reading: _Reading, rules: _Rules, *, check_decimals: bool) -> NumberErrorReason | None:
+    """What the rules have against a reading, if anything."""
+    # An integral kind takes no decimal mark at all, so "1.000" is never 1 for a COUNT.
+    if rules.integral and reading.written_decimals:
+        return NumberErrorReason.NOT_INTEGER
+    if check_decimals and reading.significant_decimals > rules.decimals:
+        return NumberErrorReason.TOO_MANY_DECIMALS
+    if rules.minimum is not None and reading.value < rules.minimum:
+        return NumberErrorReason.BELOW_MINIMUM
+    if rules.maximum is not None and reading.value > rules.maximum:
+        return NumberErrorReason.ABOVE_MAXIMUM
+    return None
+
+
+def _choose(readings: list[_Reading], rules: _Rules, *, lone_dot: bool) -> ParsedNumber:
+    """Take the first plausible reading and decide whether it must be confirmed."""
+    plausible = [r for r in readings if _problem(r, rules, check_decimals=False) is None]
+    if not plausible:
+        reason = _problem(readings[0], rules, check_decimals=False)
+        assert reason is not None
+        raise rules.error(reason)
+    chosen = plausible[0]
+    reason = _problem(chosen, rules, check_decimals=True)
+    if reason is not None:
+        raise rules.error(reason)
+    # Two plausible readings differ only for "a.bbb" / "a,bbb"; a decimal comma is trusted.
+    ambiguous = chosen.english or (len(plausible) > 1 and lone_dot)
+    if not ambiguous:
+        return ParsedNumber(chosen.value)
+    return ParsedNumber(chosen.value, ambiguous=True, interpretation=_interpret(chosen, rules))
+
+
+def _interpret(reading: _Reading, rules: _Rules) -> str:
+    words = number_in_words(reading.value)
+    if rules.kind is NumberKind.PERCENT:
+        words = f"{words} {PERCENT_WORDS}"
+    return INTERPRETATION_MESSAGE.format(number=rules.show(reading.value), words=words)
+
+
+def _to_decimal(value: Decimal | int | float) -> Decimal:
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"cannot format {value!r}")
+    return number
+
+
+def _round(value: Decimal, decimals: int) -> Decimal:
+    if decimals < 0:
+        raise ValueError(f"decimals must be >= 0, got {decimals}")
+    with localcontext() as context:
+        # Room for every digit, so quantize rounds once and never overflows the context.
+        context.prec = max(28, value.adjusted() + decimals + 2)
+        rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rounded if rounded != 0 else abs(rounded)
+
+
+def _render(value: Decimal, *, group_lone_thousands: bool) -> str:
+    """Write a finite Decimal with "." thousands and "," decimals, dropping trailing zeros."""
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    # An integral 1.000-999.999 written for a kind with decimals would read two ways.
+    if fraction or group_lone_thousands or len(whole) > 6:
+        whole = _group(whole)
+    sign = "-" if value < 0 and (fraction or whole.strip("0.")) else ""
+    return f"{sign}{whole},{fraction}" if fraction else f"{sign}{whole}"
+
+
+def _group(digits: str) -> str:
+    head = len(digits) % 3 or 3
+    groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return ".".join(groups)
+
+
+_DIGIT_WORDS: Final = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+_BILLION: Final = 10**9
+
+
+def _integer_words(number: int) -> str:
+    if number >= _BILLION:
+        high, low = divmod(number, _BILLION)
+        words = f"{_integer_words(high)} tỷ"
+        return f"{words} {_below_billion(low, leading=False)}" if low else words
+    return _below_billion(number, leading=True) if number else _DIGIT_WORDS[0]
+
+
+def _below_billion(number: int, *, leading: bool) -> str:
+    """Words for 0 < number < 10^9; `leading` when nothing larger is said before it."""
+    parts: list[str] = []
+    for group, scale in ((number // 10**6, "triệu"), (number // 1000 % 1000, "nghìn")):
+        if group:
+            parts.append(f"{_group_words(group, full=bool(parts) or not leading)} {scale}")
+    if number % 1000:
+        parts.append(_group_words(number % 1000, full=bool(parts) or not leading))
+    return " ".join(parts)
+
+
+def _group_words(group: int, *, full: bool) -> str:
+    """Words for 0 < group < 1000; `full` says "không trăm" as inside a larger number."""
+    hundreds, tens, units = group // 100, group // 10 % 10, group % 10
+    words: list[str] = []
+    if hundreds or full:
+        words += [_DIGIT_WORDS[hundreds], "trăm"]
+    if tens == 0:
+        if units:
+            words += ["linh", _DIGIT_WORDS[units]] if words else [_DIGIT_WORDS[units]]
+    elif tens == 1:
+        words.append("mười")
+        if units:
+            words.append("lăm" if units == 5 else _DIGIT_WORDS[units])
+    else:
+        words += [_DIGIT_WORDS[tens], "mươi"]
+        if units:
+            words.append({1: "mốt", 4: "tư", 5: "lăm"}.get(units, _DIGIT_WORDS[units]))
+    return " ".join(words)
