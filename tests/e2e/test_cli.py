@@ -1,0 +1,150 @@
+"""The `cchc-bot` command line, run in-process like an operator would type it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def operator_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory with a SQLite database URL and a bot username, no token."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cchc.db'}")
+    monkeypatch.setenv("CCHC_BOT_USERNAME", "tran_de_cchc_bot")
+    monkeypatch.delenv("CCHC_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("CCHC_CONFIG_DIR", raising=False)
+    return tmp_path
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    """Run the CLI and return exit code, stdout and stderr."""
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_init_twice_changes_nothing_the_second_time(operator_env: Path) -> None:
+    code, out, _ = invoke("init")
+    assert code == 0, out
+    assert "added units" in out
+    code, out, _ = invoke("init")
+    assert code == 0
+    assert out.startswith("Up to date")
+
+
+def test_commands_refuse_an_uninitialised_database(operator_env: Path) -> None:
+    code, _, err = invoke("units")
+    assert code == 1
+    assert "run `cchc-bot init` first" in err
+    assert "Traceback" not in err
+
+
+def test_units_json_has_the_contract_keys(operator_env: Path) -> None:
+    invoke("init")
+    code, out, _ = invoke("units", "--json")
+    assert code == 0
+    units = json.loads(out)
+    xa = [unit for unit in units if unit["kind"] == "xa"]
+    assert len(xa) == 11
+    assert {"code", "name", "kind", "active", "members"} <= set(units[0])
+    assert {unit["kind"] for unit in units} == {"phong", "dvsn", "co_quan_tinh", "xa"}
+
+
+def test_invite_json_and_members_after_nothing_linked(operator_env: Path) -> None:
+    invoke("init")
+    code, out, err = invoke("invite", "--unit", "xa_tai_van", "--role", "head", "--json")
+    assert code == 0, err
+    invite = json.loads(out)
+    assert invite["role"] == "head"
+    assert invite["unit"] == "xa_tai_van"
+    assert invite["link"] == f"https://t.me/tran_de_cchc_bot?start={invite['token']}"
+    assert invite["expires_at"].endswith("+07:00")
+    code, out, _ = invoke("invite", "--role", "coordinator", "--json")
+    assert code == 0
+    assert json.loads(out)["unit"] is None
+    code, out, _ = invoke("members", "--json")
+    assert code == 0
+    assert json.loads(out) == []
+    code, out, _ = invoke("invites", "--json")
+    assert [row["status"] for row in json.loads(out)] == ["open", "open"]
+    assert invite["token"] not in out
+
+
+def test_invite_all_writes_a_printable_sheet_with_bom(operator_env: Path) -> None:
+    invoke("init")
+    sheet = operator_env / "moi.csv"
+    code, out, err = invoke("invite", "--all", "--role", "head", "--out", str(sheet), "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    raw = sheet.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert table[0][0] == "Mã đơn vị"
+    assert len(table) == len(rows) + 1
+    assert any(row[1] == "Xã Tài Văn" for row in table)
+
+
+def test_invite_qr_code_is_a_png(operator_env: Path) -> None:
+    invoke("init")
+    png = operator_env / "qr.png"
+    code, _, err = invoke("invite", "--unit", "xa_tai_van", "--role", "staff", "--qr", str(png))
+    assert code == 0, err
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("invite", "--unit", "xa_khong_co", "--role", "head"), "unknown unit"),
+        (("invite", "--role", "head"), "needs --unit"),
+        (("invite", "--unit", "xa_tai_van", "--role", "coordinator"), "takes no --unit"),
+        (
+            ("invite", "--unit", "xa_tai_van", "--role", "head", "--expires", "0"),
+            "between 1 and 365",
+        ),
+        (("revoke", "123"), "no linked account"),
+        (("revoke-invite", "99"), "no invite with id 99"),
+    ],
+)
+def test_operator_mistakes_get_one_line_reasons(
+    operator_env: Path, args: tuple[str, ...], message: str
+) -> None:
+    invoke("init")
+    code, _, err = invoke(*args)
+    assert code == 1
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_run_refuses_to_start_without_a_token(operator_env: Path) -> None:
+    invoke("init")
+    code, _, err = invoke("run")
+    assert code == 1
+    assert "CCHC_BOT_TOKEN is not set" in err
+
+
+def test_python_bot_py_is_the_same_cli(operator_env: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, str(root / "bot.py"), "calendar", "--year", "2024", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [period["code"] for period in json.loads(result.stdout)] == [
+        "2024-Q1",
+        "2024-H1",
+        "2024-Q3",
+        "2024-Y",
+    ]
