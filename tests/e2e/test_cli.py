@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot import app
+import bot  # noqa: F401  (registers the Telegram-facing commands on the app)
+from cchc_bot.cli import app
 
 runner = CliRunner()
 
