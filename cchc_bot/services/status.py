@@ -1,0 +1,162 @@
+"""Submission status per unit for a period: counts for coordinators, one unit for its members."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from cchc_bot import calendar
+from cchc_bot.access import Actor, require_unit_access
+from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.clock import Clock
+from cchc_bot.config.base import UnitKind
+from cchc_bot.config.loading import Configuration
+from cchc_bot.config.questionnaire import Questionnaire
+from cchc_bot.config.units import UnitConfig
+from db import repositories
+from db.models import QuestionnaireVersion, Unit
+from db.session import SessionFactory
+
+STATES = ("not_started", "draft", "submitted", "returned")
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """One unit's state for a period."""
+
+    code: str
+    name: str
+    kind: str
+    state: str
+    late: bool
+    submitted_at: dt.datetime | None
+    answered: int
+    total: int
+    linked: bool
+    reachable: bool
+    version: int
+    returned_reason: str | None
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    """Every unit's state for a period, with the counts coordinators read first."""
+
+    period: ReportingPeriod
+    closed: bool
+    units: tuple[UnitStatus, ...]
+
+    def counts(self) -> Counter[str]:
+        """How many units are on time, late, drafting, not started, returned, unreachable."""
+        counter: Counter[str] = Counter()
+        for unit in self.units:
+            if unit.state == "submitted":
+                counter["submitted_late" if unit.late else "submitted_on_time"] += 1
+            else:
+                counter[unit.state] += 1
+            if not unit.reachable:
+                counter["unreachable"] += 1
+        return counter
+
+
+def unit_config(unit: Unit) -> UnitConfig:
+    """The configuration view of a unit row (for `applies_to` rules)."""
+    return UnitConfig(
+        code=unit.code,
+        name=unit.name,
+        kind=UnitKind(unit.kind),
+        has_tthc=unit.has_tthc,
+        active=unit.active,
+    )
+
+
+class StatusService:
+    """Reads submission status; one transaction per call."""
+
+    def __init__(
+        self, session_factory: SessionFactory, config: Configuration, clock: Clock, tz: ZoneInfo
+    ) -> None:
+        self._sessions = session_factory
+        self._config = config
+        self._clock = clock
+        self._tz = tz
+        # Stored questionnaire versions never change, so their parsed models are kept.
+        self._questionnaires: dict[int, Questionnaire] = {}
+
+    def questionnaire_of(self, version: QuestionnaireVersion) -> Questionnaire:
+        """The parsed questionnaire of a stored version."""
+        if version.id not in self._questionnaires:
+            self._questionnaires[version.id] = Questionnaire.model_validate(version.content)
+        return self._questionnaires[version.id]
+
+    def period(self, code: str | None) -> ReportingPeriod:
+        """The period of a code, or the one whose deadline is nearest now."""
+        if code is None:
+            return calendar.nearest_period(self._config.schedule, self._tz, self._clock())
+        return calendar.period_by_code(self._config.schedule, code, self._tz)
+
+    async def district_status(self, period_code: str | None = None) -> PeriodStatus:
+        """Every active unit's state (operator, CLI)."""
+        return await self._status(self.period(period_code), None)
+
+    async def status_for(self, actor: Actor, period_code: str | None = None) -> PeriodStatus:
+        """Coordinators see every unit; heads and staff only their own."""
+        period = self.period(period_code)
+        if actor.is_coordinator:
+            return await self._status(period, None)
+        require_unit_access(actor, actor.unit_code or "", "read status")
+        return await self._status(period, actor.unit_code)
+
+    async def _status(self, period: ReportingPeriod, only_unit: str | None) -> PeriodStatus:
+        now = self._clock()
+        async with self._sessions() as session:
+            units = await repositories.active_units(session)
+            if only_unit is not None:
+                units = [unit for unit in units if unit.code == only_unit]
+            row = await repositories.find_period(session, period.code)
+            submissions = await repositories.submissions_of_period(session, row.id) if row else {}
+            counts = await repositories.answer_counts(session, row.id) if row else {}
+            reach = await repositories.reachability_by_unit(session)
+            questionnaires: dict[int, Questionnaire] = {}
+            for stored_id in {sub.questionnaire_version_id for sub in submissions.values()}:
+                version = await session.get(QuestionnaireVersion, stored_id)
+                if version is not None:
+                    questionnaires[stored_id] = self.questionnaire_of(version)
+        closed = row is not None and row.override == "closed"
+        past_deadline = now > period.deadline
+        current = self._config.questionnaire
+        totals: dict[tuple[int | None, str, bool], int] = {}
+        result = []
+        for unit in units:
+            submission = submissions.get(unit.id)
+            version_id = submission.questionnaire_version_id if submission else None
+            questionnaire = questionnaires.get(version_id, current) if version_id else current
+            key = (version_id, unit.kind, unit.has_tthc)
+            if key not in totals:
+                totals[key] = len(questionnaire.questions_for(unit_config(unit), period.kind))
+            members, reachable_members = reach.get(unit.id, (0, 0))
+            state = "not_started"
+            late = past_deadline
+            if submission is not None:
+                state = {"awaiting_approval": "draft"}.get(submission.state, submission.state)
+                if state == "submitted":
+                    late = submission.late
+            result.append(
+                UnitStatus(
+                    code=unit.code,
+                    name=unit.name,
+                    kind=unit.kind,
+                    state=state,
+                    late=late,
+                    submitted_at=submission.submitted_at if submission else None,
+                    answered=counts.get(submission.id, 0) if submission else 0,
+                    total=totals[key],
+                    linked=members > 0,
+                    reachable=reachable_members > 0,
+                    version=submission.version if submission else 0,
+                    returned_reason=submission.returned_reason if submission else None,
+                )
+            )
+        return PeriodStatus(period=period, closed=closed, units=tuple(result))
