@@ -35,6 +35,7 @@ from cchc_bot.services.accounts import (
 )
 from cchc_bot.services.config_sync import SyncReport, sync_configuration
 from cchc_bot.services.directory import list_members, list_units
+from cchc_bot.services.status import PeriodStatus, StatusService
 from cchc_bot.settings import MissingTokenError, Settings
 from cchc_bot.spreadsheet import neutralise_cell
 from db.migrate import current_revision, head_revision, upgrade_schema
@@ -509,5 +510,87 @@ def members_command(
             member.unit or "—",
             "yes" if member.reachable else "NO (403)",
             member.linked_at.astimezone(cli.settings.tz).strftime("%d/%m/%Y %H:%M"),
+        )
+    console.print(table)
+
+
+def status_json(status: PeriodStatus, tz: dt.tzinfo) -> dict[str, Any]:
+    """The contract's `status --json` shape."""
+    return {
+        "period": status.period.code,
+        "label": status.period.label,
+        "deadline": status.period.deadline.astimezone(tz).isoformat(),
+        "closed": status.closed,
+        "counts": dict(status.counts()),
+        "units": [
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "kind": unit.kind,
+                "state": unit.state,
+                "late": unit.late,
+                "submitted_at": unit.submitted_at.astimezone(tz).isoformat()
+                if unit.submitted_at
+                else None,
+                "answered": unit.answered,
+                "total": unit.total,
+                "reachable": unit.reachable,
+                "linked": unit.linked,
+                "version": unit.version,
+                "returned_reason": unit.returned_reason,
+            }
+            for unit in status.units
+        ],
+    }
+
+
+@app.command("status")
+@user_errors
+def status_command(
+    ctx: typer.Context,
+    period: Annotated[str | None, typer.Option(help="period code such as 2024-Q1")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Submission status per unit for a period (default: the one whose deadline is nearest)."""
+    cli = context_of(ctx)
+    config = load_config(cli)
+    settings = cli.settings
+
+    async def work(session_factory: SessionFactory) -> PeriodStatus:
+        service = StatusService(session_factory, config, cli.clock, settings.tz)
+        return await service.district_status(period)
+
+    status = run_async(with_database(settings, work))
+    if as_json:
+        print_json(status_json(status, settings.tz))
+        return
+    counts = status.counts()
+    deadline = status.period.deadline.astimezone(settings.tz)
+    closed = " — đã đóng" if status.closed else ""
+    console.print(
+        f"{status.period.label} ({status.period.code}), hạn {deadline:%d/%m/%Y}{closed}",
+        markup=False,
+    )
+    console.print(
+        f"đúng hạn {counts['submitted_on_time']} · muộn {counts['submitted_late']} · "
+        f"đang nhập {counts['draft']} · chưa bắt đầu {counts['not_started']} · "
+        f"bị trả lại {counts['returned']} · không liên lạc được {counts['unreachable']}",
+        markup=False,
+    )
+    table = Table()
+    for column in ("Mã", "Đơn vị", "Loại", "Tình trạng", "Tiến độ", "Nộp lúc", "Muộn", "Liên lạc"):
+        table.add_column(column)
+    for unit in status.units:
+        table.add_row(
+            unit.code,
+            unit.name,
+            unit.kind,
+            unit.state,
+            f"{unit.answered}/{unit.total}",
+            f"{unit.submitted_at.astimezone(settings.tz):%d/%m %H:%M}"
+            if unit.submitted_at
+            else "—",
+            "muộn" if unit.late else "",
+            "" if unit.reachable else ("chưa liên kết" if not unit.linked else "403"),
         )
     console.print(table)

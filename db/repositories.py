@@ -57,7 +57,7 @@ async def answer_counts(session: AsyncSession, period_id: int) -> dict[int, int]
         .where(Submission.period_id == period_id)
         .group_by(Answer.submission_id)
     )
-    return {submission_id: count for submission_id, count in rows.tuples()}
+    return {submission_id: count for submission_id, count in rows}
 
 
 async def reachability_by_unit(session: AsyncSession) -> dict[int, tuple[int, int]]:
@@ -69,6 +69,6 @@ async def reachability_by_unit(session: AsyncSession) -> dict[int, tuple[int, in
     )
     return {
         unit_id: (total, reachable)
-        for unit_id, total, reachable in rows.tuples()
+        for unit_id, total, reachable in rows
         if unit_id is not None
     }

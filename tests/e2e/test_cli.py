@@ -149,3 +149,23 @@ def test_python_bot_py_is_the_same_cli(operator_env: Path) -> None:
         "2024-Q3",
         "2024-Y",
     ]
+
+
+def test_status_json_lists_every_active_unit_not_started(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke("init")
+    code, out, err = invoke("status", "--period", "2024-Q1", "--json")
+    assert code == 0, err
+    status = json.loads(out)
+    assert status["period"] == "2024-Q1"
+    assert status["deadline"] == "2024-03-11T23:59:59+07:00"
+    assert {unit["state"] for unit in status["units"]} == {"not_started"}
+    assert all(unit["late"] for unit in status["units"])  # 2024-Q1 is long past
+    tai_van = next(unit for unit in status["units"] if unit["code"] == "xa_tai_van")
+    assert tai_van["answered"] == 0
+    assert tai_van["total"] > 20
+    assert tai_van["reachable"] is False
+    code, _, err = invoke("status", "--period", "2024-Q9")
+    assert code == 1
+    assert "2024-Q9" in err
