@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from cchc_bot.config.schedule import PeriodRule, Schedule
+from cchc_bot.reminder_plan import plan_reminders
 from cchc_bot.workdays import WorkCalendar
 
 PERIOD_CODE_PATTERN = re.compile(r"^(?P<year>\d{4})-(?P<kind>[A-Z][A-Z0-9]{0,3})$")
@@ -202,12 +204,12 @@ def format_window(start: dt.date, end: dt.date) -> str:
 def _build_period(
     schedule: Schedule, rule: PeriodRule, year: int, tz: ZoneInfo, calendar: WorkCalendar
 ) -> ReportingPeriod:
-    """Derive one period of one year from its rule and the submission and deadline policies."""
+    """Derive one period of one year: window, deadline, submission window and reminder instants."""
     window_end = rule.window_end.on(year)
     due = _apply_deadline_policy(schedule, rule.deadline.on(year), calendar)
     opens_day = window_end - dt.timedelta(days=schedule.submission.opens_days_before_window_end)
     closes_day = due + dt.timedelta(days=schedule.submission.late_days)
-    return ReportingPeriod(
+    period = ReportingPeriod(
         code=period_code(year, rule.code),
         kind=rule.code,
         year=year,
@@ -220,6 +222,8 @@ def _build_period(
         closes_at=dt.datetime.combine(closes_day, END_OF_DAY, tzinfo=tz),
         cumulative=rule.cumulative,
     )
+    planned = plan_reminders(period, schedule.reminders, schedule.office_hours, calendar, tz)
+    return dataclasses.replace(period, reminders=tuple(reminder.at for reminder in planned))
 
 
 def _apply_deadline_policy(schedule: Schedule, due: dt.date, calendar: WorkCalendar) -> dt.date:

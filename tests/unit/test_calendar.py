@@ -135,7 +135,7 @@ def test_bundled_periods_follow_the_district_plan(year: int) -> None:
     assert [row(period) for period in periods] == PINNED[year]
 
 
-def test_periods_carry_kind_year_cumulation_and_no_reminders_yet() -> None:
+def test_periods_carry_kind_year_cumulation_and_reminders() -> None:
     periods = build_periods(bundled_schedule(), 2024, TZ)
     assert [(p.kind, p.kind_label, p.year, p.cumulative) for p in periods] == [
         ("Q1", "Quý I", 2024, False),
@@ -143,7 +143,7 @@ def test_periods_carry_kind_year_cumulation_and_no_reminders_yet() -> None:
         ("Q3", "Quý III", 2024, False),
         ("Y", "Năm", 2024, True),
     ]
-    assert all(period.reminders == () for period in periods)
+    assert [len(period.reminders) for period in periods] == [7, 7, 7, 7]
     assert periods[0].due_date == D(2024, 3, 11)
 
 
@@ -157,7 +157,16 @@ def test_calendar_json_for_2024_matches_the_contract() -> None:
             "opens_at": "2024-02-24T00:00:00+07:00",
             "closes_at": "2024-04-10T23:59:59+07:00",
             "deadline": "2024-03-11T23:59:59+07:00",
-            "reminders": [],
+            # opened: 24/2 is a Saturday, so the first working day after it.
+            "reminders": [
+                "2024-02-26T08:00:00+07:00",
+                "2024-03-04T08:00:00+07:00",
+                "2024-03-07T08:00:00+07:00",
+                "2024-03-08T08:00:00+07:00",
+                "2024-03-11T07:30:00+07:00",
+                "2024-03-12T08:00:00+07:00",
+                "2024-03-14T08:00:00+07:00",
+            ],
         },
         {
             "code": "2024-H1",
@@ -167,7 +176,15 @@ def test_calendar_json_for_2024_matches_the_contract() -> None:
             "opens_at": "2024-05-26T00:00:00+07:00",
             "closes_at": "2024-07-11T23:59:59+07:00",
             "deadline": "2024-06-11T23:59:59+07:00",
-            "reminders": [],
+            "reminders": [
+                "2024-05-27T08:00:00+07:00",
+                "2024-06-04T08:00:00+07:00",
+                "2024-06-07T08:00:00+07:00",
+                "2024-06-10T08:00:00+07:00",
+                "2024-06-11T07:30:00+07:00",
+                "2024-06-12T08:00:00+07:00",
+                "2024-06-14T08:00:00+07:00",
+            ],
         },
         {
             "code": "2024-Q3",
@@ -177,7 +194,15 @@ def test_calendar_json_for_2024_matches_the_contract() -> None:
             "opens_at": "2024-08-26T00:00:00+07:00",
             "closes_at": "2024-10-11T23:59:59+07:00",
             "deadline": "2024-09-11T23:59:59+07:00",
-            "reminders": [],
+            "reminders": [
+                "2024-08-26T08:00:00+07:00",
+                "2024-09-04T08:00:00+07:00",
+                "2024-09-09T08:00:00+07:00",
+                "2024-09-10T08:00:00+07:00",
+                "2024-09-11T07:30:00+07:00",
+                "2024-09-12T08:00:00+07:00",
+                "2024-09-16T08:00:00+07:00",
+            ],
         },
         {
             "code": "2024-Y",
@@ -187,7 +212,15 @@ def test_calendar_json_for_2024_matches_the_contract() -> None:
             "opens_at": "2024-11-25T00:00:00+07:00",
             "closes_at": "2025-01-10T23:59:59+07:00",
             "deadline": "2024-12-11T23:59:59+07:00",
-            "reminders": [],
+            "reminders": [
+                "2024-11-25T08:00:00+07:00",
+                "2024-12-04T08:00:00+07:00",
+                "2024-12-09T08:00:00+07:00",
+                "2024-12-10T08:00:00+07:00",
+                "2024-12-11T07:30:00+07:00",
+                "2024-12-12T08:00:00+07:00",
+                "2024-12-16T08:00:00+07:00",
+            ],
         },
     ]
 
