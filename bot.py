@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from telegram import Bot
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, ExtBot
 
 from cchc_bot.access import Actor
-from cchc_bot.cli import CliError, app, console, context_of, run_async, user_errors, with_database
+from cchc_bot.cli import (
+    CliError,
+    app,
+    console,
+    context_of,
+    print_json,
+    run_async,
+    user_errors,
+    with_database,
+)
 from cchc_bot.logs import configure_logging
 from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.services.accounts import AccountError, AccountService
+from cchc_bot.services.reminders import DeliveryResult, ReminderItem, ReminderMessage, RunReport
 from cchc_bot.settings import Settings
 from db.migrate import current_revision, head_revision
 from db.session import SessionFactory
 from handlers import accounts, common, menus
 from handlers.context import CONTEXT_TYPES, CchcApplication
+from scheduler.delivery import deliver
+from scheduler.jobs import schedule_reminders
 
 logger = logging.getLogger("cchc_bot")
 
 
-def build_application(runtime: Runtime, token: str) -> CchcApplication:
+def build_application(
+    runtime: Runtime, token: str, *, with_scheduler: bool = True
+) -> CchcApplication:
     """Build the real PTB Application with every handler, against the configured Bot API."""
     settings = runtime.settings
     application: CchcApplication = (
@@ -35,12 +50,15 @@ def build_application(runtime: Runtime, token: str) -> CchcApplication:
         .context_types(CONTEXT_TYPES)
         .rate_limiter(AIORateLimiter(max_retries=5))
         .concurrent_updates(False)
+        .defaults(Defaults(tzinfo=settings.tz))
         .build()
     )
     application.bot_data.runtime = runtime
     common.register_guards(application)
     accounts.register(application)
     common.register_fallbacks(application)
+    if with_scheduler:
+        schedule_reminders(application)
     application.post_init = _post_init
     return application
 
@@ -120,6 +138,95 @@ def revoke_command(
         run_async(reset_menu())
     except TelegramError as exc:
         console.print(f"note: could not reset the command menu on Telegram ({exc})", markup=False)
+
+
+def remind_json(report: RunReport, tz: dt.tzinfo, *, dry_run: bool) -> dict[str, Any]:
+    """The contract's `remind --json` shape."""
+
+    def items(values: list[ReminderItem]) -> list[dict[str, Any]]:
+        return [
+            {
+                "unit": i.unit,
+                "telegram_user_id": i.telegram_user_id,
+                "period": i.period,
+                "kind": i.kind,
+            }
+            for i in values
+        ]
+
+    at = report.at.astimezone(tz).isoformat()
+    if dry_run:
+        return {"at": at, "due": items(report.due)}
+    return {
+        "at": at,
+        "sent": items(report.sent),
+        "failed": items(report.failed),
+        "unreachable": items(report.unreachable),
+        "skipped": items(report.skipped),
+    }
+
+
+@app.command("remind")
+@user_errors
+def remind_command(
+    ctx: typer.Context,
+    at: Annotated[str | None, typer.Option(help="ISO 8601 instant (default: now)")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="list what is due, send nothing")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Send every reminder due at that instant that was not sent yet (safe from cron, twice)."""
+    cli = context_of(ctx)
+    settings = cli.settings
+    instant = parse_instant(at, settings.tz) if at else None
+    runtime = open_runtime(settings, cli.clock)
+
+    async def work() -> RunReport:
+        try:
+            await ensure_schema_current(runtime)
+            if dry_run:
+                return await runtime.reminders.run(None, at=instant, dry_run=True)
+            token = settings.require_token()
+            configure_logging(settings.log_level, settings.log_format, secrets=[token])
+            async with ExtBot(
+                token,
+                base_url=settings.telegram_api_url,
+                base_file_url=settings.telegram_file_url,
+                rate_limiter=AIORateLimiter(max_retries=5),
+            ) as bot:
+
+                async def send(message: ReminderMessage) -> DeliveryResult:
+                    return await deliver(bot, message)
+
+                return await runtime.reminders.run(send, at=instant)
+        finally:
+            await runtime.close()
+
+    report = run_async(work())
+    if as_json:
+        print_json(remind_json(report, settings.tz, dry_run=dry_run))
+        return
+    if dry_run:
+        console.print(f"due at {report.at.astimezone(settings.tz).isoformat()}: {len(report.due)}")
+        for item in report.due:
+            console.print(
+                f"  {item.period} {item.kind} {item.unit or 'digest'} → {item.telegram_user_id}"
+            )
+        return
+    console.print(
+        f"sent {len(report.sent)}, failed {len(report.failed)}, "
+        f"unreachable {len(report.unreachable)}, skipped {len(report.skipped)}"
+    )
+
+
+def parse_instant(text: str, tz: dt.tzinfo) -> dt.datetime:
+    """Parse `--at`; a time without offset is read in CCHC_TIMEZONE."""
+    try:
+        instant = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise CliError(f"--at {text!r} is not an ISO 8601 instant, e.g. 2024-03-05T08:00") from exc
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=tz)
 
 
 def main() -> None:

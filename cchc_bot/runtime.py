@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import Configuration, load_configuration
 from cchc_bot.services.accounts import AccountService
+from cchc_bot.services.reminders import ReminderService
+from cchc_bot.services.status import StatusService
 from cchc_bot.settings import Settings
 from db.session import SessionFactory, create_engine, create_session_factory
 
@@ -23,6 +25,8 @@ class Runtime:
     session_factory: SessionFactory
     clock: Clock
     accounts: AccountService
+    status: StatusService
+    reminders: ReminderService
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -41,4 +45,6 @@ def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
         session_factory=session_factory,
         clock=clock,
         accounts=AccountService(session_factory, clock),
+        status=StatusService(session_factory, config, clock, settings.tz),
+        reminders=ReminderService(session_factory, config, clock, settings.tz),
     )

@@ -220,12 +220,16 @@ class Attachment(Base):
 
 
 class ReminderLog(Base):
-    """A reminder claimed before it is sent; the unique key makes it go out once."""
+    """A reminder claimed before it is sent; the unique key makes it go out once.
+
+    Also the coordinators' daily digests (no unit) and manual nudges (kind `manual-...`).
+    """
 
     __tablename__ = "reminder_log"
-    __table_args__ = (UniqueConstraint("unit_id", "member_id", "period_code", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # "unit|member|period|kind": unique even for digests, whose unit is NULL (NULLs never clash).
+    dedup_key: Mapped[str] = mapped_column(String(160), unique=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     period_code: Mapped[str] = mapped_column(String(16), index=True)

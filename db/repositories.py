@@ -68,7 +68,5 @@ async def reachability_by_unit(session: AsyncSession) -> dict[int, tuple[int, in
         .group_by(Member.unit_id)
     )
     return {
-        unit_id: (total, reachable)
-        for unit_id, total, reachable in rows
-        if unit_id is not None
+        unit_id: (total, reachable) for unit_id, total, reachable in rows if unit_id is not None
     }

@@ -170,3 +170,75 @@ def help_for(role: str, unit_name: str | None) -> str:
     if role == "coordinator":
         return HELP_COORDINATOR.format(role=ROLE_LABELS[role])
     return HELP_HEAD.format(role=ROLE_LABELS.get(role, role), unit=html(unit_name or ""))
+
+
+# --- Reminders ------------------------------------------------------------------------
+
+REPORT_BUTTON = "📝 Nộp báo cáo"
+REMINDER_OPENED = (
+    "📢 <b>Kỳ báo cáo CCHC {label} đã mở</b>\n"
+    "Đơn vị: <b>{unit}</b>\n"
+    "Số liệu tính {window}.\n"
+    "Hạn nộp: <b>{deadline}</b>.\n"
+    "{progress}\n"
+    "Bấm nút dưới đây hoặc gửi /report để bắt đầu."
+)
+REMINDER_BEFORE = (
+    "🔔 <b>Nhắc báo cáo CCHC {label}</b>\n"
+    "Đơn vị: <b>{unit}</b>\n"
+    "Số liệu tính {window}.\n"
+    "Hạn nộp: <b>{deadline}</b> — {left}.\n"
+    "{progress}"
+)
+REMINDER_OVERDUE = (
+    "⚠️ <b>Báo cáo CCHC {label} đã QUÁ HẠN {late} ngày</b>\n"
+    "Đơn vị: <b>{unit}</b> chưa gửi báo cáo (hạn {deadline}).\n"
+    "{progress}\n"
+    "Đề nghị thủ trưởng chỉ đạo hoàn thành và gửi ngay hôm nay; "
+    "Phòng Nội vụ đang theo dõi để tổng hợp báo cáo UBND huyện."
+)
+REMINDER_MANUAL = (
+    "📣 <b>Phòng Nội vụ nhắc: báo cáo CCHC {label}</b>\n"
+    "Đơn vị: <b>{unit}</b> chưa gửi báo cáo. Hạn nộp: <b>{deadline}</b> — {left}.\n"
+    "{progress}"
+)
+LEFT_DAYS = "còn {days} ngày"
+LEFT_TODAY = "hôm nay là hạn cuối"
+LEFT_LATE = "đã quá hạn {days} ngày"
+PROGRESS_NONE = "Đơn vị chưa bắt đầu nhập số liệu."
+PROGRESS_DRAFT = "Đã nhập {answered}/{total} câu — gửi /report để nhập tiếp."
+DIGEST_TITLE = (
+    "📋 <b>Đơn vị quá hạn báo cáo CCHC {label}</b> (hạn {deadline})\n{count} đơn vị chưa nộp:"
+)
+DIGEST_LINE = "• {unit} — {heads} — quá hạn {late} ngày"
+DIGEST_NO_HEAD = "chưa có thủ trưởng liên kết"
+DIGEST_UNREACHABLE_TITLE = "\n☎️ <b>Không nhắc được qua Telegram</b> (cần gọi điện):"
+DIGEST_UNREACHABLE_LINE = "• {unit}"
+DIGEST_MORE = "… và {count} đơn vị khác (xem /status)."
+DIGEST_FOOTER = "\nGửi /remind để nhắc lại các đơn vị chưa nộp."
+
+
+def days_left_text(days: int) -> str:
+    """ "còn 3 ngày", "hôm nay là hạn cuối" or "đã quá hạn 2 ngày"."""
+    if days > 0:
+        return LEFT_DAYS.format(days=days)
+    if days == 0:
+        return LEFT_TODAY
+    return LEFT_LATE.format(days=-days)
+
+
+def progress_text(answered: int, total: int) -> str:
+    """How far the unit's draft got."""
+    if answered <= 0:
+        return PROGRESS_NONE
+    return PROGRESS_DRAFT.format(answered=answered, total=total)
+
+
+def limited_lines(title: str, lines: list[str], footer: str, limit: int = 3800) -> str:
+    """Join lines under a title, cutting the list with a count so the message fits Telegram."""
+    text = title
+    for index, line in enumerate(lines):
+        if len(text) + len(line) + len(footer) + 80 > limit:
+            return text + "\n" + DIGEST_MORE.format(count=len(lines) - index) + footer
+        text += "\n" + line
+    return text + footer

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 09:22:25.751171
+Create Date: 2026-11-29 09:32:52.321906
 """
 
 from collections.abc import Sequence
@@ -142,6 +142,7 @@ def upgrade() -> None:
     op.create_table(
         "reminder_log",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dedup_key", sa.String(length=160), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=True),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("period_code", sa.String(length=16), nullable=False),
@@ -161,13 +162,7 @@ def upgrade() -> None:
             ["unit_id"], ["units.id"], name=op.f("fk_reminder_log_unit_id_units")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_log")),
-        sa.UniqueConstraint(
-            "unit_id",
-            "member_id",
-            "period_code",
-            "kind",
-            name=op.f("uq_reminder_log_unit_id_member_id_period_code_kind"),
-        ),
+        sa.UniqueConstraint("dedup_key", name=op.f("uq_reminder_log_dedup_key")),
     )
     with op.batch_alter_table("reminder_log", schema=None) as batch_op:
         batch_op.create_index(

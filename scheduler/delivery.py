@@ -1,0 +1,96 @@
+"""Word and send reminders through the bot; Telegram's answers become delivery outcomes."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+
+from cchc_bot import calendar
+from cchc_bot.services.reminders import DeliveryOutcome, DeliveryResult, ReminderMessage
+from handlers import texts
+
+logger = logging.getLogger(__name__)
+
+REPORT_CALLBACK = "report:open"
+
+
+def render_reminder(message: ReminderMessage) -> str:
+    """The Vietnamese text of a reminder, digest or manual nudge."""
+    period = message.period
+    deadline = calendar.format_datetime(period.deadline)
+    if message.overdue_units:
+        lines = [
+            texts.DIGEST_LINE.format(
+                unit=texts.html(unit.name),
+                heads=texts.html(", ".join(unit.head_names))
+                if unit.head_names
+                else texts.DIGEST_NO_HEAD,
+                late=unit.days_late,
+            )
+            for unit in message.overdue_units
+        ]
+        unreachable = [
+            texts.DIGEST_UNREACHABLE_LINE.format(unit=texts.html(unit.name))
+            for unit in message.overdue_units
+            if not unit.reachable
+        ]
+        title = texts.DIGEST_TITLE.format(
+            label=period.label, deadline=deadline, count=len(message.overdue_units)
+        )
+        if unreachable:
+            lines += [texts.DIGEST_UNREACHABLE_TITLE, *unreachable]
+        return texts.limited_lines(title, lines, texts.DIGEST_FOOTER)
+    values = {
+        "label": period.label,
+        "unit": texts.html(message.unit_name or message.unit_code or ""),
+        "window": calendar.format_window(period.window_start, period.window_end),
+        "deadline": deadline,
+        "left": texts.days_left_text(message.days_left_or_late),
+        "late": max(1, -message.days_left_or_late),
+        "progress": texts.progress_text(message.answered, message.total),
+    }
+    if message.manual:
+        template = texts.REMINDER_MANUAL
+    elif message.overdue:
+        template = texts.REMINDER_OVERDUE
+    elif message.kind == "opened":
+        template = texts.REMINDER_OPENED
+    else:
+        template = texts.REMINDER_BEFORE
+    return template.format(**values)
+
+
+async def deliver(bot: Bot, message: ReminderMessage) -> DeliveryResult:
+    """Send one reminder; 403 means unreachable, other errors are retried later."""
+    keyboard = None
+    if not message.overdue_units:
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(texts.REPORT_BUTTON, callback_data=REPORT_CALLBACK)]]
+        )
+    started = time.monotonic()
+    try:
+        sent = await bot.send_message(
+            message.telegram_user_id,
+            render_reminder(message),
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+        )
+    except Forbidden as exc:
+        return DeliveryResult(DeliveryOutcome.UNREACHABLE, error=str(exc))
+    except TelegramError as exc:
+        logger.warning("reminder not delivered: %s", type(exc).__name__)
+        return DeliveryResult(DeliveryOutcome.FAILED, error=f"{type(exc).__name__}: {exc}")
+    logger.info(
+        "reminder sent",
+        extra={
+            "kind": message.kind,
+            "period": message.period.code,
+            "unit": message.unit_code,
+            "ms": round((time.monotonic() - started) * 1000, 1),
+        },
+    )
+    return DeliveryResult(DeliveryOutcome.SENT, message_id=sent.message_id)
