@@ -297,9 +297,14 @@ class ReminderService:
         if dry_run or deliver is None:
             report.due = [_item(key, message.telegram_user_id) for key, _, message, _ in due]
             return report
-        claims = await self._claim(snapshot, due, missed, now, report)
-        for claim in claims:
-            await self._deliver_and_record(claim, deliver, report)
+        await self._record_missed(snapshot, missed, now, report)
+        for key, scheduled_at, message, member_id in due:
+            # Claim each reminder just before sending it: a crash loses at most the one in flight.
+            claims = await self._claim(
+                snapshot, [(key, scheduled_at, message, member_id)], [], now, report
+            )
+            for claim in claims:
+                await self._deliver_and_record(claim, deliver, report)
         await self._retry_failed(snapshot, deliver, now, report)
         if report.sent or report.failed or report.unreachable:
             logger.info(
@@ -370,6 +375,16 @@ class ReminderService:
                     )
                 )
         return claims
+
+    async def _record_missed(
+        self,
+        snapshot: _Snapshot,
+        missed: Sequence[tuple[ReminderKey, dt.datetime, int]],
+        now: dt.datetime,
+        report: RunReport,
+    ) -> None:
+        """Record reminders older than the grace window as skipped, in one transaction."""
+        await self._claim(snapshot, [], missed, now, report)
 
     async def _deliver_and_record(self, claim: _Claim, deliver: Deliver, report: RunReport) -> None:
         try:
