@@ -33,8 +33,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Figures: up to 18 digits with 4 decimals is far beyond any count or percentage reported.
-FIGURE = Numeric(22, 4)
+# Figures: 18 integer digits and the 6 decimals a questionnaire may allow.
+FIGURE = Numeric(24, 6)
 
 
 class Base(DeclarativeBase):
@@ -91,6 +91,10 @@ class Member(Base):
     revoked_at: Mapped[dt.datetime | None]
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     unreachable_since: Mapped[dt.datetime | None]
+    # The draft this person is answering right now (None: not in a conversation).
+    active_submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", use_alter=True, ondelete="SET NULL")
+    )
 
     unit: Mapped[Unit | None] = relationship(lazy="raise")
 
@@ -148,7 +152,7 @@ class Submission(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"), index=True)
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
-    # draft | awaiting_approval | submitted | returned
+    # draft | awaiting_approval | submitted | revising | returned
     state: Mapped[str] = mapped_column(String(20), default="draft")
     # The conversation: the question the person is on and any half-finished step.
     position: Mapped[str | None] = mapped_column(String(60))

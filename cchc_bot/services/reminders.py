@@ -28,7 +28,7 @@ from cchc_bot.reminder_plan import (
     due_reminders,
 )
 from cchc_bot.services import periods as period_queries
-from cchc_bot.services.status import unit_config
+from cchc_bot.services.status import SUBMITTED_STATES, unit_config
 from db import repositories
 from db.models import Member, ReminderLog, Unit
 from db.session import SessionFactory
@@ -192,7 +192,7 @@ class ReminderService:
                         unit_code=unit.code,
                         period_code=period.code,
                         has_questions=total > 0,
-                        submitted=submission is not None and submission.state == "submitted",
+                        submitted=submission is not None and submission.state in SUBMITTED_STATES,
                         answered=counts.get(submission.id, 0) if submission else 0,
                         total=total,
                     )

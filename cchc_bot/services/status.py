@@ -20,6 +20,10 @@ from db.models import QuestionnaireVersion, Unit
 from db.session import SessionFactory
 
 STATES = ("not_started", "draft", "submitted", "returned")
+# How stored submission states read in status: a report being revised stays submitted
+# (its last version counts) and one waiting for the head's approval is still a draft.
+SHOWN_STATE = {"awaiting_approval": "draft", "revising": "submitted"}
+SUBMITTED_STATES = frozenset({"submitted", "revising"})
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ class StatusService:
             state = "not_started"
             late = past_deadline
             if submission is not None:
-                state = {"awaiting_approval": "draft"}.get(submission.state, submission.state)
+                state = SHOWN_STATE.get(submission.state, submission.state)
                 if state == "submitted":
                     late = submission.late
             result.append(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 09:32:52.321906
+Create Date: 2026-11-29 09:44:45.017420
 """
 
 from collections.abc import Sequence
@@ -75,6 +75,14 @@ def upgrade() -> None:
         sa.Column("revoked_at", db.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("reachable", sa.Boolean(), nullable=False),
         sa.Column("unreachable_since", db.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("active_submission_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["active_submission_id"],
+            ["submissions.id"],
+            name=op.f("fk_members_active_submission_id_submissions"),
+            ondelete="SET NULL",
+            use_alter=True,
+        ),
         sa.ForeignKeyConstraint(
             ["invite_id"], ["invites.id"], name=op.f("fk_members_invite_id_invites")
         ),
@@ -219,9 +227,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("submission_id", sa.Integer(), nullable=False),
         sa.Column("indicator_id", sa.String(length=40), nullable=False),
-        sa.Column("value", sa.Numeric(precision=22, scale=4), nullable=True),
-        sa.Column("numerator", sa.Numeric(precision=22, scale=4), nullable=True),
-        sa.Column("denominator", sa.Numeric(precision=22, scale=4), nullable=True),
+        sa.Column("value", sa.Numeric(precision=24, scale=6), nullable=True),
+        sa.Column("numerator", sa.Numeric(precision=24, scale=6), nullable=True),
+        sa.Column("denominator", sa.Numeric(precision=24, scale=6), nullable=True),
         sa.Column("text_value", sa.Text(), nullable=True),
         sa.Column("not_applicable", sa.Boolean(), nullable=False),
         sa.Column("skipped", sa.Boolean(), nullable=False),
