@@ -1,0 +1,826 @@
+"""The unit's report: start or resume a draft, apply each answer, submit, revise, approve.
+
+The draft row is the conversation's state (DESIGN decision 1): every accepted answer is
+written in the same transaction as the position, before the bot replies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cchc_bot import calendar, conversation
+from cchc_bot.access import AccessDenied, Actor, Role, require_unit_member
+from cchc_bot.answers import Answer
+from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.clock import Clock
+from cchc_bot.config.loading import Configuration
+from cchc_bot.config.questionnaire import Questionnaire
+from cchc_bot.conversation import (
+    ConversationContext,
+    DraftState,
+    Event,
+    QuestionView,
+    SubmitReady,
+    SummaryView,
+)
+from cchc_bot.services import periods as period_queries
+from cchc_bot.services.config_sync import questionnaire_fingerprint
+from cchc_bot.services.status import unit_config
+from db import repositories
+from db.models import (
+    Answer as AnswerRow,
+)
+from db.models import (
+    Attachment,
+    AuditEvent,
+    Member,
+    Period,
+    QuestionnaireVersion,
+    Submission,
+    SubmissionVersion,
+    Unit,
+)
+from db.session import SessionFactory
+
+EDITABLE_STATES = frozenset({"draft", "returned", "revising"})
+# Signed report files: what Phòng Nội vụ files with the province.
+ALLOWED_ATTACHMENTS = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Bots can download files up to 20 MB through getFile.
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+class ReportOutcome(StrEnum):
+    """What a report call produced, for the handler to render."""
+
+    SCREEN = "screen"
+    CHOOSE_PERIOD = "choose_period"
+    NO_OPEN_PERIOD = "no_open_period"
+    NOT_IN_REPORT = "not_in_report"
+    STALE = "stale"
+    SUBMITTED = "submitted"
+    ALREADY_SUBMITTED = "already_submitted"
+    AWAITING_APPROVAL = "awaiting_approval"
+    PERIOD_CLOSED = "period_closed"
+    NO_QUESTIONS = "no_questions"
+
+
+@dataclass(frozen=True)
+class PeriodOption:
+    """An open period the unit can report on."""
+
+    code: str
+    label: str
+    deadline: dt.datetime
+    state: str
+    answered: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The short receipt of a submission."""
+
+    period_label: str
+    unit_name: str
+    figures: int
+    submitted_at: dt.datetime
+    late: bool
+    version: int
+    awaiting_approval: bool
+    submitted_by: str
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The question or summary to show, with what buttons need to stay valid."""
+
+    submission_id: int
+    token: str
+    period: ReportingPeriod
+    unit_name: str
+    state: str
+    view: QuestionView | SummaryView
+    attachment_name: str | None = None
+    returned_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """The outcome of a report call."""
+
+    outcome: ReportOutcome
+    screen: Screen | None = None
+    options: tuple[PeriodOption, ...] = ()
+    receipt: Receipt | None = None
+    period: ReportingPeriod | None = None
+    submission_id: int | None = None
+    can_revise: bool = False
+    notify_member_ids: tuple[int, ...] = ()
+    next_period: ReportingPeriod | None = None
+
+
+@dataclass(frozen=True)
+class AttachmentResult:
+    """The outcome of sending the signed report file."""
+
+    accepted: bool
+    reason: str | None = None
+    file_name: str | None = None
+    size: int = 0
+    sha256: str | None = None
+
+
+@dataclass
+class _Loaded:
+    submission: Submission
+    unit: Unit
+    period: ReportingPeriod
+    questionnaire: Questionnaire
+    context: ConversationContext
+    state: DraftState
+    rows: dict[str, AnswerRow] = field(default_factory=dict)
+
+
+def state_token(submission: Submission) -> str:
+    """A short fingerprint of the draft's position: buttons from an older screen are stale."""
+    stamp = submission.updated_at.isoformat()
+    raw = f"{submission.id}|{submission.state}|{submission.position}|{stamp}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:8]
+
+
+def figures_of(snapshot: Mapping[str, Any]) -> dict[str, Decimal]:
+    """Rule-reference keyed figures of a frozen version (for jump and Q1 checks)."""
+    values: dict[str, Decimal] = {}
+    for indicator_id, data in snapshot.items():
+        try:
+            answer = Answer.from_json(data)
+        except (ValueError, TypeError, ArithmeticError):
+            continue
+        if answer.not_applicable or answer.skipped:
+            continue
+        if answer.value is not None:
+            values[indicator_id] = answer.value
+        if answer.numerator is not None:
+            values[f"{indicator_id}.numerator"] = answer.numerator
+        if answer.denominator is not None:
+            values[f"{indicator_id}.denominator"] = answer.denominator
+    return values
+
+
+class ReportService:
+    """Everything a head or staff member does with their unit's report."""
+
+    def __init__(
+        self, session_factory: SessionFactory, config: Configuration, clock: Clock, tz: ZoneInfo
+    ) -> None:
+        self._sessions = session_factory
+        self._config = config
+        self._clock = clock
+        self._tz = tz
+        self._questionnaires: dict[int, Questionnaire] = {}
+        _, self._current_hash = questionnaire_fingerprint(config.questionnaire)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _questionnaire(self, version: QuestionnaireVersion) -> Questionnaire:
+        if version.id not in self._questionnaires:
+            self._questionnaires[version.id] = Questionnaire.model_validate(version.content)
+        return self._questionnaires[version.id]
+
+    async def _member(self, session: AsyncSession, actor: Actor) -> Member:
+        member = await session.get(Member, actor.member_id)
+        if member is None or member.revoked_at is not None:
+            raise PermissionError("membership revoked")
+        return member
+
+    async def _version_figures(
+        self, session: AsyncSession, unit_id: int, period_code: str
+    ) -> dict[str, Decimal]:
+        row = await repositories.find_period(session, period_code)
+        if row is None:
+            return {}
+        snapshot = await session.scalar(
+            select(SubmissionVersion.answers)
+            .join(Submission, Submission.id == SubmissionVersion.submission_id)
+            .where(Submission.unit_id == unit_id, Submission.period_id == row.id)
+            .order_by(SubmissionVersion.version.desc())
+            .limit(1)
+        )
+        return figures_of(snapshot) if snapshot else {}
+
+    async def _load(self, session: AsyncSession, submission: Submission) -> _Loaded:
+        unit = await session.get(Unit, submission.unit_id)
+        version = await session.get(QuestionnaireVersion, submission.questionnaire_version_id)
+        period_row = await session.get(Period, submission.period_id)
+        if unit is None or version is None or period_row is None:
+            raise RuntimeError(f"submission {submission.id} refers to missing rows")
+        period = calendar.period_by_code(self._config.schedule, period_row.code, self._tz)
+        questionnaire = self._questionnaire(version)
+        previous = await self._version_figures(
+            session, unit.id, calendar.period_code(period.year - 1, period.kind)
+        )
+        first_quarter: dict[str, Decimal] = {}
+        if period.cumulative and period.kind != "Q1":
+            first_quarter = await self._version_figures(
+                session, unit.id, calendar.period_code(period.year, "Q1")
+            )
+        context = conversation.context_for_period(
+            questionnaire,
+            unit_config(unit),
+            period,
+            previous_values=previous,
+            first_quarter_values=first_quarter,
+        )
+        rows = {
+            row.indicator_id: row
+            for row in (
+                await session.scalars(
+                    select(AnswerRow).where(AnswerRow.submission_id == submission.id)
+                )
+            ).all()
+        }
+        answers = {
+            ident: Answer.from_columns(
+                {
+                    "value": row.value,
+                    "numerator": row.numerator,
+                    "denominator": row.denominator,
+                    "text_value": row.text_value,
+                    "not_applicable": row.not_applicable,
+                    "skipped": row.skipped,
+                    "explanation": row.explanation,
+                    "confirmed_warnings": row.confirmed_warnings,
+                }
+            )
+            for ident, row in rows.items()
+        }
+        state = DraftState.from_columns(submission.position, submission.pending, answers)
+        return _Loaded(submission, unit, period, questionnaire, context, state, rows)
+
+    async def _attachment_name(self, session: AsyncSession, submission_id: int) -> str | None:
+        return await session.scalar(
+            select(Attachment.file_name)
+            .where(Attachment.submission_id == submission_id)
+            .order_by(Attachment.id.desc())
+            .limit(1)
+        )
+
+    async def _screen(
+        self, session: AsyncSession, loaded: _Loaded, view: QuestionView | SummaryView
+    ) -> Screen:
+        return Screen(
+            submission_id=loaded.submission.id,
+            token=state_token(loaded.submission),
+            period=loaded.period,
+            unit_name=loaded.unit.name,
+            state=loaded.submission.state,
+            view=view,
+            attachment_name=await self._attachment_name(session, loaded.submission.id),
+            returned_reason=loaded.submission.returned_reason,
+        )
+
+    async def _open_periods(
+        self, session: AsyncSession, unit: Unit, now: dt.datetime
+    ) -> list[ReportingPeriod]:
+        periods = await period_queries.open_periods(session, self._config.schedule, self._tz, now)
+        config_unit = unit_config(unit)
+        return [p for p in periods if self._config.questionnaire.questions_for(config_unit, p.kind)]
+
+    # --- starting -----------------------------------------------------------------------
+
+    async def start(self, actor: Actor, period_code: str | None = None) -> ReportResult:
+        """Start or resume the unit's report; ask which period when several are open."""
+        require_unit_member(actor, "report")
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            member = await self._member(session, actor)
+            unit = await session.get(Unit, actor.unit_id)
+            assert unit is not None
+            periods = await self._open_periods(session, unit, now)
+            if period_code is not None:
+                chosen = next((p for p in periods if p.code == period_code), None)
+                if chosen is None:
+                    return ReportResult(ReportOutcome.PERIOD_CLOSED)
+            elif len(periods) == 1:
+                chosen = periods[0]
+            elif not periods:
+                upcoming = [
+                    p
+                    for p in calendar.periods_in_years(
+                        self._config.schedule, self._tz, now.year, now.year + 1
+                    )
+                    if p.opens_at > now
+                ]
+                return ReportResult(
+                    ReportOutcome.NO_OPEN_PERIOD, next_period=upcoming[0] if upcoming else None
+                )
+            else:
+                return ReportResult(
+                    ReportOutcome.CHOOSE_PERIOD,
+                    options=tuple(await self._options(session, unit, periods)),
+                )
+            submission = await self._submission_for(session, unit, chosen, now)
+            if submission.state in ("submitted", "awaiting_approval"):
+                member.active_submission_id = None
+                outcome = (
+                    ReportOutcome.AWAITING_APPROVAL
+                    if submission.state == "awaiting_approval"
+                    else ReportOutcome.ALREADY_SUBMITTED
+                )
+                return ReportResult(
+                    outcome,
+                    period=chosen,
+                    submission_id=submission.id,
+                    can_revise=submission.state == "submitted" and now <= chosen.deadline,
+                    receipt=await self._receipt(session, submission, unit, chosen),
+                )
+            member.active_submission_id = submission.id
+            loaded = await self._load(session, submission)
+            if submission.position in ("", None) and not loaded.state.answers:
+                outcome_step = conversation.start(loaded.context)
+            else:
+                outcome_step = conversation.resume(loaded.context, loaded.state)
+            await self._store(session, loaded, outcome_step, now, touch=False)
+            view = outcome_step.view
+            assert isinstance(view, QuestionView | SummaryView)
+            return ReportResult(
+                ReportOutcome.SCREEN, screen=await self._screen(session, loaded, view)
+            )
+
+    async def _options(
+        self, session: AsyncSession, unit: Unit, periods: list[ReportingPeriod]
+    ) -> list[PeriodOption]:
+        options = []
+        for period in periods:
+            row = await repositories.find_period(session, period.code)
+            submission = (
+                await session.scalar(
+                    select(Submission).where(
+                        Submission.unit_id == unit.id, Submission.period_id == row.id
+                    )
+                )
+                if row is not None
+                else None
+            )
+            answered = 0
+            if submission is not None:
+                answered = len(
+                    (
+                        await session.scalars(
+                            select(AnswerRow.id).where(AnswerRow.submission_id == submission.id)
+                        )
+                    ).all()
+                )
+            options.append(
+                PeriodOption(
+                    code=period.code,
+                    label=period.label,
+                    deadline=period.deadline,
+                    state=submission.state if submission else "not_started",
+                    answered=answered,
+                )
+            )
+        return options
+
+    async def _submission_for(
+        self, session: AsyncSession, unit: Unit, period: ReportingPeriod, now: dt.datetime
+    ) -> Submission:
+        row = await repositories.get_or_create_period(
+            session, period.code, period.kind, period.year
+        )
+        submission = await session.scalar(
+            select(Submission)
+            .where(Submission.unit_id == unit.id, Submission.period_id == row.id)
+            .with_for_update()
+        )
+        if submission is not None:
+            return submission
+        version = await repositories.questionnaire_version_by_hash(session, self._current_hash)
+        if version is None:
+            raise RuntimeError("the questionnaire is not synced: run `cchc-bot init`")
+        submission = Submission(
+            unit_id=unit.id,
+            period_id=row.id,
+            questionnaire_version_id=version.id,
+            state="draft",
+            position="",
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(submission)
+        await session.flush()
+        return submission
+
+    # --- answering ----------------------------------------------------------------------
+
+    async def answer(
+        self,
+        actor: Actor,
+        event: Event,
+        *,
+        submission_id: int | None = None,
+        token: str | None = None,
+    ) -> ReportResult:
+        """Apply one answer (text or button) to the member's active draft, committed at once."""
+        require_unit_member(actor, "answer a report")
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            member = await self._member(session, actor)
+            active = member.active_submission_id
+            if active is None:
+                return ReportResult(ReportOutcome.NOT_IN_REPORT)
+            submission = await session.scalar(
+                select(Submission).where(Submission.id == active).with_for_update()
+            )
+            if submission is None or submission.unit_id != actor.unit_id:
+                member.active_submission_id = None
+                return ReportResult(ReportOutcome.NOT_IN_REPORT)
+            loaded = await self._load(session, submission)
+            if submission.state not in EDITABLE_STATES:
+                member.active_submission_id = None
+                return ReportResult(
+                    ReportOutcome.ALREADY_SUBMITTED,
+                    period=loaded.period,
+                    submission_id=submission.id,
+                    receipt=await self._receipt(session, submission, loaded.unit, loaded.period),
+                )
+            if (submission_id is not None and submission_id != submission.id) or (
+                token is not None and token != state_token(submission)
+            ):
+                outcome_step = conversation.resume(loaded.context, loaded.state)
+                view = outcome_step.view
+                assert isinstance(view, QuestionView | SummaryView)
+                return ReportResult(
+                    ReportOutcome.STALE, screen=await self._screen(session, loaded, view)
+                )
+            outcome_step = conversation.step(loaded.context, loaded.state, event)
+            await self._store(session, loaded, outcome_step, now, touch=True, actor=actor)
+            view = outcome_step.view
+            if isinstance(view, SubmitReady):
+                return await self._finish(session, loaded, view, actor, member, now)
+            return ReportResult(
+                ReportOutcome.SCREEN, screen=await self._screen(session, loaded, view)
+            )
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        loaded: _Loaded,
+        outcome: conversation.Outcome,
+        now: dt.datetime,
+        *,
+        touch: bool,
+        actor: Actor | None = None,
+    ) -> None:
+        submission = loaded.submission
+        for change in outcome.changes:
+            row = loaded.rows.get(change.indicator_id)
+            if change.answer is None:
+                if row is not None:
+                    await session.delete(row)
+                    del loaded.rows[change.indicator_id]
+                continue
+            columns = change.answer.to_columns()
+            if row is None:
+                row = AnswerRow(
+                    submission_id=submission.id,
+                    indicator_id=change.indicator_id,
+                    answered_at=now,
+                    answered_by_member_id=actor.member_id if actor else None,
+                    **columns,
+                )
+                session.add(row)
+                loaded.rows[change.indicator_id] = row
+            else:
+                for name, value in columns.items():
+                    setattr(row, name, value)
+                row.answered_at = now
+                row.answered_by_member_id = actor.member_id if actor else row.answered_by_member_id
+        new_position = outcome.state.position
+        new_pending = outcome.state.pending_column()
+        if (
+            submission.position != new_position
+            or submission.pending != new_pending
+            or outcome.changes
+        ):
+            submission.position = new_position
+            submission.pending = new_pending
+            if touch or outcome.changes:
+                submission.updated_at = max(
+                    now, submission.updated_at + dt.timedelta(microseconds=1)
+                )
+        loaded.state = outcome.state
+        await session.flush()
+
+    async def _finish(
+        self,
+        session: AsyncSession,
+        loaded: _Loaded,
+        ready: SubmitReady,
+        actor: Actor,
+        member: Member,
+        now: dt.datetime,
+    ) -> ReportResult:
+        submission = loaded.submission
+        needs_approval = (
+            actor.role is Role.STAFF and not self._config.schedule.submission.staff_may_submit
+        )
+        snapshot = {ident: answer.to_json() for ident, answer in ready.answers.items()}
+        late = loaded.period.is_late(now)
+        if needs_approval:
+            submission.state = "awaiting_approval"
+            submission.pending = {"approval": snapshot, "prepared_by": actor.member_id}
+        else:
+            await self._freeze(session, submission, snapshot, actor.member_id, now, late)
+        await session.execute(
+            update(Member)
+            .where(Member.active_submission_id == submission.id)
+            .values(active_submission_id=None)
+        )
+        session.add(
+            AuditEvent(
+                at=now,
+                action="report_prepared" if needs_approval else "report_submitted",
+                actor_member_id=actor.member_id,
+                actor_telegram_user_id=actor.telegram_user_id,
+                unit_id=submission.unit_id,
+                details={"period": loaded.period.code, "version": submission.version, "late": late},
+            )
+        )
+        heads: tuple[int, ...] = ()
+        if needs_approval:
+            heads = tuple(
+                (
+                    await session.scalars(
+                        select(Member.telegram_user_id).where(
+                            Member.unit_id == submission.unit_id,
+                            Member.role == Role.HEAD.value,
+                            Member.revoked_at.is_(None),
+                        )
+                    )
+                ).all()
+            )
+        return ReportResult(
+            ReportOutcome.SUBMITTED,
+            period=loaded.period,
+            submission_id=submission.id,
+            receipt=await self._receipt(session, submission, loaded.unit, loaded.period),
+            notify_member_ids=heads,
+        )
+
+    async def _freeze(
+        self,
+        session: AsyncSession,
+        submission: Submission,
+        snapshot: dict[str, Any],
+        member_id: int,
+        now: dt.datetime,
+        late: bool,
+    ) -> None:
+        submission.version += 1
+        submission.state = "submitted"
+        submission.submitted_at = now
+        submission.submitted_by_member_id = member_id
+        submission.late = late
+        submission.position = conversation.DONE
+        submission.pending = None
+        submission.updated_at = max(now, submission.updated_at + dt.timedelta(microseconds=1))
+        session.add(
+            SubmissionVersion(
+                submission_id=submission.id,
+                version=submission.version,
+                questionnaire_version_id=submission.questionnaire_version_id,
+                submitted_at=now,
+                submitted_by_member_id=member_id,
+                late=late,
+                answers=snapshot,
+            )
+        )
+        await session.flush()
+
+    async def _receipt(
+        self, session: AsyncSession, submission: Submission, unit: Unit, period: ReportingPeriod
+    ) -> Receipt:
+        figures = len(
+            (
+                await session.scalars(
+                    select(AnswerRow.id).where(
+                        AnswerRow.submission_id == submission.id,
+                        AnswerRow.skipped.is_(False),
+                    )
+                )
+            ).all()
+        )
+        by = ""
+        if submission.submitted_by_member_id is not None:
+            by = (
+                await session.scalar(
+                    select(Member.name).where(Member.id == submission.submitted_by_member_id)
+                )
+                or ""
+            )
+        return Receipt(
+            period_label=period.label,
+            unit_name=unit.name,
+            figures=figures,
+            submitted_at=submission.submitted_at or submission.updated_at,
+            late=submission.late,
+            version=submission.version,
+            awaiting_approval=submission.state == "awaiting_approval",
+            submitted_by=by,
+        )
+
+    # --- leaving, revising, approving ----------------------------------------------------
+
+    async def cancel(self, actor: Actor) -> bool:
+        """Leave the conversation, keeping the draft; True if there was one."""
+        require_unit_member(actor, "cancel a report")
+        async with self._sessions.begin() as session:
+            member = await self._member(session, actor)
+            had = member.active_submission_id is not None
+            member.active_submission_id = None
+            return had
+
+    async def in_report(self, actor: Actor) -> bool:
+        """Whether the member is answering a draft right now."""
+        async with self._sessions() as session:
+            member = await session.get(Member, actor.member_id)
+            return member is not None and member.active_submission_id is not None
+
+    async def revise(self, actor: Actor, submission_id: int) -> ReportResult:
+        """Reopen a submitted report before the deadline (a new version will be made)."""
+        require_unit_member(actor, "revise a report")
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            member = await self._member(session, actor)
+            submission = await session.scalar(
+                select(Submission).where(Submission.id == submission_id).with_for_update()
+            )
+            if submission is None or submission.unit_id != actor.unit_id:
+                return ReportResult(ReportOutcome.NOT_IN_REPORT)
+            loaded = await self._load(session, submission)
+            if submission.state == "submitted":
+                if now > loaded.period.deadline:
+                    return ReportResult(
+                        ReportOutcome.ALREADY_SUBMITTED,
+                        period=loaded.period,
+                        submission_id=submission.id,
+                        can_revise=False,
+                        receipt=await self._receipt(
+                            session, submission, loaded.unit, loaded.period
+                        ),
+                    )
+                submission.state = "revising"
+            elif submission.state not in EDITABLE_STATES:
+                return ReportResult(ReportOutcome.STALE)
+            submission.position = conversation.SUMMARY
+            submission.pending = None
+            submission.updated_at = max(now, submission.updated_at + dt.timedelta(microseconds=1))
+            member.active_submission_id = submission.id
+            loaded.state = DraftState.from_columns(conversation.SUMMARY, None, loaded.state.answers)
+            view = conversation.summary(loaded.context, loaded.state)
+            return ReportResult(
+                ReportOutcome.SCREEN, screen=await self._screen(session, loaded, view)
+            )
+
+    async def decide_approval(
+        self, actor: Actor, submission_id: int, approve: bool
+    ) -> ReportResult:
+        """The head approves the staff's prepared report (submitting it) or sends it back."""
+        if actor.role is not Role.HEAD:
+            raise AccessDenied("approve a report", actor)
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            submission = await session.scalar(
+                select(Submission).where(Submission.id == submission_id).with_for_update()
+            )
+            if (
+                submission is None
+                or submission.unit_id != actor.unit_id
+                or submission.state != "awaiting_approval"
+            ):
+                return ReportResult(ReportOutcome.STALE)
+            loaded = await self._load(session, submission)
+            pending = submission.pending or {}
+            preparer = pending.get("prepared_by")
+            preparers: tuple[int, ...] = ()
+            if isinstance(preparer, int):
+                telegram_id = await session.scalar(
+                    select(Member.telegram_user_id).where(Member.id == preparer)
+                )
+                preparers = (telegram_id,) if telegram_id is not None else ()
+            if approve:
+                snapshot = pending.get("approval") or {}
+                await self._freeze(
+                    session, submission, snapshot, actor.member_id, now, loaded.period.is_late(now)
+                )
+                action = "report_approved"
+            else:
+                submission.state = "draft"
+                submission.position = conversation.SUMMARY
+                submission.pending = None
+                submission.updated_at = max(
+                    now, submission.updated_at + dt.timedelta(microseconds=1)
+                )
+                action = "report_sent_back"
+            session.add(
+                AuditEvent(
+                    at=now,
+                    action=action,
+                    actor_member_id=actor.member_id,
+                    actor_telegram_user_id=actor.telegram_user_id,
+                    unit_id=submission.unit_id,
+                    details={"period": loaded.period.code},
+                )
+            )
+            return ReportResult(
+                ReportOutcome.SUBMITTED if approve else ReportOutcome.STALE,
+                period=loaded.period,
+                submission_id=submission.id,
+                receipt=await self._receipt(session, submission, loaded.unit, loaded.period),
+                notify_member_ids=preparers,
+            )
+
+    async def pending_approval_summary(self, actor: Actor, submission_id: int) -> Screen | None:
+        """The prepared report a head is asked to approve, as a summary screen."""
+        async with self._sessions() as session:
+            submission = await session.get(Submission, submission_id)
+            if submission is None or submission.unit_id != actor.unit_id:
+                return None
+            loaded = await self._load(session, submission)
+            view = conversation.summary(loaded.context, loaded.state)
+            return await self._screen(session, loaded, view)
+
+    # --- the signed file -------------------------------------------------------------------
+
+    async def attach(
+        self, actor: Actor, file_name: str, mime_type: str, content: bytes
+    ) -> AttachmentResult:
+        """Store the signed report file of the active draft, with its SHA-256."""
+        require_unit_member(actor, "attach a file")
+        now = self._clock()
+        suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+        if suffix not in ALLOWED_ATTACHMENTS:
+            return AttachmentResult(False, reason="type")
+        if len(content) > MAX_ATTACHMENT_BYTES:
+            return AttachmentResult(False, reason="size")
+        if not content:
+            return AttachmentResult(False, reason="empty")
+        digest = hashlib.sha256(content).hexdigest()
+        async with self._sessions.begin() as session:
+            member = await self._member(session, actor)
+            if member.active_submission_id is None:
+                return AttachmentResult(False, reason="no_report")
+            submission = await session.get(Submission, member.active_submission_id)
+            if submission is None or submission.state not in EDITABLE_STATES:
+                return AttachmentResult(False, reason="no_report")
+            await session.execute(
+                delete(Attachment).where(Attachment.submission_id == submission.id)
+            )
+            session.add(
+                Attachment(
+                    submission_id=submission.id,
+                    file_name=file_name[:255],
+                    mime_type=ALLOWED_ATTACHMENTS[suffix],
+                    size=len(content),
+                    sha256=digest,
+                    content=content,
+                    uploaded_by_member_id=actor.member_id,
+                    uploaded_at=now,
+                )
+            )
+            submission.updated_at = max(now, submission.updated_at + dt.timedelta(microseconds=1))
+        return AttachmentResult(True, file_name=file_name, size=len(content), sha256=digest)
+
+    async def current_screen(self, actor: Actor) -> ReportResult:
+        """The screen of the member's active draft (to show again after a refused message)."""
+        require_unit_member(actor, "read a report")
+        async with self._sessions() as session:
+            member = await session.get(Member, actor.member_id)
+            if member is None or member.active_submission_id is None:
+                return ReportResult(ReportOutcome.NOT_IN_REPORT)
+            submission = await session.get(Submission, member.active_submission_id)
+            if submission is None:
+                return ReportResult(ReportOutcome.NOT_IN_REPORT)
+            loaded = await self._load(session, submission)
+            outcome = conversation.resume(loaded.context, loaded.state)
+            view = outcome.view
+            assert isinstance(view, QuestionView | SummaryView)
+            return ReportResult(
+                ReportOutcome.SCREEN, screen=await self._screen(session, loaded, view)
+            )
