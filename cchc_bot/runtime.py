@@ -10,6 +10,7 @@ from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import Configuration, load_configuration
 from cchc_bot.services.accounts import AccountService
 from cchc_bot.services.reminders import ReminderService
+from cchc_bot.services.reports import ReportService
 from cchc_bot.services.status import StatusService
 from cchc_bot.settings import Settings
 from db.session import SessionFactory, create_engine, create_session_factory
@@ -27,6 +28,7 @@ class Runtime:
     accounts: AccountService
     status: StatusService
     reminders: ReminderService
+    reports: ReportService
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -47,4 +49,5 @@ def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
         accounts=AccountService(session_factory, clock),
         status=StatusService(session_factory, config, clock, settings.tz),
         reminders=ReminderService(session_factory, config, clock, settings.tz),
+        reports=ReportService(session_factory, config, clock, settings.tz),
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import wraps
+from typing import Any
 
 from telegram import Update
 
@@ -12,7 +13,7 @@ from handlers import texts
 from handlers.context import CchcContext
 
 ActorHandler = Callable[[Update, CchcContext, Actor], Awaitable[None]]
-Handler = Callable[[Update, CchcContext], Awaitable[None]]
+Handler = Callable[[Update, CchcContext], Coroutine[Any, Any, None]]
 
 
 async def current_actor(update: Update, context: CchcContext) -> Actor | None:

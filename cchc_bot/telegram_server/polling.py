@@ -32,12 +32,15 @@ async def running_application(
 ) -> AsyncIterator[ApplicationT]:
     """Initialize, poll and start the application; stop and shut it down on exit.
 
-    This is what `Application.run_polling` does, minus the signal handling and the
-    blocking, so it can run inside an event loop the caller owns.
+    This is what `Application.run_polling` does (post_init, post_stop and post_shutdown
+    included), minus the signal handling and the blocking, so it can run inside an event
+    loop the caller owns.
     """
     if application.updater is None:
         raise ValueError("the application has no Updater: build it without updater(None)")
     await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
     try:
         await application.updater.start_polling(
             poll_interval=0.0,
@@ -53,8 +56,12 @@ async def running_application(
                 await application.updater.stop()
             if application.running:
                 await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
     finally:
         await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
 
 
 def server_settings(server: LocalTelegramServer, base: Settings | None = None) -> Settings:

@@ -1,0 +1,342 @@
+"""District totals of a period's reports: the pure input model of an export and its aggregation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.config.questionnaire import (
+    Indicator,
+    IndicatorType,
+    Questionnaire,
+    Section,
+    Target,
+)
+from cchc_bot.numbers import percent_of
+
+# How the district figure is made (DESIGN.md decision 6), per indicator type:
+#   integer, decimal  the sum over the units, with mean, minimum and maximum beside it;
+#   ratio             Σ numerators / Σ denominators of the units whose ratio arose; a unit with
+#                     a zero denominator or "không phát sinh" is left out of BOTH sums, and when
+#                     every reporting unit is in that case the district figure is "không phát
+#                     sinh" (`Tally.not_arisen`), never 0 %;
+#   percent           the mean of the units' percentages, with minimum and maximum: a typed
+#                     percentage has no denominator to weigh it by, so the mean is the only
+#                     honest district figure and the sheet says so;
+#   boolean, choice   how many units gave each answer (every option listed, zeros included);
+#   text              how many units answered.
+# Only reports whose state is "submitted" count; a returned report is listed, not summed.
+# Cumulative indicators need nothing special here: an H1 or Y report already counts from the
+# start of the year (it includes Q1), so summing the units of one period is right for both kinds.
+
+SUBMITTED = "submitted"
+RETURNED = "returned"
+UNIT_STATES = ("not_started", "draft", SUBMITTED, RETURNED)
+
+BOOLEAN_ANSWERS: dict[bool, str] = {True: "Có", False: "Không"}
+"""How a boolean answer is counted and shown (the bot's own wording)."""
+
+COUNTED_TYPES = frozenset({IndicatorType.INTEGER, IndicatorType.DECIMAL})
+ANSWER_TYPES = frozenset({IndicatorType.BOOLEAN, IndicatorType.CHOICE})
+
+_PERCENT_PRECISION = 10
+_HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One unit's answer to one indicator, as stored with its latest submitted report."""
+
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    text: str | None = None
+    not_applicable: bool = False
+    skipped: bool = False
+    explanation: str | None = None
+
+    # Conventions the service that builds figures follows:
+    #   integer/decimal: `value`; percent: `value` in percent (95.5 means 95,5 %);
+    #   ratio: `numerator` and `denominator`, the denominator filled in even when it is taken
+    #          from another indicator (`denominator: {from: tthc_03}`), `value` optional;
+    #   boolean: `value` 1 or 0; choice: `text` is the chosen option's label; text: `text`;
+    #   "không phát sinh": `not_applicable`; an optional question left out: `skipped`.
+
+    @classmethod
+    def number(cls, value: Decimal | int | str, *, explanation: str | None = None) -> Figure:
+        """A count, decimal or percent answer."""
+        return cls(value=Decimal(value), explanation=explanation)
+
+    @classmethod
+    def ratio(
+        cls,
+        numerator: Decimal | int | str,
+        denominator: Decimal | int | str,
+        *,
+        explanation: str | None = None,
+    ) -> Figure:
+        """A ratio typed as numerator and denominator; a zero denominator is "không phát sinh"."""
+        num, den = Decimal(numerator), Decimal(denominator)
+        return cls(
+            value=percent_of(num, den),
+            numerator=num,
+            denominator=den,
+            not_applicable=den == 0,
+            explanation=explanation,
+        )
+
+    @classmethod
+    def answer(cls, text: str, *, explanation: str | None = None) -> Figure:
+        """A text answer or the chosen option of a choice."""
+        return cls(text=text, explanation=explanation)
+
+    @classmethod
+    def yes_no(cls, answer: bool, *, explanation: str | None = None) -> Figure:
+        """A boolean answer (Có = 1, Không = 0)."""
+        return cls(value=Decimal(1 if answer else 0), explanation=explanation)
+
+
+NOT_ARISEN = Figure(not_applicable=True)
+"""The answer "không phát sinh / không áp dụng"."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitReport:
+    """One active unit's report for the period: its state and its latest submitted figures."""
+
+    code: str
+    name: str
+    kind: str
+    state: str
+    late: bool = False
+    submitted_at: dt.datetime | None = None
+    submitted_by: str | None = None
+    version: int = 0
+    returned_reason: str | None = None
+    figures: Mapping[str, Figure] = field(default_factory=dict)
+    applicable: frozenset[str] = frozenset()
+
+    @property
+    def counted(self) -> bool:
+        """Whether the report enters the district totals (submitted and not returned)."""
+        return self.state == SUBMITTED
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRecord:
+    """One reminder of the period as the reminder service recorded it."""
+
+    unit_code: str
+    member_name: str
+    kind: str
+    scheduled_at: dt.datetime
+    status: str
+    sent_at: dt.datetime | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportData:
+    """Everything an export of one period needs, read by the service in one transaction."""
+
+    period: ReportingPeriod
+    questionnaire: Questionnaire
+    units: Sequence[UnitReport]
+    previous: Mapping[str, Mapping[str, Figure]] | None
+    reminders: Sequence[ReminderRecord]
+    generated_at: dt.datetime
+    district: str
+    tz: ZoneInfo
+    previous_label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """One indicator's district figure for one period, with what it was made of."""
+
+    type: IndicatorType
+    expected: int
+    reported: int
+    not_applicable: int
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    mean: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    answers: tuple[tuple[str, int], ...] = ()
+    exact: Fraction | None = None
+
+    @property
+    def contributing(self) -> int:
+        """Units whose figure is in the district figure (reported, less "không phát sinh")."""
+        return self.reported - self.not_applicable
+
+    @property
+    def not_arisen(self) -> bool:
+        """Units reported but none had anything to count: the figure is "không phát sinh"."""
+        return self.reported > 0 and self.contributing == 0
+
+    @property
+    def has_value(self) -> bool:
+        """Whether there is a district figure to show and compare with a target."""
+        return self.value is not None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorTotal:
+    """The district line of one indicator: this period, the previous one, and the target."""
+
+    section: Section
+    indicator: Indicator
+    current: Tally
+    previous: Tally | None
+    target: Target | None
+    met: bool | None
+
+
+def aggregate(data: ExportData) -> list[IndicatorTotal]:
+    """Total every indicator over the submitted reports, in questionnaire order."""
+    counted = [unit for unit in data.units if unit.counted]
+    totals: list[IndicatorTotal] = []
+    for section, indicator in data.questionnaire.indicators():
+        expected = sum(1 for unit in data.units if indicator.id in unit.applicable)
+        figures = [
+            unit.figures.get(indicator.id) for unit in counted if indicator.id in unit.applicable
+        ]
+        current = tally(indicator, figures, expected=expected)
+        previous = _previous_tally(indicator, data.previous)
+        target = indicator.target_for(data.period.kind)
+        totals.append(
+            IndicatorTotal(
+                section=section,
+                indicator=indicator,
+                current=current,
+                previous=previous,
+                target=target,
+                met=target_met(target, current),
+            )
+        )
+    return totals
+
+
+def tally(indicator: Indicator, figures: Iterable[Figure | None], *, expected: int) -> Tally:
+    """The district figure of one indicator from the units' figures (None: not answered)."""
+    answered: list[Figure] = []
+    not_applicable = 0
+    for figure in figures:
+        match _classify(indicator.type, figure):
+            case "answered":
+                assert figure is not None
+                answered.append(figure)
+            case "not_applicable":
+                not_applicable += 1
+            case _:
+                pass
+    reported = len(answered) + not_applicable
+    kind = indicator.type
+    base = Tally(type=kind, expected=expected, reported=reported, not_applicable=not_applicable)
+    if kind is IndicatorType.RATIO:
+        return _ratio_tally(base, answered)
+    if kind in COUNTED_TYPES or kind is IndicatorType.PERCENT:
+        return _numeric_tally(base, answered)
+    if kind in ANSWER_TYPES:
+        return _answer_tally(base, indicator, answered)
+    return replace(base, value=Decimal(len(answered)))
+
+
+def target_met(target: Target | None, current: Tally) -> bool | None:
+    """Whether the district figure meets the target; None without a target or a figure."""
+    if target is None or current.value is None or current.type in ANSWER_TYPES:
+        return None
+    # The unrounded ratio is compared, so 99,996 % never passes for 100 % after rounding.
+    exact = current.exact if current.exact is not None else current.value
+    return target.is_met(float(exact))
+
+
+def figure_is_answered(kind: IndicatorType, figure: Figure | None) -> bool:
+    """Whether a unit's figure carries a usable answer (not skipped, not "không phát sinh")."""
+    return _classify(kind, figure) == "answered"
+
+
+def figure_not_applicable(kind: IndicatorType, figure: Figure | None) -> bool:
+    """Whether a unit's figure is "không phát sinh" (for a ratio: also a zero denominator)."""
+    return _classify(kind, figure) == "not_applicable"
+
+
+def _classify(kind: IndicatorType, figure: Figure | None) -> str:
+    """Sort a figure into answered, not applicable or missing."""
+    if figure is None or figure.skipped:
+        return "missing"
+    if figure.not_applicable:
+        return "not_applicable"
+    if kind is IndicatorType.RATIO:
+        if figure.denominator is not None and figure.denominator == 0:
+            return "not_applicable"
+        if figure.numerator is None or figure.denominator is None:
+            return "missing"
+        return "answered"
+    if kind in (IndicatorType.CHOICE, IndicatorType.TEXT):
+        return "answered" if figure.text is not None and figure.text.strip() else "missing"
+    return "answered" if figure.value is not None else "missing"
+
+
+def _ratio_tally(base: Tally, answered: Sequence[Figure]) -> Tally:
+    if not answered:
+        return base
+    numerator = sum((f.numerator for f in answered if f.numerator is not None), Decimal(0))
+    denominator = sum((f.denominator for f in answered if f.denominator is not None), Decimal(0))
+    exact = Fraction(numerator) * 100 / Fraction(denominator)
+    return replace(
+        base,
+        value=percent_of(numerator, denominator, _PERCENT_PRECISION),
+        numerator=numerator,
+        denominator=denominator,
+        exact=exact,
+    )
+
+
+def _numeric_tally(base: Tally, answered: Sequence[Figure]) -> Tally:
+    values = [f.value for f in answered if f.value is not None]
+    if not values:
+        return base
+    total = sum(values, Decimal(0))
+    mean = total / len(values)
+    return replace(
+        base,
+        value=mean if base.type is IndicatorType.PERCENT else total,
+        mean=mean,
+        minimum=min(values),
+        maximum=max(values),
+    )
+
+
+def _answer_tally(base: Tally, indicator: Indicator, answered: Sequence[Figure]) -> Tally:
+    counts: dict[str, int]
+    if indicator.type is IndicatorType.BOOLEAN:
+        counts = {BOOLEAN_ANSWERS[True]: 0, BOOLEAN_ANSWERS[False]: 0}
+        for figure in answered:
+            counts[BOOLEAN_ANSWERS[figure.value != 0]] += 1
+    else:
+        counts = dict.fromkeys(indicator.options or (), 0)
+        for figure in answered:
+            # An option dropped from a later questionnaire version is still counted, at the end.
+            label = (figure.text or "").strip()
+            counts[label] = counts.get(label, 0) + 1
+    return replace(base, answers=tuple(counts.items()))
+
+
+def _previous_tally(
+    indicator: Indicator, previous: Mapping[str, Mapping[str, Figure]] | None
+) -> Tally | None:
+    """The previous period's district figure, made the same way; None when nothing was reported."""
+    if previous is None:
+        return None
+    figures = [figures[indicator.id] for figures in previous.values() if indicator.id in figures]
+    result = tally(indicator, figures, expected=len(figures))
+    return result if result.reported else None

@@ -1,0 +1,208 @@
+"""The status chart of a period as PNG bytes: states by unit kind, and submissions day by day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from cchc_bot.calendar import format_day
+from cchc_bot.config.base import UNIT_KIND_LABELS
+from cchc_bot.numbers import format_number
+
+if TYPE_CHECKING:
+    # Only the shape is needed: importing the service at run time would pull in the database.
+    from cchc_bot.services.status import PeriodStatus
+
+# --- Wording (moves to handlers/texts.py with the rest of the user-facing text) -------------
+
+TEXTS = {
+    "title": "Tình hình nộp báo cáo CCHC — {label}",
+    "closed": "{title} (kỳ đã khóa)",
+    "kinds": "Tình trạng theo loại đơn vị",
+    "units_axis": "Số đơn vị",
+    "days": "Số báo cáo đã nộp, cộng dồn theo ngày",
+    "reports_axis": "Số báo cáo",
+    "deadline": "Hạn nộp {day}",
+    "total": "Tổng số đơn vị: {count}",
+    "empty": "Chưa có báo cáo nào được nộp",
+}
+CATEGORY_LABELS = {
+    "submitted_on_time": "Nộp đúng hạn",
+    "submitted_late": "Nộp muộn",
+    "draft": "Đang nhập",
+    "not_started": "Chưa bắt đầu",
+    "returned": "Bị trả lại",
+}
+
+# --- Layout ---------------------------------------------------------------------------------
+
+CATEGORY_COLORS = {
+    "submitted_on_time": "#2e7d32",
+    "submitted_late": "#f9a825",
+    "draft": "#1e88e5",
+    "not_started": "#bdbdbd",
+    "returned": "#c62828",
+}
+WIDTH_PX = 1000
+HEIGHT_PX = 700
+DPI = 100
+FONT = "DejaVu Sans"  # ships with matplotlib and covers Vietnamese diacritics
+_MAX_DAY_TICKS = 16
+_GREY = "#616161"
+_DEADLINE_COLOR = "#c62828"
+_MIN_LABEL_SHARE = 0.04  # segments narrower than this share of the axis carry no number
+
+
+def status_chart(status: PeriodStatus, submissions_by_day: Sequence[tuple[dt.date, int]]) -> bytes:
+    """Draw the period's status (stacked bars by unit kind) and cumulative submissions as PNG."""
+    with matplotlib.rc_context({"font.family": FONT, "font.size": 10}):
+        figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
+        FigureCanvasAgg(figure)
+        kinds_axes, days_axes = figure.subplots(2, 1, height_ratios=(1, 1.1))
+        title = TEXTS["title"].format(label=status.period.label)
+        figure.suptitle(
+            TEXTS["closed"].format(title=title) if status.closed else title,
+            fontsize=14,
+            fontweight="bold",
+        )
+        _draw_kinds(kinds_axes, status)
+        _draw_days(days_axes, status, submissions_by_day)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def status_by_kind(status: PeriodStatus) -> dict[str, Counter[str]]:
+    """How many units of each kind are in each chart category, every configured kind included."""
+    result: dict[str, Counter[str]] = {str(kind): Counter() for kind in UNIT_KIND_LABELS}
+    for unit in status.units:
+        if unit.state == "submitted":
+            category = "submitted_late" if unit.late else "submitted_on_time"
+        else:
+            category = unit.state
+        result.setdefault(unit.kind, Counter())[category] += 1
+    return result
+
+
+def cumulative_submissions(
+    submissions_by_day: Sequence[tuple[dt.date, int]], first: dt.date, last: dt.date
+) -> list[tuple[dt.date, int]]:
+    """Running total of submissions for every day from `first` to `last` (earlier days included)."""
+    per_day: Counter[dt.date] = Counter()
+    for day, count in submissions_by_day:
+        per_day[day] += count
+    running = sum(count for day, count in per_day.items() if day < first)
+    result = []
+    day = first
+    while day <= last:
+        running += per_day.get(day, 0)
+        result.append((day, running))
+        day += dt.timedelta(days=1)
+    return result
+
+
+def _draw_kinds(axes: Axes, status: PeriodStatus) -> None:
+    by_kind = status_by_kind(status)
+    kinds = list(by_kind)
+    labels = [_kind_label(kind) for kind in kinds]
+    positions = list(range(len(kinds)))
+    totals = [sum(by_kind[kind].values()) for kind in kinds]
+    widest = max([*totals, 1])
+    left = [0] * len(kinds)
+    for category, name in CATEGORY_LABELS.items():
+        widths = [by_kind[kind][category] for kind in kinds]
+        bars = axes.barh(
+            positions, widths, left=left, color=CATEGORY_COLORS[category], label=name, height=0.6
+        )
+        shown = [format_number(w) if w and w / widest >= _MIN_LABEL_SHARE else "" for w in widths]
+        axes.bar_label(bars, labels=shown, label_type="center", fontsize=9, color="black")
+        left = [start + width for start, width in zip(left, widths, strict=True)]
+    for position, total in zip(positions, totals, strict=True):
+        axes.text(total + widest * 0.01, position, format_number(total), va="center", fontsize=9)
+    axes.set_yticks(positions, labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, widest * 1.08)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlabel(TEXTS["units_axis"])
+    axes.set_title(TEXTS["kinds"], loc="left", fontweight="bold")
+    axes.legend(
+        ncols=len(CATEGORY_LABELS),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22),
+        frameon=False,
+        fontsize=9,
+    )
+    axes.spines[["top", "right"]].set_visible(False)
+
+
+def _draw_days(
+    axes: Axes, status: PeriodStatus, submissions_by_day: Sequence[tuple[dt.date, int]]
+) -> None:
+    period = status.period
+    deadline = period.deadline.date()
+    first = min(period.opens_at.astimezone(period.deadline.tzinfo).date(), deadline)
+    last = max([deadline, *(day for day, _ in submissions_by_day)])
+    series = cumulative_submissions(submissions_by_day, first, last)
+    # Days are plotted as offsets from the first day, labelled d/m, so no date converter is needed.
+    xs = list(range(len(series)))
+    ys = [count for _, count in series]
+    color = CATEGORY_COLORS["submitted_on_time"]
+    axes.plot(xs, ys, color=color, linewidth=2, marker="o", markersize=3)
+    axes.fill_between(xs, ys, color=color, alpha=0.15)
+    total = len(status.units)
+    axes.axhline(total, color=_GREY, linestyle="--", linewidth=1)
+    axes.annotate(
+        TEXTS["total"].format(count=format_number(total)),
+        (0, total),
+        xytext=(4, 4),
+        textcoords="offset points",
+        fontsize=9,
+        color=_GREY,
+    )
+    deadline_x = (deadline - first).days
+    axes.axvline(deadline_x, color=_DEADLINE_COLOR, linewidth=1.5)
+    axes.annotate(
+        TEXTS["deadline"].format(day=format_day(deadline)),
+        (deadline_x, 0),
+        xytext=(-4, 6),
+        textcoords="offset points",
+        ha="right",
+        fontsize=9,
+        color=_DEADLINE_COLOR,
+    )
+    if ys[-1] == 0:
+        axes.text(
+            0.5,
+            0.5,
+            TEXTS["empty"],
+            transform=axes.transAxes,
+            ha="center",
+            va="center",
+            color=_GREY,
+        )
+    step = max(1, -(-len(series) // _MAX_DAY_TICKS))
+    ticks = list(range(0, len(series), step))
+    axes.set_xticks(ticks, [f"{series[i][0].day}/{series[i][0].month}" for i in ticks])
+    axes.set_xlim(-0.5, len(series) - 0.5)
+    axes.set_ylim(0, max(total, 1) * 1.12)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylabel(TEXTS["reports_axis"])
+    axes.set_title(TEXTS["days"], loc="left", fontweight="bold")
+    axes.grid(axis="y", alpha=0.3)
+    axes.spines[["top", "right"]].set_visible(False)
+
+
+def _kind_label(kind: str) -> str:
+    return _KIND_LABELS.get(kind, kind)
+
+
+_KIND_LABELS = {str(kind): label for kind, label in UNIT_KIND_LABELS.items()}

