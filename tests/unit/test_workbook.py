@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
 import os
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -450,30 +453,26 @@ def test_csv_is_the_unit_table_with_bom_and_neutralised_text() -> None:
     assert table[3][4:] == [""] * (len(table[0]) - 4)
 
 
-def test_libreoffice_opens_the_workbook_without_repair(xlsx: Path, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+def soffice() -> str:
+    """The LibreOffice binary; skipping without it is allowed only outside CI."""
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
         if os.environ.get("CI") == "true":
             pytest.fail("soffice is required under CI=true (apt-get install libreoffice-calc)")
         pytest.skip("soffice is not installed")
-    profile = (tmp_path / "profile").as_uri()
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(xlsx),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    return binary
+
+
+def convert(xlsx: Path, target: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """Convert a workbook with headless LibreOffice (its own profile, so runs never collide)."""
+    profile = (folder / "profile").as_uri()
+    command = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore"]
+    command += ["--convert-to", target, "--outdir", str(folder), str(xlsx)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+
+
+def test_libreoffice_opens_the_workbook_without_repair(xlsx: Path, tmp_path: Path) -> None:
+    result = convert(xlsx, "pdf", tmp_path)
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "export.pdf"
     assert pdf.exists(), result.stdout + result.stderr
@@ -487,6 +486,59 @@ def test_libreoffice_opens_the_workbook_without_repair(xlsx: Path, tmp_path: Pat
         assert "corrupt" not in line, result.stderr
 
 
+def test_libreoffice_reads_hostile_text_as_text(xlsx: Path, tmp_path: Path) -> None:
+    # Every sheet to CSV (the last filter token, -1, means all sheets), UTF-8, quoted.
+    result = convert(
+        xlsx,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true,false,false,false,false,-1",
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    units = sheet_csv(tmp_path / "export-Theo đơn vị.csv")
+    assert units[1][0] == EVIL_NAME
+    # Not 2, not a sum, not 1, tab and carriage return kept: nothing was evaluated.
+    assert [row[-1] for row in sheet_csv(tmp_path / "export-Giải trình.csv")[1:]] == [
+        "=1+1",
+        "@SUM(A1)",
+        "\tx",
+    ]
+    assert sheet_csv(tmp_path / "export-Tình trạng nộp.csv")[2][7] == "-2+3"
+    assert sheet_csv(tmp_path / "export-Nhắc nhở.csv")[1][7] == "\rx"
+
+
+def sheet_csv(path: Path) -> list[list[str]]:
+    """A CSV written by LibreOffice, line endings inside cells kept."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.reader(stream))
+
+
+def test_every_part_is_well_formed_and_odd_text_survives(tmp_path: Path) -> None:
+    odd = {
+        "bell": "chuông\x07",
+        "literal": "_x0041_ không phải mã thoát",
+        "markup": "a & b < c > d \"e\" 'f'",
+        "surrogate": "lỗi \ud800 mã hóa",
+        "spaced": "  cách lề  ",
+        "lines": "dòng 1\ndòng 2",
+        "long": "x" * 40_000,
+    }
+    expected = {**odd, "surrogate": "lỗi \ufffd mã hóa", "long": "x" * 32_767}
+    data = dataclasses.replace(
+        sample(), units=[unit(code, text, state="not_started") for code, text in odd.items()]
+    )
+    path = tmp_path / "odd.xlsx"
+    write_xlsx(data, path)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                ElementTree.fromstring(archive.read(name))  # raises on malformed XML
+    workbook = openpyxl.load_workbook(path)
+    names = {row[1]: unescape(row[0]) for row in rows(workbook["Theo đơn vị"])[1:]}
+    workbook.close()
+    assert names == expected
+
+
 def summed(values: Sequence[Any]) -> Decimal:
     """Sum of the numeric cells of a column."""
     return sum((Decimal(str(v)) for v in values if isinstance(v, int | float)), Decimal(0))
@@ -498,3 +550,28 @@ def test_unit_sheet_column_sums_match_the_district_totals(book: Any) -> None:
     column = col["cnt · Số văn bản đã ban hành (văn bản)"]
     values = [row[column - 1] for row in rows(units)[1:]]
     assert summed(values) == summary_line(book, "cnt")["Số liệu của huyện"].value
+
+
+def test_period_without_units_or_reminders_still_has_every_sheet() -> None:
+    buffer = io.BytesIO()
+    write_xlsx(dataclasses.replace(sample(), units=[], reminders=[], previous=None), buffer)
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook.sheetnames == list(SHEET_NAMES)
+    assert rows(workbook["Theo đơn vị"])[0][:4] == [
+        "Tên đơn vị",
+        "Mã đơn vị",
+        "Loại đơn vị",
+        "Tình trạng",
+    ]
+    assert workbook["Nhắc nhở"].auto_filter.ref == "A1:H1"
+    line = summary_line(workbook, "rat")
+    assert line["Số liệu của huyện"].value == "Chưa có số liệu"
+    assert line["Đơn vị báo cáo"].value == "0/0"
+    workbook.close()
+
+
+def test_same_data_gives_the_same_bytes() -> None:
+    first, second = io.BytesIO(), io.BytesIO()
+    write_xlsx(sample(), first)
+    write_xlsx(sample(), second)
+    assert first.getvalue() == second.getvalue()
