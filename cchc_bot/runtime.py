@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import Configuration, load_configuration
 from cchc_bot.services.accounts import AccountService
+from cchc_bot.services.coordination import CoordinationService
 from cchc_bot.services.reminders import ReminderService
 from cchc_bot.services.reports import ReportService
 from cchc_bot.services.status import StatusService
@@ -29,6 +30,7 @@ class Runtime:
     status: StatusService
     reminders: ReminderService
     reports: ReportService
+    coordination: CoordinationService
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -50,4 +52,5 @@ def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
         status=StatusService(session_factory, config, clock, settings.tz),
         reminders=ReminderService(session_factory, config, clock, settings.tz),
         reports=ReportService(session_factory, config, clock, settings.tz),
+        coordination=CoordinationService(session_factory, config, clock, settings.tz),
     )

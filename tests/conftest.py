@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated database on SQLite (a real file) and on PostgreSQL when configured."""
+"""Shared fixtures: a migrated database on SQLite (a real file) and on PostgreSQL if configured."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cchc_bot.access import Actor, require_coordinator
 from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.clock import Clock
 from cchc_bot.config.loading import Configuration
@@ -157,8 +158,15 @@ class ReminderService:
         self._tz = tz
         self.planner = ReminderPlanner.from_schedule(config.schedule, tz)
 
-    async def _snapshot(self, session: AsyncSession, now: dt.datetime) -> _Snapshot:
+    async def _snapshot(
+        self,
+        session: AsyncSession,
+        now: dt.datetime,
+        *,
+        extra_periods: Sequence[ReportingPeriod] = (),
+    ) -> _Snapshot:
         periods = await period_queries.open_periods(session, self._config.schedule, self._tz, now)
+        periods += [p for p in extra_periods if p.code not in {q.code for q in periods}]
         units = {unit.code: unit for unit in await repositories.active_units(session)}
         members = {
             member.id: member
@@ -465,6 +473,90 @@ class ReminderService:
                 _Claim(row.id, item, message, row.member_id), deliver, report
             )
 
+    async def _nudge_targets(
+        self,
+        session: AsyncSession,
+        period: ReportingPeriod,
+        unit_code: str | None,
+        now: dt.datetime,
+    ) -> tuple[_Snapshot, list[UnitState], list[str], list[str]]:
+        snapshot = await self._snapshot(session, now, extra_periods=[period])
+        pending = [
+            state
+            for state in snapshot.states
+            if state.period_code == period.code
+            and state.pending
+            and (unit_code is None or state.unit_code == unit_code)
+        ]
+        since = now - dt.timedelta(hours=self._config.schedule.reminders.manual_nudge_hours)
+        recent_rows = await session.execute(
+            select(ReminderLog.dedup_key).where(
+                ReminderLog.period_code == period.code,
+                ReminderLog.kind.like("manual-%"),
+                ReminderLog.claimed_at > since,
+            )
+        )
+        recent = sorted({key.split("|", 1)[0] for (key,) in recent_rows})
+        with_members = {r.unit_code for r in snapshot.recipients if r.role != "coordinator"}
+        without = sorted(s.unit_code for s in pending if s.unit_code not in with_members)
+        targets = [s for s in pending if s.unit_code not in recent and s.unit_code in with_members]
+        return snapshot, targets, recent, without
+
+    async def plan_nudge(
+        self, actor: Actor | None, period: ReportingPeriod, unit_code: str | None = None
+    ) -> NudgePlan:
+        """How many units and people a manual nudge would reach (coordinators only)."""
+        require_coordinator(actor, "nudge units")
+        now = self._clock()
+        async with self._sessions() as session:
+            snapshot, targets, recent, without = await self._nudge_targets(
+                session, period, unit_code, now
+            )
+        codes = {state.unit_code for state in targets}
+        people = sum(
+            1 for r in snapshot.recipients if r.unit_code in codes and r.role != "coordinator"
+        )
+        return NudgePlan(period, tuple(sorted(codes)), people, tuple(recent), tuple(without))
+
+    async def nudge(
+        self,
+        actor: Actor | None,
+        period: ReportingPeriod,
+        deliver: Deliver,
+        unit_code: str | None = None,
+    ) -> RunReport:
+        """Send a coordinator's nudge: at most one per unit per `manual_nudge_hours`."""
+        require_coordinator(actor, "nudge units")
+        now = self._clock()
+        report = RunReport(at=now)
+        async with self._sessions() as session:
+            snapshot, targets, _, _ = await self._nudge_targets(session, period, unit_code, now)
+        kind = f"manual-{now.astimezone(self._tz):%Y%m%d%H%M}"
+        for state in targets:
+            unit = snapshot.units[state.unit_code]
+            for recipient in snapshot.recipients:
+                if recipient.unit_code != state.unit_code or recipient.role == "coordinator":
+                    continue
+                key: ReminderKey = (state.unit_code, recipient.member_id, period.code, kind)
+                message = ReminderMessage(
+                    kind=kind,
+                    telegram_user_id=recipient.telegram_user_id,
+                    period=period,
+                    overdue=now > period.deadline,
+                    unit_code=state.unit_code,
+                    unit_name=unit.name,
+                    days_left_or_late=period.days_left(now),
+                    answered=state.answered,
+                    total=state.total,
+                    manual=True,
+                )
+                claims = await self._claim(
+                    snapshot, [(key, now, message, recipient.member_id)], [], now, report
+                )
+                for claim in claims:
+                    await self._deliver_and_record(claim, deliver, report)
+        return report
+
     def _message_for_row(
         self, snapshot: _Snapshot, row: ReminderLog, now: dt.datetime
     ) -> ReminderMessage | None:
@@ -493,6 +585,17 @@ class ReminderService:
             answered=state.answered if state else 0,
             total=state.total if state else 0,
         )
+
+
+@dataclass(frozen=True)
+class NudgePlan:
+    """Who a coordinator's /remind would reach, before it is confirmed."""
+
+    period: ReportingPeriod
+    units: tuple[str, ...]
+    people: int
+    recently_nudged: tuple[str, ...]
+    without_members: tuple[str, ...]
 
 
 def _item(key: ReminderKey, telegram_user_id: int) -> ReminderItem:

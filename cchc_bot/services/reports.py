@@ -132,6 +132,8 @@ class ReportResult:
     can_revise: bool = False
     notify_member_ids: tuple[int, ...] = ()
     next_period: ReportingPeriod | None = None
+    # The coordinator who returned the report, told when the revision arrives.
+    notify_returner: int | None = None
 
 
 @dataclass(frozen=True)
@@ -542,6 +544,11 @@ class ReportService:
         )
         snapshot = {ident: answer.to_json() for ident, answer in ready.answers.items()}
         late = loaded.period.is_late(now)
+        returner: int | None = None
+        if submission.state == "returned" and submission.returned_by_member_id is not None:
+            returner = await session.scalar(
+                select(Member.telegram_user_id).where(Member.id == submission.returned_by_member_id)
+            )
         if needs_approval:
             submission.state = "awaiting_approval"
             submission.pending = {"approval": snapshot, "prepared_by": actor.member_id}
@@ -581,6 +588,7 @@ class ReportService:
             submission_id=submission.id,
             receipt=await self._receipt(session, submission, loaded.unit, loaded.period),
             notify_member_ids=heads,
+            notify_returner=returner if not needs_approval else None,
         )
 
     async def _freeze(
