@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -57,6 +58,8 @@ HEIGHT_PX = 700
 DPI = 100
 FONT = "DejaVu Sans"  # ships with matplotlib and covers Vietnamese diacritics
 _MAX_DAY_TICKS = 16
+# rc_context changes matplotlib's global settings for the drawing: one drawing at a time.
+_DRAWING = threading.Lock()
 _GREY = "#616161"
 _DEADLINE_COLOR = "#c62828"
 _MIN_LABEL_SHARE = 0.04  # segments narrower than this share of the axis carry no number
@@ -64,7 +67,7 @@ _MIN_LABEL_SHARE = 0.04  # segments narrower than this share of the axis carry n
 
 def status_chart(status: PeriodStatus, submissions_by_day: Sequence[tuple[dt.date, int]]) -> bytes:
     """Draw the period's status (stacked bars by unit kind) and cumulative submissions as PNG."""
-    with matplotlib.rc_context({"font.family": FONT, "font.size": 10}):
+    with _DRAWING, matplotlib.rc_context({"font.family": FONT, "font.size": 10}):
         figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         kinds_axes, days_axes = figure.subplots(2, 1, height_ratios=(1, 1.1))
