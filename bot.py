@@ -29,7 +29,7 @@ from cchc_bot.services.reminders import DeliveryResult, ReminderItem, ReminderMe
 from cchc_bot.settings import Settings
 from db.migrate import current_revision, head_revision
 from db.session import SessionFactory
-from handlers import accounts, common, menus, report
+from handlers import accounts, common, coordinator, menus, report
 from handlers.context import CONTEXT_TYPES, CchcApplication
 from scheduler.delivery import deliver
 from scheduler.jobs import schedule_reminders
@@ -56,6 +56,7 @@ def build_application(
     application.bot_data.runtime = runtime
     common.register_guards(application)
     accounts.register(application)
+    coordinator.register(application)
     report.register(application)
     common.register_fallbacks(application)
     if with_scheduler:

@@ -10,6 +10,7 @@ from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import Configuration, load_configuration
 from cchc_bot.services.accounts import AccountService
 from cchc_bot.services.coordination import CoordinationService
+from cchc_bot.services.exports import ExportService
 from cchc_bot.services.reminders import ReminderService
 from cchc_bot.services.reports import ReportService
 from cchc_bot.services.status import StatusService
@@ -31,6 +32,7 @@ class Runtime:
     reminders: ReminderService
     reports: ReportService
     coordination: CoordinationService
+    exports: ExportService
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -53,4 +55,5 @@ def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
         reminders=ReminderService(session_factory, config, clock, settings.tz),
         reports=ReportService(session_factory, config, clock, settings.tz),
         coordination=CoordinationService(session_factory, config, clock, settings.tz),
+        exports=ExportService(session_factory, config, clock, settings.tz),
     )

@@ -431,3 +431,93 @@ ATTACHMENT_REFUSED = {
     "empty": "Tệp rỗng, vui lòng gửi lại.",
     "no_report": "Chưa mở báo cáo nào để đính kèm tệp. Gửi /report trước.",
 }
+
+
+# --- Status, nudges, returns, periods, export ------------------------------------------
+
+STATUS_TITLE = "📊 <b>Tình trạng báo cáo CCHC {label}</b>\nHạn nộp: {deadline} — {left}{closed}"
+STATUS_CLOSED = " · <b>kỳ đã đóng</b>"
+STATUS_COUNTS = (
+    "✅ Nộp đúng hạn: {on_time} · ⏰ Nộp muộn: {late}\n"
+    "✏️ Đang nhập: {draft} · ⭕ Chưa bắt đầu: {not_started}\n"
+    "↩️ Bị trả lại: {returned} · ☎️ Không liên lạc được: {unreachable}"
+)
+STATUS_KIND = "\n<b>{kind}</b>"
+STATUS_LINE = "{icon} {name} — {detail}"
+STATUS_ICONS = {"submitted": "✅", "draft": "✏️", "not_started": "⭕", "returned": "↩️"}
+STATUS_SUBMITTED = "nộp {at}"
+STATUS_SUBMITTED_LATE = "nộp {at}, muộn {days} ngày"
+STATUS_DRAFT = "đang nhập {answered}/{total}"
+STATUS_NOT_STARTED = "chưa bắt đầu"
+STATUS_RETURNED = "bị trả lại: {reason}"
+STATUS_OVERDUE = " · quá hạn"
+STATUS_UNREACHABLE = " · ☎️ không nhắn được"
+STATUS_UNLINKED = " · chưa có tài khoản"
+STATUS_PAGE = "Trang {page}/{pages}"
+STATUS_PREVIOUS = "⬅️ Trang trước"
+STATUS_NEXT = "Trang sau ➡️"
+STATUS_RETURN_BUTTON = "↩️ Trả lại: {unit}"
+STATUS_CHART_CAPTION = "Biểu đồ tình trạng nộp báo cáo {label}"
+STATUS_UNIT = (
+    "📊 <b>{unit}</b> — báo cáo CCHC {label}\n"
+    "Hạn nộp: {deadline} — {left}\n"
+    "Tình trạng: <b>{state}</b>"
+)
+STATUS_UNIT_STATES = {
+    "not_started": "chưa bắt đầu",
+    "draft": "đang nhập",
+    "submitted": "đã gửi",
+    "returned": "bị Phòng Nội vụ trả lại",
+}
+STATUS_UNIT_PROGRESS = "Đã trả lời {answered}/{total} câu."
+STATUS_UNIT_MISSING = "Còn thiếu: câu {numbers}."
+STATUS_UNIT_SUBMITTED = "Đã gửi lúc {at} (phiên bản {version}){late}."
+STATUS_UNIT_LATE = ", sau hạn"
+STATUS_UNIT_RETURNED = "Lý do trả lại: <i>{reason}</i>. Gửi /report để sửa và gửi lại."
+STATUS_UNIT_NEXT = "Gửi /report để nhập tiếp."
+UNKNOWN_PERIOD = "Không có kỳ báo cáo «{code}». Mã kỳ có dạng 2024-Q1, 2024-H1, 2024-Q3, 2024-Y."
+
+REMIND_PLAN = (
+    "📣 Nhắc báo cáo {label}: sẽ gửi cho <b>{people}</b> người của <b>{units}</b> đơn vị chưa nộp."
+)
+REMIND_RECENT = "Bỏ qua {count} đơn vị vừa được nhắc trong {hours} giờ qua."
+REMIND_NO_MEMBERS = "{count} đơn vị chưa có tài khoản liên kết (cần gọi điện): {units}."
+REMIND_NOBODY = "Không có đơn vị nào cần nhắc lúc này cho kỳ {label}."
+REMIND_CONFIRM = "✅ Gửi nhắc"
+REMIND_CANCEL = "✖️ Thôi"
+REMIND_CANCELLED = "Đã hủy, không gửi nhắc."
+REMIND_DONE = (
+    "📣 Đã nhắc: gửi được {sent}, lỗi {failed} (sẽ thử lại), không nhắn được {unreachable}."
+)
+
+RETURN_USAGE = (
+    "Cách dùng: <code>/return MÃ_ĐƠN_VỊ MÃ_KỲ LÝ_DO</code>\n"
+    "Ví dụ: <code>/return xa_tai_van 2024-Q1 Số hồ sơ quá hạn chưa khớp với phần mềm một cửa</code>"
+)
+RETURN_PROMPT = (
+    "↩️ Trả lại báo cáo {label} của {unit} ({code} {period}).\n"
+    "Trả lời tin nhắn này bằng lý do trả lại (đơn vị sẽ nhận được lý do)."
+)
+RETURN_DONE = "↩️ Đã trả lại báo cáo {label} của {unit}. Đã báo cho {count} người của đơn vị."
+RETURN_FAILED = {
+    "unknown_unit": "Không có đơn vị mã «{code}». Xem mã ở /status.",
+    "not_submitted": "{unit} chưa gửi báo cáo {label} nên chưa trả lại được.",
+    "already_returned": "Báo cáo {label} của {unit} đã được trả lại trước đó.",
+    "empty_reason": "Cần ghi lý do trả lại.",
+}
+RETURN_TO_UNIT = (
+    "↩️ <b>Phòng Nội vụ trả lại báo cáo CCHC {label}</b> của {unit} để chỉnh sửa.\n"
+    "Lý do: <i>{reason}</i>\n"
+    "Gửi /report để sửa (bot mở bảng tóm tắt), rồi bấm «Gửi báo cáo» để gửi lại."
+)
+REVISION_ARRIVED = "📬 {unit} đã gửi lại báo cáo {label} (phiên bản {version})."
+
+PERIOD_USAGE = "Cách dùng: <code>/{command} MÃ_KỲ</code>, ví dụ <code>/{command} 2024-Q1</code>."
+PERIOD_CLOSED_DONE = "🔒 Đã đóng kỳ {label}: đơn vị không nhập, không gửi thêm được."
+PERIOD_REOPENED_DONE = (
+    "🔓 Đã mở lại kỳ {label}: đơn vị nhập và gửi được (tính là muộn nếu sau hạn)."
+)
+PERIOD_UNCHANGED = "Kỳ {label} vốn đã ở trạng thái này."
+
+EXPORT_CAPTION = "📎 Bảng tổng hợp báo cáo CCHC {label} ({units} đơn vị, {submitted} đã nộp)."
+EXPORT_WORKING = "⏳ Đang lập bảng tổng hợp {label}…"

@@ -815,6 +815,32 @@ class ReportService:
             submission.updated_at = max(now, submission.updated_at + dt.timedelta(microseconds=1))
         return AttachmentResult(True, file_name=file_name, size=len(content), sha256=digest)
 
+    async def missing_questions(self, actor: Actor, period: ReportingPeriod) -> tuple[int, ...]:
+        """Numbers of the questions the unit's draft still lacks (all of them if none)."""
+        require_unit_member(actor, "read a report")
+        async with self._sessions() as session:
+            row = await repositories.find_period(session, period.code)
+            submission = (
+                await session.scalar(
+                    select(Submission).where(
+                        Submission.unit_id == actor.unit_id, Submission.period_id == row.id
+                    )
+                )
+                if row is not None
+                else None
+            )
+            if submission is None:
+                unit = await session.get(Unit, actor.unit_id)
+                assert unit is not None
+                asked = self._config.questionnaire.questions_for(unit_config(unit), period.kind)
+                return tuple(range(1, len(asked) + 1))
+            loaded = await self._load(session, submission)
+        numbers = []
+        for notice in conversation.open_errors(loaded.context, loaded.state):
+            if notice.code is conversation.NoticeCode.MISSING_ANSWER:
+                numbers.append(int(notice.params["number"]))
+        return tuple(numbers)
+
     async def current_screen(self, actor: Actor) -> ReportResult:
         """The screen of the member's active draft (to show again after a refused message)."""
         require_unit_member(actor, "read a report")

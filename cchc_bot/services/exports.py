@@ -1,0 +1,186 @@
+"""Read one period's reports into the export model: latest submitted versions, reminders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cchc_bot import calendar
+from cchc_bot.access import Actor, require_coordinator
+from cchc_bot.aggregation import ExportData, Figure, ReminderRecord, UnitReport
+from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.clock import Clock
+from cchc_bot.config.loading import Configuration
+from cchc_bot.services.status import SHOWN_STATE, unit_config
+from db import repositories
+from db.models import Member, ReminderLog, Submission, SubmissionVersion, Unit
+from db.session import SessionFactory
+
+# The period each kind is compared with in the same year (Q1 has none).
+PREVIOUS_KIND = {"H1": "Q1", "Q3": "H1", "Y": "Q3"}
+
+
+def _decimal(raw: Any) -> Decimal | None:
+    if raw is None:
+        return None
+    try:
+        return Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def figure_of(data: Mapping[str, Any]) -> Figure:
+    """A frozen answer (the JSON of `cchc_bot.answers.Answer`) as an export figure."""
+    return Figure(
+        value=_decimal(data.get("value")),
+        numerator=_decimal(data.get("numerator")),
+        denominator=_decimal(data.get("denominator")),
+        text=data.get("text_value"),
+        not_applicable=bool(data.get("not_applicable", False)),
+        skipped=bool(data.get("skipped", False)),
+        explanation=data.get("explanation"),
+    )
+
+
+class ExportService:
+    """Builds the export model of a period in one read transaction."""
+
+    def __init__(
+        self, session_factory: SessionFactory, config: Configuration, clock: Clock, tz: ZoneInfo
+    ) -> None:
+        self._sessions = session_factory
+        self._config = config
+        self._clock = clock
+        self._tz = tz
+
+    def period(self, code: str | None) -> ReportingPeriod:
+        """The period of a code, or the one whose deadline is nearest now."""
+        if code is None:
+            return calendar.nearest_period(self._config.schedule, self._tz, self._clock())
+        return calendar.period_by_code(self._config.schedule, code, self._tz)
+
+    async def export_for(self, actor: Actor | None, period_code: str | None) -> ExportData:
+        """The export of a period for a coordinator (refused to anyone else)."""
+        require_coordinator(actor, "export")
+        return await self.export_data(period_code)
+
+    async def export_data(self, period_code: str | None) -> ExportData:
+        """The export of a period (operator, CLI)."""
+        period = self.period(period_code)
+        async with self._sessions() as session:
+            units = await repositories.active_units(session)
+            latest = await self._latest_versions(session, period.code)
+            previous = None
+            previous_label = None
+            if period.kind in PREVIOUS_KIND:
+                previous_code = calendar.period_code(period.year, PREVIOUS_KIND[period.kind])
+                previous_versions = await self._latest_versions(session, previous_code)
+                previous = {
+                    unit.code: {k: figure_of(v) for k, v in previous_versions[unit.id][1].items()}
+                    for unit in units
+                    if unit.id in previous_versions
+                }
+                previous_label = calendar.period_by_code(
+                    self._config.schedule, previous_code, self._tz
+                ).label
+            row = await repositories.find_period(session, period.code)
+            submissions = await repositories.submissions_of_period(session, row.id) if row else {}
+            names = dict((await session.execute(select(Member.id, Member.name))).all())
+            reminders = await self._reminders(session, period.code)
+        questionnaire = self._config.questionnaire
+        reports = []
+        for unit in units:
+            submission = submissions.get(unit.id)
+            state = "not_started"
+            if submission is not None:
+                state = SHOWN_STATE.get(submission.state, submission.state)
+            figures: dict[str, Figure] = {}
+            if unit.id in latest and state != "returned":
+                figures = {k: figure_of(v) for k, v in latest[unit.id][1].items()}
+            applicable = frozenset(
+                indicator.id
+                for indicator in questionnaire.questions_for(unit_config(unit), period.kind)
+            )
+            reports.append(
+                UnitReport(
+                    code=unit.code,
+                    name=unit.name,
+                    kind=unit.kind,
+                    state=state,
+                    late=(submission.late if submission and state == "submitted" else False),
+                    submitted_at=submission.submitted_at if submission else None,
+                    submitted_by=(
+                        names.get(submission.submitted_by_member_id)
+                        if submission and submission.submitted_by_member_id
+                        else None
+                    ),
+                    version=submission.version if submission else 0,
+                    returned_reason=submission.returned_reason if submission else None,
+                    figures=figures,
+                    applicable=applicable,
+                )
+            )
+        return ExportData(
+            period=period,
+            questionnaire=questionnaire,
+            units=reports,
+            previous=previous,
+            reminders=reminders,
+            generated_at=self._clock(),
+            district=self._config.units.district,
+            tz=self._tz,
+            previous_label=previous_label,
+        )
+
+    @staticmethod
+    async def _latest_versions(
+        session: AsyncSession, period_code: str
+    ) -> dict[int, tuple[int, dict[str, Any]]]:
+        """Unit id -> (version, answers) of the latest submitted version in a period."""
+        row = await repositories.find_period(session, period_code)
+        if row is None:
+            return {}
+        newest = (
+            select(SubmissionVersion.submission_id, func.max(SubmissionVersion.version).label("v"))
+            .join(Submission, Submission.id == SubmissionVersion.submission_id)
+            .where(Submission.period_id == row.id)
+            .group_by(SubmissionVersion.submission_id)
+            .subquery()
+        )
+        rows = await session.execute(
+            select(Submission.unit_id, SubmissionVersion.version, SubmissionVersion.answers)
+            .join(Submission, Submission.id == SubmissionVersion.submission_id)
+            .join(
+                newest,
+                (newest.c.submission_id == SubmissionVersion.submission_id)
+                & (newest.c.v == SubmissionVersion.version),
+            )
+        )
+        return {unit_id: (version, answers) for unit_id, version, answers in rows}
+
+    @staticmethod
+    async def _reminders(session: AsyncSession, period_code: str) -> list[ReminderRecord]:
+        rows = await session.execute(
+            select(ReminderLog, Member.name, Unit.code)
+            .join(Member, Member.id == ReminderLog.member_id)
+            .outerjoin(Unit, Unit.id == ReminderLog.unit_id)
+            .where(ReminderLog.period_code == period_code)
+            .order_by(ReminderLog.scheduled_at, ReminderLog.id)
+        )
+        return [
+            ReminderRecord(
+                unit_code=code or "",
+                member_name=name,
+                kind=log.kind,
+                scheduled_at=log.scheduled_at,
+                status=log.status,
+                sent_at=log.sent_at,
+                error=log.error,
+            )
+            for log, name, code in rows
+        ]
