@@ -79,6 +79,15 @@ async def show_result(message: Message, context: CchcContext, result: ReportResu
                     report_views.render_receipt(result.receipt, deadline, runtime.settings.tz),
                     parse_mode=ParseMode.HTML,
                 )
+                if result.notify_returner is not None:
+                    await context.bot.send_message(
+                        result.notify_returner,
+                        texts.REVISION_ARRIVED.format(
+                            unit=texts.html(result.receipt.unit_name),
+                            label=result.period.label,
+                            version=result.receipt.version,
+                        ),
+                    )
         case ReportOutcome.ALREADY_SUBMITTED | ReportOutcome.AWAITING_APPROVAL if result.receipt:
             await show_already_submitted(message, context, result)
         case _:

@@ -117,6 +117,7 @@ HELP_COORDINATOR = (
     "• /remind hoặc /nhacnho [MÃ_KỲ] — nhắc các đơn vị chưa nộp\n"
     "• /return hoặc /tralai MÃ_ĐƠN_VỊ MÃ_KỲ LÝ_DO — trả lại báo cáo để đơn vị sửa\n"
     "• /export hoặc /xuat [MÃ_KỲ] — bảng tổng hợp Excel\n"
+    "• /close hoặc /dongky MÃ_KỲ — đóng kỳ, không nhận thêm báo cáo; /reopen hoặc /moky MÃ_KỲ — mở lại\n"
     "• /help hoặc /huongdan — hướng dẫn này\n"
     "Mã kỳ có dạng 2024-Q1, 2024-H1, 2024-Q3, 2024-Y."
 )

@@ -67,10 +67,10 @@ class Harness:
             since = mine[-1].message_id if mine else 0
         return [m for m in self.server.transcript(user_id) if m.from_bot and m.message_id > since]
 
-    async def say(self, user_id: int, text: str) -> list[MessageRecord]:
-        """The user types a message; returns the bot's answers."""
+    async def say(self, user_id: int, text: str, *, count: int = 1) -> list[MessageRecord]:
+        """The user types a message; returns the bot's answers (at least `count` of them)."""
         self.server.send_text(user_id, text)
-        return await self.replies(user_id)
+        return await self.replies(user_id, count=count)
 
     async def press(
         self, user_id: int, button_text: str, *, message: MessageRecord | None = None

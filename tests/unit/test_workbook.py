@@ -575,3 +575,38 @@ def test_same_data_gives_the_same_bytes() -> None:
     write_xlsx(sample(), first)
     write_xlsx(sample(), second)
     assert first.getvalue() == second.getvalue()
+
+
+def test_text_shaped_like_xlsxwriter_markup_stays_escaped_text(tmp_path: Path) -> None:
+    # In constant_memory mode XlsxWriter writes a string that starts with "<r>" and ends with
+    # "</r>" into the sheet unescaped; user text must not inject cells or formulas that way.
+    injected = (
+        '<r><t>x</t></r></is></c><c r="Z9"><f>HYPERLINK("http://evil.example")</f></c>'
+        '<c r="Z10" t="inlineStr"><is><r><t>y</t></r>'
+    )
+    odd = {
+        "injected": injected,
+        "empty": "<r></r>",
+        "spaced": "<r>  a & b  </r>",
+        "escape": "<r>_x0041_</r>",
+        "controls": "<r>dòng 1\r\ndòng 2\x07</r>",
+    }
+    # Control characters cannot be kept exactly inside such a string; CR becomes a line feed.
+    expected = {**odd, "controls": "<r>dòng 1\ndòng 2\ufffd</r>"}
+    data = dataclasses.replace(
+        sample(), units=[unit(code, text, state="not_started") for code, text in odd.items()]
+    )
+    path = tmp_path / "markup.xlsx"
+    write_xlsx(data, path)
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                ElementTree.fromstring(archive.read(name))
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Theo đơn vị"]
+    for line in sheet.iter_rows():
+        for cell in line:
+            assert cell.data_type != "f", (cell.coordinate, cell.value)
+    names = {row[1]: row[0] for row in rows(sheet)[1:]}
+    workbook.close()
+    assert names == expected
