@@ -18,8 +18,9 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from cchc_bot import calendar
+from cchc_bot import calendar, workbook
 from cchc_bot.access import Role
+from cchc_bot.aggregation import ExportData
 from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import (
     Configuration,
@@ -35,6 +36,7 @@ from cchc_bot.services.accounts import (
 )
 from cchc_bot.services.config_sync import SyncReport, sync_configuration
 from cchc_bot.services.directory import list_members, list_units
+from cchc_bot.services.exports import ExportService
 from cchc_bot.services.status import PeriodStatus, StatusService
 from cchc_bot.settings import MissingTokenError, Settings
 from cchc_bot.spreadsheet import neutralise_cell
@@ -594,3 +596,37 @@ def status_command(
             "" if unit.reachable else ("chưa liên kết" if not unit.linked else "403"),
         )
     console.print(table)
+
+
+@app.command("export")
+@user_errors
+def export_command(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option(help="period code such as 2024-Q1")],
+    out: Annotated[
+        Path, typer.Option(help="output file: .xlsx (workbook) or .csv (per-unit table)")
+    ],
+) -> None:
+    """Write the period's aggregate: the XLSX workbook, or the per-unit table as CSV."""
+    cli = context_of(ctx)
+    config = load_config(cli)
+    settings = cli.settings
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise CliError(f"--out must end in .xlsx or .csv, not {out.name!r}")
+
+    async def work(session_factory: SessionFactory) -> ExportData:
+        service = ExportService(session_factory, config, cli.clock, settings.tz)
+        return await service.export_data(period.upper())
+
+    data = run_async(with_database(settings, work))
+    if suffix == ".xlsx":
+        workbook.write_xlsx(data, out)
+    else:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            workbook.write_csv(data, handle)  # writes the BOM itself
+    submitted = sum(1 for unit in data.units if unit.counted)
+    console.print(
+        f"wrote {out} ({data.period.label}: {len(data.units)} units, {submitted} submitted)",
+        markup=False,
+    )

@@ -169,3 +169,24 @@ def test_status_json_lists_every_active_unit_not_started(
     code, _, err = invoke("status", "--period", "2024-Q9")
     assert code == 1
     assert "2024-Q9" in err
+
+
+def test_export_writes_xlsx_and_csv_with_every_active_unit(operator_env: Path) -> None:
+    from openpyxl import load_workbook
+
+    invoke("init")
+    xlsx = operator_env / "tong-hop.xlsx"
+    code, _, err = invoke("export", "--period", "2024-Q1", "--out", str(xlsx))
+    assert code == 0, err
+    book = load_workbook(xlsx)
+    assert book.sheetnames[0] == "Tổng hợp"
+    assert book["Theo đơn vị"].max_row == 39  # header + 38 active units
+    csv_file = operator_env / "theo-don-vi.csv"
+    code, _, err = invoke("export", "--period", "2024-Q1", "--out", str(csv_file))
+    assert code == 0, err
+    raw = csv_file.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert not raw[3:].startswith(b"\xef\xbb\xbf")
+    code, _, err = invoke("export", "--period", "2024-Q1", "--out", str(operator_env / "x.pdf"))
+    assert code == 1
+    assert ".xlsx or .csv" in err
