@@ -10,13 +10,12 @@ import math
 import os
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
-from typing import IO, NamedTuple, TextIO
-from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
+from typing import IO, Any, NamedTuple, TextIO
+
+import xlsxwriter
 
 from cchc_bot.aggregation import (
     ANSWER_TYPES,
@@ -252,8 +251,8 @@ def write_xlsx(
     target = (
         os.fspath(path_or_stream) if isinstance(path_or_stream, os.PathLike) else path_or_stream
     )
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        _Workbook(archive, data).write(totals)
+    with xlsxwriter.Workbook(target, _workbook_options()) as book:
+        _Workbook(book, data).write(totals)
 
 
 def write_csv(data: ExportData, stream: TextIO) -> None:
@@ -650,66 +649,56 @@ def _csv_text(cell: Cell, data: ExportData) -> str:
     return f"{value:f}" if isinstance(value, Decimal) else str(value)
 
 
-# --- XLSX: a streaming SpreadsheetML writer -------------------------------------------------
+# --- XLSX: the five sheets through XlsxWriter -----------------------------------------------
 #
-# Why not XlsxWriter or openpyxl: at province scale (5,000 units, ~850,000 cells over the five
-# sheets) both spend 5-8 µs of Python per cell, i.e. 5-7 s of CPU for the export alone. This
-# writer emits each row as one string straight into the zip entry (under 1 µs per cell) and
-# keeps nothing but the current chunk of rows in memory. It writes only what the export needs:
-# inline strings, numbers, styled blanks, a fixed style sheet, frozen panes, column widths,
-# row heights and autofilters, in the element order of the ECMA-376 schema, mirroring what
-# XlsxWriter writes. Text is escaped, never interpreted: no cell carries a formula.
+# constant_memory: each row goes to a temporary file as soon as the next one starts, so rows
+# are written in order and memory stays flat at province scale (5,000 units, ~850,000 cells);
+# in_memory would switch that off. Text goes through write_string (text shaped like
+# XlsxWriter's rich-string markup through write_rich_string, see _write_markup), so no user
+# text can become a formula, a number or a link.
 
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAX_ROWS = 1_048_576
 _MAX_COLUMNS = 16_384
-_MAX_TEXT = 32_767  # Excel's limit on the characters of one cell
-_ROWS_PER_CHUNK = 500
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same data gives the same bytes
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30, tzinfo=dt.UTC)
-_SECONDS_PER_DAY = 86_400
-_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
-_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-# (number format, font, fill, border, wrap) of each style; the index in _STYLE_ORDER + 1 is the
-# cell's `s` attribute (xf 0 is the workbook default).
-_FORMATS = {FORMAT_COUNT: 164, FORMAT_DECIMAL: 165, FORMAT_PERCENT: 166, FORMAT_DATETIME: 167}
-_FONT_PLAIN, _FONT_BOLD, _FONT_TITLE = 0, 1, 2
-_FILL_NONE, _FILL_HEADER, _FILL_SECTION, _FILL_NOT_ASKED = 0, 2, 3, 4
-_STYLE_ORDER: tuple[tuple[Style, int, int, int, int, bool], ...] = (
-    (Style.TEXT, 0, _FONT_PLAIN, _FILL_NONE, 0, False),
-    (Style.WRAP, 0, _FONT_PLAIN, _FILL_NONE, 0, True),
-    (Style.COUNT, _FORMATS[FORMAT_COUNT], _FONT_PLAIN, _FILL_NONE, 0, False),
-    (Style.DECIMAL, _FORMATS[FORMAT_DECIMAL], _FONT_PLAIN, _FILL_NONE, 0, False),
-    (Style.PERCENT, _FORMATS[FORMAT_PERCENT], _FONT_PLAIN, _FILL_NONE, 0, False),
-    (Style.DATETIME, _FORMATS[FORMAT_DATETIME], _FONT_PLAIN, _FILL_NONE, 0, False),
-    (Style.NOT_ASKED, 0, _FONT_PLAIN, _FILL_NOT_ASKED, 0, False),
-    (Style.HEADER, 0, _FONT_BOLD, _FILL_HEADER, 1, True),
-    (Style.SECTION, 0, _FONT_BOLD, _FILL_SECTION, 0, False),
-    (Style.TITLE, 0, _FONT_TITLE, _FILL_NONE, 0, False),
-    (Style.LABEL, 0, _FONT_BOLD, _FILL_NONE, 0, False),
-)
-_STYLE_INDEX = {entry[0]: str(number) for number, entry in enumerate(_STYLE_ORDER, start=1)}
+_MAX_TEXT = 32_767  # Excel's limit on the UTF-16 units of one cell
+_CREATOR = "CCHC Bot"
+_FONT = {"font_name": "Arial", "font_size": 10}
+_STYLE_PROPERTIES: dict[Style, dict[str, object]] = {
+    Style.TEXT: {},
+    Style.WRAP: {"text_wrap": True},
+    Style.COUNT: {"num_format": FORMAT_COUNT},
+    Style.DECIMAL: {"num_format": FORMAT_DECIMAL},
+    Style.PERCENT: {"num_format": FORMAT_PERCENT},
+    Style.DATETIME: {"num_format": FORMAT_DATETIME},
+    Style.NOT_ASKED: {"pattern": 1, "bg_color": "#EEEEEE"},
+    Style.HEADER: {
+        "bold": True,
+        "pattern": 1,
+        "bg_color": "#DDEBF7",
+        "border": 1,
+        "text_wrap": True,
+    },
+    Style.SECTION: {"bold": True, "pattern": 1, "bg_color": "#FFF2CC"},
+    Style.TITLE: {"bold": True, "font_size": 13},
+    Style.LABEL: {"bold": True},
+}
 # Blank cells are written only where their style shows (a fill or a border).
 _SHOWN_BLANKS = frozenset({Style.NOT_ASKED, Style.HEADER, Style.SECTION})
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Control characters XlsxWriter would escape twice inside a rich string (see _write_markup).
+_RICH_UNSAFE = re.compile(r"\r\n?|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_LITERAL_ESCAPE = re.compile(r"(?<=_)(?=x[0-9A-Fa-f]{4}_)")
 
 
-def _column_letter(index: int) -> str:
-    """Column letters of a 0-based index: 0 -> A, 26 -> AA."""
-    letters = ""
-    number = index + 1
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-_LETTERS = tuple(_column_letter(index) for index in range(_MAX_COLUMNS))
+def _workbook_options() -> dict[str, object]:
+    """A fresh options dict each time: XlsxWriter keeps and changes the one it is given."""
+    return {
+        "constant_memory": True,
+        "in_memory": False,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+        "default_format_properties": dict(_FONT),
+    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -724,23 +713,27 @@ class _Layout:
 
 
 class _Workbook:
-    """Streams the five sheets of one workbook into a zip archive."""
+    """Writes the five sheets of one workbook, in order, with one Format per Style."""
 
-    def __init__(self, archive: zipfile.ZipFile, data: ExportData) -> None:
-        self._archive = archive
+    def __init__(self, book: Any, data: ExportData) -> None:
+        self._book = book
         self._data = data
-        self._filters: list[tuple[int, str]] = []  # (sheet index, range)
+        self._formats = {
+            style: book.add_format({**properties, "valign": "top"})
+            for style, properties in _STYLE_PROPERTIES.items()
+        }
+        self._sheets = [book.add_worksheet(name) for name in SHEET_NAMES]
 
     def write(self, totals: Sequence[IndicatorTotal]) -> None:
-        """Write every part: package files, styles, the sheets in order, then the workbook."""
+        """Write the document properties and every sheet."""
         data = self._data
-        count = len(SHEET_NAMES)
-        self._part("[Content_Types].xml", _content_types(count))
-        self._part("_rels/.rels", _ROOT_RELS)
-        self._part("docProps/app.xml", _app_properties())
-        self._part("docProps/core.xml", _core_properties(data))
-        self._part("xl/_rels/workbook.xml.rels", _workbook_rels(count))
-        self._part("xl/styles.xml", _styles())
+        self._book.set_properties(
+            {
+                "title": f"{TITLE} — {data.district} — {data.period.label}",
+                "author": _CREATOR,
+                "created": data.generated_at.astimezone(dt.UTC),
+            }
+        )
         self._summary_sheet(totals)
         self._units_sheet()
         status = list(status_rows(data))
@@ -751,7 +744,6 @@ class _Workbook:
         )
         reminders = list(reminder_rows(data))
         self._table_sheet(4, REMINDER_HEADERS, reminders, (14, 36, 24, 26, 17, 20, 17, 40))
-        self._part("xl/workbook.xml", _workbook_part(self._filters))
 
     def _summary_sheet(self, totals: Sequence[IndicatorTotal]) -> None:
         data = self._data
@@ -830,285 +822,97 @@ class _Workbook:
     def _sheet(
         self, index: int, layout: _Layout, rows: Iterable[Row], size: tuple[int, int]
     ) -> None:
-        """Stream one worksheet; `size` (rows, columns) bounds what `rows` holds."""
+        """Write one worksheet; `size` (rows, columns) bounds what `rows` holds."""
         row_count, column_count = size
         if row_count > _MAX_ROWS or column_count > _MAX_COLUMNS:
             raise ValueError(f"sheet {SHEET_NAMES[index]!r} is too large for Excel: {size}")
-        last = f"{_LETTERS[max(column_count, 1) - 1]}{max(row_count, 1)}"
-        with self._archive.open(self._info(f"xl/worksheets/sheet{index + 1}.xml"), "w") as raw:
-            raw.write(_sheet_head(index, layout, last).encode())
-            chunk: list[str] = []
-            written = 0
-            heights = layout.heights
-            tz = self._data.tz
-            for number, cells in enumerate(rows):
-                if len(cells) > column_count:
-                    raise ValueError(f"row {number + 1} is wider than {column_count} columns")
-                if cells:
-                    chunk.append(_row_xml(number + 1, cells, heights.get(number), tz))
-                written = number + 1
-                if len(chunk) >= _ROWS_PER_CHUNK:
-                    raw.write("".join(chunk).encode("utf-8", "replace"))
-                    chunk.clear()
-            if written > row_count:
-                raise ValueError(f"sheet {SHEET_NAMES[index]!r} has more rows than {row_count}")
-            raw.write("".join(chunk).encode("utf-8", "replace"))
-            tail = "</sheetData>"
-            if layout.filter_row is not None:
-                ref = f"A{layout.filter_row + 1}:{_LETTERS[column_count - 1]}{max(written, 1)}"
-                tail += f'<autoFilter ref="{ref}"/>'
-                self._filters.append((index, ref))
-            tail += (
-                '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3"'
-                ' footer="0.3"/></worksheet>'
-            )
-            raw.write(tail.encode())
+        sheet = self._sheets[index]
+        for number, width in enumerate(layout.widths):
+            sheet.set_column(number, number, width)
+        if layout.frozen_rows or layout.frozen_columns:
+            sheet.freeze_panes(layout.frozen_rows, layout.frozen_columns)
+        written = self._rows(sheet, rows, column_count, layout.heights)
+        if written > row_count:
+            raise ValueError(f"sheet {SHEET_NAMES[index]!r} has more rows than {row_count}")
+        if layout.filter_row is not None:
+            last_row = max(written, layout.filter_row + 1) - 1
+            sheet.autofilter(layout.filter_row, 0, last_row, column_count - 1)
 
-    def _part(self, name: str, text: str) -> None:
-        self._archive.writestr(self._info(name), text.encode())
-
-    def _info(self, name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        return info
-
-
-def _row_xml(number: int, cells: Row, height: float | None, tz: ZoneInfo) -> str:
-    """One <row> element; the hot loop of the export."""
-    row = str(number)
-    parts = [f'<row r="{row}" ht="{height}" customHeight="1">' if height else f'<row r="{row}">']
-    append = parts.append
-    styles = _STYLE_INDEX
-    for column, (value, style) in enumerate(cells):
-        if value is None:
-            if style in _SHOWN_BLANKS:
-                append(f'<c r="{_LETTERS[column]}{row}" s="{styles[style]}"/>')
-            continue
-        if isinstance(value, str):
-            append(
-                f'<c r="{_LETTERS[column]}{row}" s="{styles[style]}" t="inlineStr"><is>'
-                f"{_text_xml(value)}</is></c>"
-            )
-            continue
-        if isinstance(value, dt.datetime):
-            number_text = _excel_serial(value, tz)
-        elif style is Style.PERCENT:
-            number_text = _number_text(Decimal(value) / 100)
-        elif isinstance(value, int):
-            number_text = str(value)
-        else:
-            number_text = _number_text(value)
-        append(f'<c r="{_LETTERS[column]}{row}" s="{styles[style]}"><v>{number_text}</v></c>')
-    append("</row>")
-    return "".join(parts)
+    def _rows(
+        self, sheet: Any, rows: Iterable[Row], column_count: int, heights: Mapping[int, float]
+    ) -> int:
+        """Write the rows in order (constant_memory needs it); the hot loop of the export."""
+        formats = self._formats
+        tz = self._data.tz
+        write_string = sheet.write_string
+        write_number = sheet.write_number
+        write_datetime = sheet.write_datetime
+        write_blank = sheet.write_blank
+        shown_blanks = _SHOWN_BLANKS
+        percent = Style.PERCENT
+        surrogate = _SURROGATE.search
+        written = 0
+        for number, cells in enumerate(rows):
+            if len(cells) > column_count:
+                raise ValueError(f"row {number + 1} is wider than {column_count} columns")
+            height = heights.get(number)
+            if height:
+                sheet.set_row(number, height)
+            for column, (value, style) in enumerate(cells):
+                if value is None:
+                    if style in shown_blanks:
+                        write_blank(number, column, None, formats[style])
+                    continue
+                if isinstance(value, str):
+                    if surrogate(value) is not None or (
+                        value.startswith("<r>") and value.endswith("</r>")
+                    ):
+                        _write_odd_text(sheet, number, column, value, formats[style])
+                    else:
+                        write_string(number, column, value, formats[style])
+                elif isinstance(value, dt.datetime):
+                    local = value.astimezone(tz).replace(tzinfo=None)
+                    write_datetime(number, column, local, formats[style])
+                elif style is percent:
+                    write_number(number, column, _finite(Decimal(value) / 100), formats[style])
+                elif isinstance(value, int):
+                    write_number(number, column, value, formats[style])
+                else:
+                    write_number(number, column, _finite(value), formats[style])
+            written = number + 1
+        return written
 
 
-def _text_xml(text: str) -> str:
-    """A <t> element holding the text exactly (Excel's _xHHHH_ escapes for control characters)."""
-    if len(text) > _MAX_TEXT:
-        text = text[:_MAX_TEXT]
-    if _NEEDS_ESCAPE.search(text) is not None:
-        text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        text = _CONTROL.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
-        text = _SURROGATE.sub("\ufffd", text)
-    if text[:1].isspace() or text[-1:].isspace():
-        return f'<t xml:space="preserve">{text}</t>'
-    return f"<t>{text}</t>"
-
-
-def _number_text(value: Decimal) -> str:
-    """A finite figure as the shortest text that reads back as the same double."""
+def _finite(value: Decimal) -> float:
+    """A figure as the double a spreadsheet stores; NaN and infinities have no place in one."""
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"cannot store {value!r} in a spreadsheet")
-    text = repr(number)
-    return text[:-2] if text.endswith(".0") else text
+    return number
 
 
-def _excel_serial(moment: dt.datetime, tz: ZoneInfo) -> str:
-    """An instant as Excel's day number in the local zone (Excel stores no zone)."""
-    local = moment.astimezone(tz).replace(tzinfo=dt.UTC)
-    delta = local - _EXCEL_EPOCH
-    return repr(delta.days + (delta.seconds + delta.microseconds / 1e6) / _SECONDS_PER_DAY)
+def _write_odd_text(sheet: Any, row: int, column: int, text: str, cell_format: Any) -> None:
+    """Text with lone surrogates (not encodable) or that looks like XlsxWriter's own markup."""
+    text = _SURROGATE.sub("\ufffd", text)
+    if text.startswith("<r>") and text.endswith("</r>"):
+        _write_markup(sheet, row, column, text, cell_format)
+    else:
+        sheet.write_string(row, column, text, cell_format)
 
 
-def _sheet_head(index: int, layout: _Layout, last: str) -> str:
-    rows, columns = layout.frozen_rows, layout.frozen_columns
-    selected = ' tabSelected="1"' if index == 0 else ""
-    pane = ""
-    if rows or columns:
-        top_left = f"{_LETTERS[columns]}{rows + 1}"
-        split = (f' xSplit="{columns}"' if columns else "") + (f' ySplit="{rows}"' if rows else "")
-        active = "bottomRight" if rows and columns else ("bottomLeft" if rows else "topRight")
-        pane = (
-            f'<pane{split} topLeftCell="{top_left}" activePane="{active}" state="frozen"/>'
-            f'<selection pane="{active}" activeCell="{top_left}" sqref="{top_left}"/>'
-        )
-    cols = "".join(
-        f'<col min="{number}" max="{number}" width="{width}" customWidth="1"/>'
-        for number, width in enumerate(layout.widths, start=1)
-    )
-    return (
-        f'{_XML_DECLARATION}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
-        f'<dimension ref="A1:{last}"/>'
-        f'<sheetViews><sheetView{selected} workbookViewId="0">{pane}</sheetView></sheetViews>'
-        '<sheetFormatPr defaultRowHeight="15"/>'
-        f"{f'<cols>{cols}</cols>' if cols else ''}<sheetData>"
-    )
+def _write_markup(sheet: Any, row: int, column: int, text: str, cell_format: Any) -> None:
+    """Text starting "<r>" and ending "</r>", written as an escaped rich string of plain runs.
 
-
-def _content_types(sheets: int) -> str:
-    worksheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-    overrides = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{number}.xml" ContentType="{worksheet}"/>'
-        for number in range(1, sheets + 1)
-    )
-    return (
-        f'{_XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'content-types"><Default Extension="rels" ContentType="application/'
-        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-        'ContentType="application/xml"/><Override PartName="/docProps/app.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-        '<Override PartName="/docProps/core.xml" ContentType="application/'
-        'vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/'
-        f'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{overrides}</Types>'
-    )
-
-
-_ROOT_RELS = (
-    f'{_XML_DECLARATION}<Relationships xmlns="{_PKG_REL_NS}">'
-    f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-    'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-    f'<Relationship Id="rId3" Type="{_REL_NS}/extended-properties" Target="docProps/app.xml"/>'
-    "</Relationships>"
-)
-
-
-def _workbook_rels(sheets: int) -> str:
-    links = "".join(
-        f'<Relationship Id="rId{number}" Type="{_REL_NS}/worksheet" '
-        f'Target="worksheets/sheet{number}.xml"/>'
-        for number in range(1, sheets + 1)
-    )
-    styles = f'<Relationship Id="rId{sheets + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
-    return f'{_XML_DECLARATION}<Relationships xmlns="{_PKG_REL_NS}">{links}{styles}</Relationships>'
-
-
-def _app_properties() -> str:
-    names = "".join(f"<vt:lpstr>{escape(name)}</vt:lpstr>" for name in SHEET_NAMES)
-    count = len(SHEET_NAMES)
-    return (
-        f'{_XML_DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/docPropsVTypes"><Application>Microsoft Excel</Application><DocSecurity>0'
-        '</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size="2" '
-        'baseType="variant"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant>'
-        f"<vt:i4>{count}</vt:i4></vt:variant></vt:vector></HeadingPairs><TitlesOfParts>"
-        f'<vt:vector size="{count}" baseType="lpstr">{names}</vt:vector></TitlesOfParts>'
-        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-        "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>12.0000</AppVersion>"
-        "</Properties>"
-    )
-
-
-def _core_properties(data: ExportData) -> str:
-    title = escape(f"{TITLE} — {data.district} — {data.period.label}")
-    created = f"{data.generated_at.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
-    return (
-        f'{_XML_DECLARATION}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
-        'package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
-        f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{title}</dc:title>'
-        f"<dc:creator>{_CREATOR}</dc:creator><cp:lastModifiedBy>{_CREATOR}</cp:lastModifiedBy>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{created}</dcterms:modified>'
-        "</cp:coreProperties>"
-    )
-
-
-_CREATOR = "CCHC Bot"
-
-
-def _styles() -> str:
-    formats = "".join(
-        f'<numFmt numFmtId="{number}" formatCode="{escape(code, {chr(34): "&quot;"})}"/>'
-        for code, number in _FORMATS.items()
-    )
-    font = '<font>{bold}<sz val="{size}"/><name val="Arial"/><family val="2"/></font>'
-    fonts = (
-        font.format(bold="", size=10)
-        + font.format(bold="<b/>", size=10)
-        + font.format(bold="<b/>", size=13)
-    )
-    solid = (
-        '<fill><patternFill patternType="solid"><fgColor rgb="{}"/><bgColor indexed="64"/>'
-        "</patternFill></fill>"
-    )
-    fills = (
-        '<fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
-        "</fill>" + "".join(solid.format(color) for color in ("FFDDEBF7", "FFFFF2CC", "FFEEEEEE"))
-    )
-    thin = '<{0} style="thin"><color auto="1"/></{0}>'
-    borders = (
-        "<border><left/><right/><top/><bottom/><diagonal/></border><border>"
-        + "".join(thin.format(side) for side in ("left", "right", "top", "bottom"))
-        + "<diagonal/></border>"
-    )
-    xfs = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']
-    for _, number_format, font_id, fill, border, wrap in _STYLE_ORDER:
-        applied = (
-            (' applyNumberFormat="1"' if number_format else "")
-            + ' applyFont="1"'
-            + (' applyFill="1"' if fill else "")
-            + (' applyBorder="1"' if border else "")
-            + ' applyAlignment="1"'
-        )
-        alignment = (
-            '<alignment vertical="top" wrapText="1"/>' if wrap else '<alignment vertical="top"/>'
-        )
-        xfs.append(
-            f'<xf numFmtId="{number_format}" fontId="{font_id}" fillId="{fill}" '
-            f'borderId="{border}" xfId="0"{applied}>{alignment}</xf>'
-        )
-    return (
-        f'{_XML_DECLARATION}<styleSheet xmlns="{_MAIN_NS}">'
-        f'<numFmts count="{len(_FORMATS)}">{formats}</numFmts>'
-        f'<fonts count="3">{fonts}</fonts><fills count="5">{fills}</fills>'
-        f'<borders count="2">{borders}</borders>'
-        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-        f'</cellStyleXfs><cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
-        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-        '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" '
-        'defaultPivotStyle="PivotStyleLight16"/></styleSheet>'
-    )
-
-
-def _workbook_part(filters: Sequence[tuple[int, str]]) -> str:
-    sheets = "".join(
-        f'<sheet name="{escape(name)}" sheetId="{number}" r:id="rId{number}"/>'
-        for number, name in enumerate(SHEET_NAMES, start=1)
-    )
-    names = "".join(
-        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
-        f"{escape(_absolute(SHEET_NAMES[index], ref))}</definedName>"
-        for index, ref in filters
-    )
-    defined = f"<definedNames>{names}</definedNames>" if names else ""
-    return (
-        f'{_XML_DECLARATION}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
-        '<workbookPr defaultThemeVersion="124226"/><bookViews><workbookView xWindow="240" '
-        'yWindow="15" windowWidth="16095" windowHeight="9660"/></bookViews>'
-        f'<sheets>{sheets}</sheets>{defined}<calcPr calcId="124519" fullCalcOnLoad="1"/>'
-        "</workbook>"
-    )
-
-
-def _absolute(sheet: str, ref: str) -> str:
-    """`'Theo đơn vị'!$A$1:$O$5` for a sheet name and an A1:O5 range."""
-    quoted = sheet.replace("'", "''")
-    corners = [re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", corner) for corner in ref.split(":")]
-    return f"'{quoted}'!{':'.join(corners)}"
+    In constant_memory mode XlsxWriter copies such a string into the sheet XML unescaped (it
+    takes it for a rich string it built itself), so user text could inject cells or formulas.
+    Split into runs in the cell's font, it is escaped like any other text. XlsxWriter escapes
+    the runs of a rich string twice there, so control characters become U+FFFD (a CR a line
+    feed) and a literal _xHHHH_ is split between runs to stay literal.
+    """
+    text = _RICH_UNSAFE.sub(lambda match: "\n" if match[0][0] == "\r" else "\ufffd", text)
+    if len(text) > _MAX_TEXT // 2:
+        text = text.encode("utf-16-le")[: 2 * _MAX_TEXT].decode("utf-16-le", "ignore")
+    parts: list[Any] = []
+    for run in ["<", *_LITERAL_ESCAPE.split(text[1:])]:
+        parts += [cell_format, run]
+    sheet.write_rich_string(row, column, *parts, cell_format)
