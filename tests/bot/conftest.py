@@ -108,8 +108,14 @@ def start_instant() -> dt.datetime:
 
 
 @pytest.fixture
+def config_dir() -> Path:
+    """The configuration the bot runs with (a test module may override this fixture)."""
+    return bundled_config_dir()
+
+
+@pytest.fixture
 async def harness(
-    tmp_path: Path, sqlite_template: Path, start_instant: dt.datetime
+    tmp_path: Path, sqlite_template: Path, start_instant: dt.datetime, config_dir: Path
 ) -> AsyncIterator[Harness]:
     """A running bot on a fresh SQLite file, talking to a fresh local Telegram server."""
     database = tmp_path / "cchc.db"
@@ -121,7 +127,7 @@ async def harness(
         base = Settings(
             _env_file=None,
             database_url=f"sqlite+aiosqlite:///{database}",
-            config_dir=bundled_config_dir(),
+            config_dir=config_dir,
             files_dir=tmp_path / "files",
         )
         runtime = open_runtime(server_settings(server, base), clock)

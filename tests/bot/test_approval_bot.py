@@ -1,0 +1,70 @@
+"""When staff may not submit: the head approves (Duyệt) or sends back (Trả lại) the draft."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from cchc_bot.access import Role
+from cchc_bot.settings import bundled_config_dir
+from db.models import Submission
+
+from .conftest import Harness
+from .reporting import fill_in_report
+
+HEAD = 6001
+STAFF = 6002
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    """The bundled configuration with `staff_may_submit: false`."""
+    folder = tmp_path / "config"
+    shutil.copytree(bundled_config_dir(), folder)
+    schedule = folder / "schedule.yaml"
+    text = schedule.read_text(encoding="utf-8")
+    assert "staff_may_submit: true" in text
+    schedule.write_text(
+        text.replace("staff_may_submit: true", "staff_may_submit: false"), encoding="utf-8"
+    )
+    return folder
+
+
+async def state(harness: Harness) -> str | None:
+    """The stored state of the (only) report."""
+    async with harness.runtime.session_factory() as session:
+        return await session.scalar(select(Submission.state))
+
+
+async def test_the_head_approves_what_staff_prepared(harness: Harness) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.link(STAFF, Role.STAFF, "xa_tai_van")
+    await harness.say(STAFF, "/report")
+    answers = await fill_in_report(harness, STAFF)
+    assert "chuyển báo cáo" in (answers[-1].text or "")
+    assert await state(harness) == "awaiting_approval"
+    await harness.server.wait_for_bot_messages(HEAD, 1, timeout=10)
+    request = harness.message_with_button(HEAD, "✅ Duyệt và gửi")
+    assert "đề nghị anh/chị duyệt" in (request.text or "")
+    status = await harness.runtime.status.district_status("2024-Q1")
+    assert next(u for u in status.units if u.code == "xa_tai_van").state == "draft"
+    done = await harness.press(HEAD, "✅ Duyệt và gửi")
+    assert "Đã gửi báo cáo CCHC" in (done[-1].text or "")
+    assert await state(harness) == "submitted"
+    assert "đã duyệt" in (harness.server.last_bot_message(STAFF).text or "")
+
+
+async def test_the_head_sends_it_back_for_correction(harness: Harness) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.link(STAFF, Role.STAFF, "xa_tai_van")
+    await harness.say(STAFF, "/report")
+    await fill_in_report(harness, STAFF)
+    await harness.server.wait_for_bot_messages(HEAD, 1, timeout=10)
+    await harness.press(HEAD, "↩️ Trả lại để sửa")
+    assert await state(harness) == "draft"
+    assert "trả lại" in (harness.server.last_bot_message(STAFF).text or "")
+    again = await harness.say(STAFF, "/report")
+    assert any("Tóm tắt báo cáo" in (m.text or "") for m in again)
