@@ -831,6 +831,12 @@ class _Workbook:
             sheet.set_column(number, number, width)
         if layout.frozen_rows or layout.frozen_columns:
             sheet.freeze_panes(layout.frozen_rows, layout.frozen_columns)
+        # Phòng Nội vụ prints these: landscape A4, one page wide, header rows on every page.
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        if layout.frozen_rows:
+            sheet.repeat_rows(0, layout.frozen_rows - 1)
         written = self._rows(sheet, rows, column_count, layout.heights)
         if written > row_count:
             raise ValueError(f"sheet {SHEET_NAMES[index]!r} has more rows than {row_count}")
