@@ -264,15 +264,12 @@ def compact_numbers(numbers: tuple[int, ...]) -> str:
     return ", ".join(parts)
 
 
-async def status_page_button(update: Update, context: CchcContext) -> None:
+@for_roles(Role.COORDINATOR)
+async def status_page_button(update: Update, context: CchcContext, actor: Actor) -> None:
     """⬅️ ➡️ through the status pages (the role is checked again)."""
     query = update.callback_query
     assert query is not None
     assert query.data is not None
-    actor = await current_actor(update, context)
-    if actor is None or not actor.is_coordinator:
-        await refuse(update, texts.COORDINATOR_ONLY)
-        return
     _, code, page = query.data.split("|")
     try:
         status = await context.runtime.status.status_for(actor, code)
@@ -336,15 +333,12 @@ async def remind_command(update: Update, context: CchcContext, actor: Actor) -> 
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-async def remind_button(update: Update, context: CchcContext) -> None:
+@for_roles(Role.COORDINATOR)
+async def remind_button(update: Update, context: CchcContext, actor: Actor) -> None:
     """Send the confirmed nudge and say how many went out."""
     query = update.callback_query
     assert query is not None
     assert query.data is not None
-    actor = await current_actor(update, context)
-    if actor is None or not actor.is_coordinator:
-        await refuse(update, texts.COORDINATOR_ONLY)
-        return
     _, code, target = query.data.split("|")
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
@@ -427,15 +421,12 @@ async def return_command(update: Update, context: CchcContext, actor: Actor) -> 
     )
 
 
-async def return_button(update: Update, context: CchcContext) -> None:
+@for_roles(Role.COORDINATOR)
+async def return_button(update: Update, context: CchcContext, actor: Actor) -> None:
     """The ↩️ button on a status line: ask for the reason as a reply."""
     query = update.callback_query
     assert query is not None
     assert query.data is not None
-    actor = await current_actor(update, context)
-    if actor is None or not actor.is_coordinator:
-        await refuse(update, texts.COORDINATOR_ONLY)
-        return
     _, unit_code, period_code = query.data.split("|")
     await query.answer()
     assert isinstance(query.message, Message)

@@ -179,9 +179,8 @@ async def text_message(update: Update, context: CchcContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    actor = await current_actor(update, context)
-    if actor is None or actor.role not in UNIT_ROLES:
-        await idle_reply(message, actor)
+    actor = await unit_member_or_idle(update, context, message)
+    if actor is None:
         return
     if message.forward_origin is not None:
         await message.reply_text(texts.REPORT_FORWARD_IGNORED)
@@ -191,6 +190,17 @@ async def text_message(update: Update, context: CchcContext) -> None:
         await idle_reply(message, actor)
         return
     await show_result(message, context, result)
+
+
+async def unit_member_or_idle(
+    update: Update, context: CchcContext, message: Message
+) -> Actor | None:
+    """The head or staff member writing; anyone else is told what they can do instead."""
+    actor = await current_actor(update, context)
+    if actor is None or actor.role not in UNIT_ROLES:
+        await idle_reply(message, actor)
+        return None
+    return actor
 
 
 async def idle_reply(message: Message, actor: Actor | None) -> None:
@@ -216,9 +226,8 @@ async def other_message(update: Update, context: CchcContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    actor = await current_actor(update, context)
-    if actor is None or actor.role not in UNIT_ROLES:
-        await idle_reply(message, actor)
+    actor = await unit_member_or_idle(update, context, message)
+    if actor is None:
         return
     reports = context.runtime.reports
     current = await reports.current_screen(actor)
@@ -250,9 +259,8 @@ async def document_message(update: Update, context: CchcContext) -> None:
     message = update.effective_message
     if message is None or message.document is None:
         return
-    actor = await current_actor(update, context)
-    if actor is None or actor.role not in UNIT_ROLES:
-        await idle_reply(message, actor)
+    actor = await unit_member_or_idle(update, context, message)
+    if actor is None:
         return
     document = message.document
     name = document.file_name or "tep"
@@ -322,14 +330,11 @@ async def report_button(update: Update, context: CchcContext) -> None:
     await show_result(query.message, context, result)
 
 
-async def period_button(update: Update, context: CchcContext) -> None:
+@for_roles(*UNIT_ROLES)
+async def period_button(update: Update, context: CchcContext, actor: Actor) -> None:
     """A period chosen from the list, or the reminder's «Nộp báo cáo» button."""
     query = update.callback_query
     if query is None or query.data is None:
-        return
-    actor = await current_actor(update, context)
-    if actor is None or actor.role not in UNIT_ROLES:
-        await refuse(update, texts.NOT_LINKED if actor is None else texts.UNIT_MEMBERS_ONLY)
         return
     await query.answer()
     code = None if query.data == REPORT_CALLBACK else query.data.split("|", 1)[1]
@@ -338,14 +343,11 @@ async def period_button(update: Update, context: CchcContext) -> None:
     await show_result(query.message, context, result)
 
 
-async def revise_button(update: Update, context: CchcContext) -> None:
+@for_roles(*UNIT_ROLES)
+async def revise_button(update: Update, context: CchcContext, actor: Actor) -> None:
     """Reopen a submitted report for a new version."""
     query = update.callback_query
     if query is None or query.data is None:
-        return
-    actor = await current_actor(update, context)
-    if actor is None or actor.role not in UNIT_ROLES:
-        await refuse(update, texts.NOT_LINKED if actor is None else texts.UNIT_MEMBERS_ONLY)
         return
     submission_id = query.data.split("|", 1)[1]
     if not submission_id.isdigit():

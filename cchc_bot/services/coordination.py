@@ -5,18 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from cchc_bot import calendar
 from cchc_bot.access import Actor, require_coordinator
 from cchc_bot.calendar import ReportingPeriod
-from cchc_bot.clock import Clock
-from cchc_bot.config.loading import Configuration
+from cchc_bot.services.base import ConfiguredService
 from db import repositories
 from db.models import AuditEvent, Member, Submission, Unit
-from db.session import SessionFactory
 
 MAX_REASON_LENGTH = 1000
 
@@ -52,20 +48,8 @@ class PeriodOverride:
     changed: bool
 
 
-class CoordinationService:
+class CoordinationService(ConfiguredService):
     """Actions only coordinators may take; the role is checked on every call."""
-
-    def __init__(
-        self, session_factory: SessionFactory, config: Configuration, clock: Clock, tz: ZoneInfo
-    ) -> None:
-        self._sessions = session_factory
-        self._config = config
-        self._clock = clock
-        self._tz = tz
-
-    def period(self, code: str) -> ReportingPeriod:
-        """The period of a code (UnknownPeriodError for a bad one)."""
-        return calendar.period_by_code(self._config.schedule, code, self._tz)
 
     async def return_report(
         self, actor: Actor | None, unit_code: str, period_code: str, reason: str

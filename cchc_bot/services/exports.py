@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,13 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cchc_bot import calendar
 from cchc_bot.access import Actor, require_coordinator
 from cchc_bot.aggregation import ExportData, Figure, ReminderRecord, UnitReport
-from cchc_bot.calendar import ReportingPeriod
-from cchc_bot.clock import Clock
-from cchc_bot.config.loading import Configuration
+from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.status import SHOWN_STATE, unit_config
 from db import repositories
 from db.models import Member, ReminderLog, Submission, SubmissionVersion, Unit
-from db.session import SessionFactory
 
 # The period each kind is compared with in the same year (Q1 has none).
 PREVIOUS_KIND = {"H1": "Q1", "Q3": "H1", "Y": "Q3"}
@@ -47,22 +43,8 @@ def figure_of(data: Mapping[str, Any]) -> Figure:
     )
 
 
-class ExportService:
+class ExportService(ConfiguredService):
     """Builds the export model of a period in one read transaction."""
-
-    def __init__(
-        self, session_factory: SessionFactory, config: Configuration, clock: Clock, tz: ZoneInfo
-    ) -> None:
-        self._sessions = session_factory
-        self._config = config
-        self._clock = clock
-        self._tz = tz
-
-    def period(self, code: str | None) -> ReportingPeriod:
-        """The period of a code, or the one whose deadline is nearest now."""
-        if code is None:
-            return calendar.nearest_period(self._config.schedule, self._tz, self._clock())
-        return calendar.period_by_code(self._config.schedule, code, self._tz)
 
     async def export_for(self, actor: Actor | None, period_code: str | None) -> ExportData:
         """The export of a period for a coordinator (refused to anyone else)."""

@@ -34,6 +34,7 @@ from cchc_bot.conversation import (
     SummaryView,
 )
 from cchc_bot.services import periods as period_queries
+from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.config_sync import questionnaire_fingerprint
 from cchc_bot.services.status import unit_config
 from db import repositories
@@ -184,25 +185,16 @@ def figures_of(snapshot: Mapping[str, Any]) -> dict[str, Decimal]:
     return values
 
 
-class ReportService:
+class ReportService(ConfiguredService):
     """Everything a head or staff member does with their unit's report."""
 
     def __init__(
         self, session_factory: SessionFactory, config: Configuration, clock: Clock, tz: ZoneInfo
     ) -> None:
-        self._sessions = session_factory
-        self._config = config
-        self._clock = clock
-        self._tz = tz
-        self._questionnaires: dict[int, Questionnaire] = {}
+        super().__init__(session_factory, config, clock, tz)
         _, self._current_hash = questionnaire_fingerprint(config.questionnaire)
 
     # --- reading ------------------------------------------------------------------------
-
-    def _questionnaire(self, version: QuestionnaireVersion) -> Questionnaire:
-        if version.id not in self._questionnaires:
-            self._questionnaires[version.id] = Questionnaire.model_validate(version.content)
-        return self._questionnaires[version.id]
 
     async def _member(self, session: AsyncSession, actor: Actor) -> Member:
         member = await session.get(Member, actor.member_id)
@@ -232,7 +224,7 @@ class ReportService:
         if unit is None or version is None or period_row is None:
             raise RuntimeError(f"submission {submission.id} refers to missing rows")
         period = calendar.period_by_code(self._config.schedule, period_row.code, self._tz)
-        questionnaire = self._questionnaire(version)
+        questionnaire = self.questionnaire_of(version)
         previous = await self._version_figures(
             session, unit.id, calendar.period_code(period.year - 1, period.kind)
         )

@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from cchc_bot import calendar
 from cchc_bot.access import Actor, require_unit_access
 from cchc_bot.calendar import ReportingPeriod
-from cchc_bot.clock import Clock
 from cchc_bot.config.base import UnitKind
-from cchc_bot.config.loading import Configuration
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.units import UnitConfig
+from cchc_bot.services.base import ConfiguredService
 from db import repositories
 from db.models import QuestionnaireVersion, Unit
-from db.session import SessionFactory
 
 STATES = ("not_started", "draft", "submitted", "returned")
 # How stored submission states read in status: a report being revised stays submitted
@@ -76,30 +72,8 @@ def unit_config(unit: Unit) -> UnitConfig:
     )
 
 
-class StatusService:
+class StatusService(ConfiguredService):
     """Reads submission status; one transaction per call."""
-
-    def __init__(
-        self, session_factory: SessionFactory, config: Configuration, clock: Clock, tz: ZoneInfo
-    ) -> None:
-        self._sessions = session_factory
-        self._config = config
-        self._clock = clock
-        self._tz = tz
-        # Stored questionnaire versions never change, so their parsed models are kept.
-        self._questionnaires: dict[int, Questionnaire] = {}
-
-    def questionnaire_of(self, version: QuestionnaireVersion) -> Questionnaire:
-        """The parsed questionnaire of a stored version."""
-        if version.id not in self._questionnaires:
-            self._questionnaires[version.id] = Questionnaire.model_validate(version.content)
-        return self._questionnaires[version.id]
-
-    def period(self, code: str | None) -> ReportingPeriod:
-        """The period of a code, or the one whose deadline is nearest now."""
-        if code is None:
-            return calendar.nearest_period(self._config.schedule, self._tz, self._clock())
-        return calendar.period_by_code(self._config.schedule, code, self._tz)
 
     async def district_status(self, period_code: str | None = None) -> PeriodStatus:
         """Every active unit's state (operator, CLI)."""
