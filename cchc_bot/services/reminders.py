@@ -265,6 +265,9 @@ class ReminderService:
     ) -> RunReport:
         """Send everything due at `at` (default now) that nobody sent yet; retry failed ones."""
         now = at or self._clock()
+        # Outcomes are stamped on the run's time line: `remind --at T` records a failure's
+        # next attempt after T, so `remind --at T+5min` (or the bot, later) retries it.
+        skew = dt.timedelta(0) if at is None else at - self._clock()
         started = time.monotonic()
         report = RunReport(at=now)
         async with self._sessions() as session:
@@ -312,8 +315,8 @@ class ReminderService:
                 snapshot, [(key, scheduled_at, message, member_id)], [], now, report
             )
             for claim in claims:
-                await self._deliver_and_record(claim, deliver, report)
-        await self._retry_failed(snapshot, deliver, now, report)
+                await self._deliver_and_record(claim, deliver, report, skew)
+        await self._retry_failed(snapshot, deliver, now, report, skew)
         if report.sent or report.failed or report.unreachable:
             logger.info(
                 "reminders run",
@@ -394,13 +397,19 @@ class ReminderService:
         """Record reminders older than the grace window as skipped, in one transaction."""
         await self._claim(snapshot, [], missed, now, report)
 
-    async def _deliver_and_record(self, claim: _Claim, deliver: Deliver, report: RunReport) -> None:
+    async def _deliver_and_record(
+        self,
+        claim: _Claim,
+        deliver: Deliver,
+        report: RunReport,
+        skew: dt.timedelta = dt.timedelta(0),
+    ) -> None:
         try:
             result = await deliver(claim.message)
         except Exception as exc:  # a bug in rendering must not lose the claim silently
             logger.exception("reminder delivery raised")
             result = DeliveryResult(DeliveryOutcome.FAILED, error=f"{type(exc).__name__}: {exc}")
-        now = self._clock()
+        now = self._clock() + skew
         async with self._sessions.begin() as session:
             row = await session.get(ReminderLog, claim.row_id)
             if row is None:
@@ -433,7 +442,12 @@ class ReminderService:
         }[result.outcome].append(claim.item)
 
     async def _retry_failed(
-        self, snapshot: _Snapshot, deliver: Deliver, now: dt.datetime, report: RunReport
+        self,
+        snapshot: _Snapshot,
+        deliver: Deliver,
+        now: dt.datetime,
+        report: RunReport,
+        skew: dt.timedelta,
     ) -> None:
         """Send again what failed earlier and whose backoff has passed, in office hours only."""
         if not self.planner.in_office_hours(now):
@@ -470,7 +484,7 @@ class ReminderService:
                 None if unit == "-" else unit, message.telegram_user_id, period_code, kind
             )
             await self._deliver_and_record(
-                _Claim(row.id, item, message, row.member_id), deliver, report
+                _Claim(row.id, item, message, row.member_id), deliver, report, skew
             )
 
     async def _nudge_targets(
