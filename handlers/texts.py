@@ -214,7 +214,6 @@ DIGEST_TITLE = (
 DIGEST_LINE = "• {unit} — {heads} — quá hạn {late} ngày"
 DIGEST_NO_HEAD = "chưa có thủ trưởng liên kết"
 DIGEST_UNREACHABLE_TITLE = "\n☎️ <b>Không nhắc được qua Telegram</b> (cần gọi điện):"
-DIGEST_UNREACHABLE_LINE = "• {unit}"
 DIGEST_MORE = "… và {count} đơn vị khác (xem /status)."
 DIGEST_FOOTER = "\nGửi /remind để nhắc lại các đơn vị chưa nộp."
 

@@ -10,7 +10,12 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from cchc_bot import calendar
-from cchc_bot.services.reminders import DeliveryOutcome, DeliveryResult, ReminderMessage
+from cchc_bot.services.reminders import (
+    DeliveryOutcome,
+    DeliveryResult,
+    OverdueUnit,
+    ReminderMessage,
+)
 from handlers import texts
 
 logger = logging.getLogger(__name__)
@@ -18,31 +23,31 @@ logger = logging.getLogger(__name__)
 REPORT_CALLBACK = "report:open"
 
 
+def digest_line(unit: OverdueUnit) -> str:
+    """One overdue unit in the coordinators' digest, with its heads and how late it is."""
+    heads = ", ".join(unit.head_names) if unit.head_names else texts.DIGEST_NO_HEAD
+    return texts.DIGEST_LINE.format(
+        unit=texts.html(unit.name), heads=texts.html(heads), late=unit.days_late
+    )
+
+
 def render_reminder(message: ReminderMessage) -> str:
     """The Vietnamese text of a reminder, digest or manual nudge."""
     period = message.period
     deadline = calendar.format_datetime(period.deadline)
     if message.overdue_units:
-        lines = [
-            texts.DIGEST_LINE.format(
-                unit=texts.html(unit.name),
-                heads=texts.html(", ".join(unit.head_names))
-                if unit.head_names
-                else texts.DIGEST_NO_HEAD,
-                late=unit.days_late,
-            )
-            for unit in message.overdue_units
-        ]
-        unreachable = [
-            texts.DIGEST_UNREACHABLE_LINE.format(unit=texts.html(unit.name))
-            for unit in message.overdue_units
-            if not unit.reachable
-        ]
+        # Units no message reaches come first: someone has to phone them.
+        unreachable = [unit for unit in message.overdue_units if not unit.reachable]
+        reachable = [unit for unit in message.overdue_units if unit.reachable]
+        lines = []
+        if unreachable:
+            lines.append(texts.DIGEST_UNREACHABLE_TITLE.strip())
+            lines += [digest_line(unit) for unit in unreachable]
+            lines.append("")
+        lines += [digest_line(unit) for unit in reachable]
         title = texts.DIGEST_TITLE.format(
             label=period.label, deadline=deadline, count=len(message.overdue_units)
         )
-        if unreachable:
-            lines += [texts.DIGEST_UNREACHABLE_TITLE, *unreachable]
         return texts.limited_lines(title, lines, texts.DIGEST_FOOTER)
     values = {
         "label": period.label,
