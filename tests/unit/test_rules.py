@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc_bot.rules import (
+    MAX_RULE_LENGTH,
     Reference,
     RuleEvaluationError,
     RuleSyntaxError,
@@ -198,11 +199,12 @@ COMPARISONS = st.builds(
     st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
     EXPRESSIONS,
 )
+# Rules an operator could write: parse_rule refuses anything over MAX_RULE_LENGTH characters.
 RULES = st.recursive(
     COMPARISONS,
     lambda inner: st.builds("({} {} {})".format, inner, st.sampled_from(["and", "or"]), inner),
     max_leaves=4,
-)
+).filter(lambda text: len(text) <= MAX_RULE_LENGTH)
 VALUES = st.one_of(
     st.none(),
     st.integers(),
