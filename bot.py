@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -11,6 +12,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, ExtBot
 
+from cchc_bot import backup, doctor, webhook
 from cchc_bot.access import Actor
 from cchc_bot.cli import (
     CliError,
@@ -28,8 +30,8 @@ from cchc_bot.services.accounts import AccountError, AccountService
 from cchc_bot.services.reminders import DeliveryResult, ReminderItem, ReminderMessage, RunReport
 from cchc_bot.settings import Settings
 from db.migrate import current_revision, head_revision
-from db.session import SessionFactory
-from handlers import accounts, common, coordinator, menus, report
+from db.session import SessionFactory, is_sqlite
+from handlers import accounts, common, coordinator, menus, observability, report
 from handlers.context import CONTEXT_TYPES, CchcApplication
 from scheduler.delivery import deliver
 from scheduler.jobs import schedule_reminders
@@ -55,6 +57,7 @@ def build_application(
     )
     application.bot_data.runtime = runtime
     common.register_guards(application)
+    observability.register(application)
     accounts.register(application)
     coordinator.register(application)
     report.register(application)
@@ -95,16 +98,47 @@ def run_polling(settings: Settings) -> None:
 def run_command(
     ctx: typer.Context,
     webhook_url: Annotated[
-        str | None, typer.Option(help="public HTTPS URL for webhook mode")
+        str | None,
+        typer.Option(help="public HTTPS base URL for webhook mode (a secret path is appended)"),
     ] = None,
     listen: Annotated[str, typer.Option(help="address to listen on in webhook mode")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on in webhook mode")] = 8443,
 ) -> None:
     """Run the bot (long polling, or a webhook with --webhook-url) with reminders inside."""
     settings = context_of(ctx).settings
-    if webhook_url is not None:
-        raise CliError("webhook mode is not available yet; run without --webhook-url")
-    run_polling(settings)
+    if webhook_url is None:
+        run_polling(settings)
+        return
+    token = settings.require_token()
+    given = settings.webhook_secret
+    secret = given.get_secret_value() if given is not None else webhook.new_secret()
+    try:
+        config = webhook.WebhookSettings(
+            webhook.public_webhook_url(webhook_url, token), listen, port, secret
+        )
+    except webhook.WebhookError as exc:
+        raise CliError(str(exc)) from exc
+    configure_logging(
+        settings.log_level,
+        settings.log_format,
+        secrets=[token, secret, webhook.secret_path(token)],
+    )
+    runtime = open_runtime(settings)
+
+    async def serve() -> None:
+        try:
+            await ensure_schema_current(runtime)
+            logger.info("starting CCHC Bot (webhook)")
+            await webhook.serve_until_stopped(build_application(runtime, token), config)
+        finally:
+            await runtime.close()
+
+    try:
+        run_async(serve())
+    except webhook.WebhookError as exc:
+        raise CliError(str(exc)) from exc
+    except TelegramError as exc:
+        raise CliError(f"Telegram refused the webhook: {exc}") from exc
 
 
 @app.command("revoke")
@@ -229,6 +263,124 @@ def parse_instant(text: str, tz: dt.tzinfo) -> dt.datetime:
     except ValueError as exc:
         raise CliError(f"--at {text!r} is not an ISO 8601 instant, e.g. 2024-03-05T08:00") from exc
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=tz)
+
+
+@app.command("sandbox")
+@user_errors
+def sandbox_command(
+    ctx: typer.Context,
+    now: Annotated[
+        str | None, typer.Option(help="start the bot's clock here, e.g. 2024-03-05T08:00")
+    ] = None,
+    script: Annotated[
+        str | None, typer.Option(help="play a file of chat lines and print the transcript")
+    ] = None,
+    data_dir: Annotated[
+        str | None, typer.Option(help="keep the database, log and received files in this folder")
+    ] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="keep the temporary folder on exit")] = False,
+) -> None:
+    """Run the real bot against a local Telegram server in a terminal chat: no token, no network."""
+    from pathlib import Path
+
+    from cchc_bot import sandbox
+
+    settings = context_of(ctx).settings
+    options = sandbox.SandboxOptions(
+        now=sandbox.parse_start(now, settings.tz),
+        script=Path(script) if script else None,
+        data_dir=Path(data_dir) if data_dir else None,
+        keep=keep,
+    )
+    code = sandbox.run_sandbox(
+        options, settings=settings, build_application=build_application, tick=_sandbox_tick
+    )
+    if code:
+        raise typer.Exit(code)
+
+
+async def _sandbox_tick(application: CchcApplication) -> RunReport:
+    """The scheduler's reminder tick, run by the sandbox right after `/time` moves the clock."""
+    from handlers.context import CchcContext
+    from scheduler.jobs import tick
+
+    return await tick(CchcContext(application))
+
+
+@app.command("doctor")
+@user_errors
+def doctor_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Check token, database, schema, configuration, zone, reminders and files; say the fix."""
+    checks = run_async(doctor.run_checks(clock=context_of(ctx).clock))
+    if as_json:
+        print_json([check.to_json() for check in checks])
+    else:
+        for line in doctor.render(checks):
+            console.print(line, markup=False, soft_wrap=True)
+    if any(check.failed for check in checks):
+        raise typer.Exit(1)
+
+
+@app.command("backup")
+@user_errors
+def backup_command(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="backup file to write (SQLite)")],
+) -> None:
+    """Back up the database while the bot runs (SQLite); print the pg_dump command (PostgreSQL)."""
+    url = context_of(ctx).settings.database_url
+    try:
+        if not is_sqlite(url):
+            for line in backup.postgres_backup_commands(url, out):
+                console.print(line, markup=False, soft_wrap=True)
+            return
+        summary = backup.backup_sqlite(backup.sqlite_file(url), out)
+    except backup.BackupError as exc:
+        raise CliError(str(exc)) from exc
+    console.print(
+        f"backed up to {summary.path}: {summary.describe()}", markup=False, soft_wrap=True
+    )
+
+
+@app.command("restore")
+@user_errors
+def restore_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="a file made by `cchc-bot backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Replace the database with a backup (bot stopped); the old file is kept beside it."""
+    url = context_of(ctx).settings.database_url
+    try:
+        if not is_sqlite(url):
+            for line in backup.postgres_restore_commands(url, file):
+                console.print(line, markup=False, soft_wrap=True)
+            return
+        target = backup.sqlite_file(url)
+        summary = backup.inspect_backup(file)
+        if not yes:
+            typer.confirm(
+                f"Replace {target} with {summary.path} ({summary.describe()})?", abort=True
+            )
+        result = backup.restore_sqlite(file, target)
+    except backup.BackupError as exc:
+        raise CliError(str(exc)) from exc
+    console.print(
+        f"restored {result.restored.path}: {result.restored.describe()}",
+        markup=False,
+        soft_wrap=True,
+    )
+    if result.previous is not None:
+        console.print(
+            f"the replaced database was kept as {result.previous}", markup=False, soft_wrap=True
+        )
+    if result.restored.needs_upgrade:
+        console.print(
+            "the backup has an older schema: run `cchc-bot init` next", markup=False, soft_wrap=True
+        )
 
 
 def main() -> None:

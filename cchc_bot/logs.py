@@ -6,7 +6,7 @@ import json
 import logging
 import re
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 # A Telegram bot token: digits, a colon, then 30+ URL-safe characters.
 TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
@@ -31,6 +31,9 @@ class TokenRedactingFilter(logging.Filter):
         message = record.getMessage()
         record.msg = self.redact(message)
         record.args = None
+        for key, value in extra_fields(record).items():
+            if isinstance(value, str):
+                setattr(record, key, self.redact(value))
         if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
             record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
         elif record.exc_text:
@@ -38,10 +41,36 @@ class TokenRedactingFilter(logging.Filter):
         return True
 
 
+_STANDARD_FIELDS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+}
+
+
+def extra_fields(record: logging.LogRecord) -> dict[str, Any]:
+    """The `extra=` fields a caller passed with a record (timings, ids, kinds)."""
+    return {
+        key: value
+        for key, value in vars(record).items()
+        if key not in _STANDARD_FIELDS and not key.startswith("_")
+    }
+
+
+class TextFormatter(logging.Formatter):
+    """A human-readable line ending with the record's `extra=` fields as key=value."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """Append the extra fields to the formatted message."""
+        line = super().formatMessage(record)
+        extras = " ".join(f"{key}={value}" for key, value in extra_fields(record).items())
+        return f"{line} {extras}" if extras else line
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, with any `extra=` fields the caller passed."""
-
-    _standard = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
     def format(self, record: logging.LogRecord) -> str:
         """Format a record as a JSON line."""
@@ -51,29 +80,40 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key, value in vars(record).items():
-            if key not in self._standard and not key.startswith("_"):
-                data[key] = value
+        data.update(extra_fields(record))
         if record.exc_text or record.exc_info:
             data["exception"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+# Loggers whose records carry request bodies, SQL parameters or updates (message texts):
+# capped so that even CCHC_LOG_LEVEL=DEBUG never writes what people typed.
+CONTENT_BEARING_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram": logging.INFO,
+    "sqlalchemy": logging.WARNING,
+    "aiosqlite": logging.WARNING,
+    "asyncpg": logging.WARNING,
+    "aiohttp.access": logging.WARNING,
+    "apscheduler": logging.WARNING,
+}
+
+
 def configure_logging(
-    level: str = "INFO", fmt: str = "text", secrets: list[str] | None = None
+    level: str = "INFO",
+    fmt: str = "text",
+    secrets: list[str] | None = None,
+    stream: TextIO | None = None,
 ) -> None:
-    """Configure the root logger; quiet the HTTP client, whose request lines carry the token."""
-    handler = logging.StreamHandler(sys.stderr)
+    """Configure the root logger (stderr by default); quiet loggers that carry content."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(TokenRedactingFilter(secrets))
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    for name, floor in CONTENT_BEARING_LOGGERS.items():
+        logging.getLogger(name).setLevel(max(floor, root.level))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from importlib import resources
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def bundled_config_dir() -> Path:
@@ -32,6 +35,7 @@ class Settings(BaseSettings):
     files_dir: Path = Path("cchc-files")
     log_format: str = "text"
     log_level: str = "INFO"
+    webhook_secret: SecretStr | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -40,6 +44,16 @@ class Settings(BaseSettings):
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - in secret_token.
+        if value is None or not value.get_secret_value():
+            return None  # `CCHC_WEBHOOK_SECRET=` left blank in .env means "generate one"
+        if not WEBHOOK_SECRET_PATTERN.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters among A-Z, a-z, 0-9, _ and -")
         return value
 
     @property

@@ -9,9 +9,6 @@ if [ ! -x "$VENV/bin/cchc-bot" ]; then
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
   "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
 fi
-if "$VENV/bin/cchc-bot" --help | grep -q "sandbox"; then
-  exec "$VENV/bin/cchc-bot" sandbox "$@"
-fi
-# Until the sandbox lands: show the bundled configuration and this year's calendar.
-"$VENV/bin/cchc-bot" check-config
-exec "$VENV/bin/cchc-bot" calendar "$@"
+# The real bot against the local Telegram server, with a terminal chat; arguments such as
+# --now 2024-03-05T08:00 or --script scripts/demo.txt pass through.
+exec "$VENV/bin/cchc-bot" sandbox "$@"

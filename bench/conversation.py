@@ -1,0 +1,629 @@
+"""Answers per second and update-to-reply latency of the report conversation vs a bare echo bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import bisect
+import cProfile
+import dataclasses
+import datetime as dt
+import itertools
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import telegram
+import yaml
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import build_application
+from cchc_bot.access import Role
+from cchc_bot.clock import MovableClock
+from cchc_bot.config.questionnaire import IndicatorType
+from cchc_bot.conversation import QuestionView, Step, SummaryView
+from cchc_bot.runtime import Runtime, open_runtime
+from cchc_bot.services.config_sync import sync_configuration
+from cchc_bot.services.reports import ReportOutcome
+from cchc_bot.settings import Settings, bundled_config_dir
+from cchc_bot.telegram_server import LocalTelegramServer, MessageRecord, TranscriptEvent
+from cchc_bot.telegram_server.bot_api import ApiResult
+from cchc_bot.telegram_server.polling import AnyApplication, running_application, server_settings
+from cchc_bot.telegram_server.spec import MethodSpec
+from db.migrate import current_revision, upgrade_schema
+from db.session import create_engine
+
+TOKEN = "7000000001:AAH-cchc-bot-bench-token-0123456789abcd"
+HANOI = dt.timezone(dt.timedelta(hours=7))
+START = dt.datetime(2024, 3, 5, 9, 0, tzinfo=HANOI)  # Quý I/2024 is open, due 11/3
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query")  # as `bot.run_polling`
+POLL_TIMEOUT = 10.0
+REPLY_TIMEOUT = 60.0
+SETUP_TIMEOUT = 120.0
+PHASE_LIMIT = 300.0
+QUIET = 0.2
+ANSWERS_TARGET = 200.0
+RATIO_TARGET = 2.0
+RATIO_AIM = 1.5
+EXPLANATION = "Cán bộ còn kiêm nhiệm nhiều việc, hạ tầng mạng chưa ổn định."
+WARM_UP_TEXT = "Xin chào"
+FIRST_USER_ID = 800_000_001
+
+
+class BenchError(RuntimeError):
+    """The benchmark could not set up or run its scenario."""
+
+
+@dataclass
+class Stopwatch:
+    """Stamps, inside the server, each update's getUpdates answer and each sendMessage arrival."""
+
+    delivered: dict[int, tuple[int, float]] = field(default_factory=dict)
+    replies: defaultdict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
+    recording: bool = False
+
+    def attach(self, server: LocalTelegramServer) -> None:
+        """Wrap the server's Bot API dispatcher (the request log has no timestamps)."""
+        original = server.bot_api.call
+
+        async def timed_call(method: MethodSpec, params: dict[str, Any]) -> ApiResult:
+            if self.recording and method.name == "sendMessage":
+                self.replies[int(params["chat_id"])].append(time.perf_counter())
+            result = await original(method, params)
+            if self.recording and method.name == "getUpdates":
+                now = time.perf_counter()
+                for update in result.value:
+                    message = update.get("message")
+                    if message is not None:
+                        chat = int(message["chat"]["id"])
+                        self.delivered.setdefault(int(update["update_id"]), (chat, now))
+            return result
+
+        # Bench-only instrumentation of one server instance; product code stays untouched.
+        server.bot_api.call = timed_call  # type: ignore[method-assign]
+
+    def start(self) -> None:
+        """Forget earlier stamps and record from now on."""
+        self.delivered.clear()
+        self.replies.clear()
+        self.recording = True
+
+    def stop(self) -> None:
+        """Stop recording."""
+        self.recording = False
+
+    def latencies(self) -> list[float]:
+        """Seconds from each update's delivery to the first sendMessage to its chat after it."""
+        by_chat: defaultdict[int, list[float]] = defaultdict(list)
+        for chat, delivered_at in self.delivered.values():
+            by_chat[chat].append(delivered_at)
+        result: list[float] = []
+        for chat, deliveries in by_chat.items():
+            replies = sorted(self.replies.get(chat, []))
+            for delivered_at in sorted(deliveries):
+                index = bisect.bisect_left(replies, delivered_at)
+                if index < len(replies):
+                    result.append(replies[index] - delivered_at)
+        return result
+
+
+class People:
+    """Simulated users: each sends a message and waits for the bot's next message to them."""
+
+    def __init__(self, server: LocalTelegramServer) -> None:
+        self.server = server
+        self._waiting: dict[int, asyncio.Future[MessageRecord]] = {}
+        server.add_listener(self._on_event)
+
+    def _on_event(self, event: TranscriptEvent) -> None:
+        record = event.record
+        if event.kind != "new" or not record.from_bot:
+            return
+        future = self._waiting.pop(record.chat_id, None)
+        if future is not None and not future.done():
+            future.set_result(record)
+
+    async def say(self, user_id: int, text: str, timeout: float = REPLY_TIMEOUT) -> MessageRecord:  # noqa: ASYNC109 - one bound per reply
+        """Send `text` as the user and return the bot's first message after it."""
+        future: asyncio.Future[MessageRecord] = asyncio.get_running_loop().create_future()
+        self._waiting[user_id] = future
+        self.server.send_text(user_id, text)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            raise BenchError(f"user {user_id}: no reply to {text!r} in {timeout:.0f} s") from None
+        finally:
+            self._waiting.pop(user_id, None)
+
+    async def everyone_says(self, texts: dict[int, str]) -> dict[int, MessageRecord]:
+        """Every user sends their text at once; wait until all are answered and the bot is idle."""
+        ids = list(texts)
+        replies = await asyncio.gather(*(self.say(uid, texts[uid], SETUP_TIMEOUT) for uid in ids))
+        await self.server.wait_until_idle(timeout=SETUP_TIMEOUT, quiet=QUIET)
+        return dict(zip(ids, replies, strict=True))
+
+
+class SqlCounter:
+    """Counts the SQL statements an engine sends to the database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.statements = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args: Any) -> None:
+        self.statements += 1
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured phase: every user sends its answers, each as soon as the last was answered."""
+
+    label: str
+    users: int
+    answers: int
+    accepted: int
+    wall_seconds: float
+    cpu_seconds: float
+    latencies: list[float]
+    statements: int | None = None
+
+    @property
+    def per_second(self) -> float:
+        """Accepted answers per second of wall time."""
+        return self.accepted / self.wall_seconds
+
+    def percentile(self, share: int) -> float:
+        """A latency percentile in milliseconds (inclusive method)."""
+        if len(self.latencies) < 2:
+            return self.latencies[0] * 1000 if self.latencies else float("nan")
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[share - 1] * 1000
+
+
+async def measure(
+    label: str,
+    people: People,
+    stopwatch: Stopwatch,
+    user_ids: Sequence[int],
+    texts: Sequence[str],
+    profile: cProfile.Profile | None = None,
+    sql: SqlCounter | None = None,
+) -> tuple[Measurement, dict[int, list[MessageRecord]]]:
+    """All users answer concurrently; return the figures and each user's replies."""
+
+    async def converse(user_id: int) -> list[MessageRecord]:
+        return [await people.say(user_id, text) for text in texts]
+
+    stopwatch.start()
+    statements = sql.statements if sql is not None else 0
+    cpu, started = time.process_time(), time.perf_counter()
+    if profile is not None:
+        profile.enable()
+    try:
+        async with asyncio.timeout(PHASE_LIMIT):
+            replies = await asyncio.gather(*(converse(uid) for uid in user_ids))
+    finally:
+        if profile is not None:
+            profile.disable()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    stopwatch.stop()
+    if sql is not None:
+        statements = sql.statements - statements
+    await people.server.wait_until_idle(timeout=SETUP_TIMEOUT, quiet=QUIET)
+    answers = len(user_ids) * len(texts)
+    result = Measurement(
+        label,
+        len(user_ids),
+        answers,
+        answers,
+        wall,
+        cpu,
+        stopwatch.latencies(),
+        statements if sql is not None else None,
+    )
+    return result, dict(zip(user_ids, replies, strict=True))
+
+
+# --- the two applications --------------------------------------------------------------------
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reply with the same text."""
+    message = update.effective_message
+    if message is not None and message.text is not None:
+        await message.reply_text(message.text)
+
+
+def echo_application(settings: Settings) -> AnyApplication:
+    """A bare PTB Application: one MessageHandler echoing text, updates one at a time."""
+    application = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .concurrent_updates(False)
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
+    return application
+
+
+def describe(application: AnyApplication) -> str:
+    """The update-processing and rate-limiting configuration of an Application."""
+    concurrent = application.update_processor.max_concurrent_updates
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, AIORateLimiter):
+        cap = "30 msg/s overall" if limiter._base_limiter is not None else "no overall cap"
+        limits = f"AIORateLimiter ({cap}, 20/min per group, max_retries={limiter._max_retries})"
+    else:
+        limits = "no rate limiter" if limiter is None else type(limiter).__name__
+    handlers = sum(len(group) for group in application.handlers.values())
+    return (
+        f"max_concurrent_updates={concurrent} ({'in order' if concurrent == 1 else 'concurrent'})"
+        f", {limits}, {handlers} handlers"
+    )
+
+
+def lift_overall_cap(application: AnyApplication) -> None:
+    """Drop AIORateLimiter's 30 msg/s overall limiter, keeping its retry-after handling."""
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, AIORateLimiter):
+        limiter._base_limiter = None  # no public setter: bench-only diagnosis of the cap
+
+
+# --- the scenario ----------------------------------------------------------------------------
+
+
+def write_config(directory: Path, unit_codes: Sequence[str]) -> Path:
+    """The bundled questionnaire and schedule with synthetic xã units (each has TTHC)."""
+    directory.mkdir(parents=True)
+    bundled = bundled_config_dir()
+    for name in ("questionnaire.yaml", "schedule.yaml"):
+        shutil.copyfile(bundled / name, directory / name)
+    units = [
+        {"code": code, "name": f"UBND xã Thử nghiệm {code[-3:]}", "kind": "xa", "has_tthc": True}
+        for code in unit_codes
+    ]
+    document = {"district": "Huyện Trần Đề", "units": units}
+    (directory / "units.yaml").write_text(
+        yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return directory
+
+
+def typed_answer(view: QuestionView) -> str:
+    """A typed answer that passes every check (as `tests/bot/reporting.plausible_answer`)."""
+    match view.step:
+        case Step.EXPLANATION:
+            return EXPLANATION
+        case Step.DENOMINATOR:
+            return view.entered_numerator or "4"
+        case Step.NUMERATOR:
+            return view.fixed_denominator or "4/4"
+        case Step.ANSWER:
+            pass
+        case _:
+            raise BenchError(f"{view.indicator_id} wants a button ({view.step}): use fewer answers")
+    match view.question_type:
+        case IndicatorType.CHOICE:
+            return "1"
+        case IndicatorType.TEXT:
+            return EXPLANATION
+        case IndicatorType.PERCENT:
+            return "100"
+        case IndicatorType.INTEGER:
+            return "0" if view.indicator_id == "tthc_05" else "5"
+        case IndicatorType.BOOLEAN:
+            raise BenchError(f"{view.indicator_id} is yes/no (buttons): use fewer answers")
+        case _:
+            return "5"
+
+
+ScreenKey = tuple[str, str, int]
+
+
+async def screen_key(runtime: Runtime, user_id: int) -> ScreenKey | None:
+    """Where the user's draft stands: question, step and answered count (None: no question)."""
+    actor = await runtime.accounts.resolve_actor(user_id)
+    if actor is None:
+        raise BenchError(f"user {user_id} is not linked")
+    result = await runtime.reports.current_screen(actor)
+    if result.outcome is not ReportOutcome.SCREEN or result.screen is None:
+        return None
+    view = result.screen.view
+    if isinstance(view, SummaryView):
+        return ("summary", "", -1)
+    return (view.indicator_id, str(view.step), view.answered)
+
+
+async def current_question(runtime: Runtime, user_id: int) -> QuestionView:
+    """The question on the user's screen."""
+    actor = await runtime.accounts.resolve_actor(user_id)
+    assert actor is not None
+    result = await runtime.reports.current_screen(actor)
+    view = result.screen.view if result.screen is not None else None
+    if not isinstance(view, QuestionView):
+        raise BenchError("the report has fewer questions than --answers for a xã")
+    return view
+
+
+async def link_and_open(
+    runtime: Runtime, server: LocalTelegramServer, people: People, users: dict[int, str]
+) -> None:
+    """Invite and link each user as head of its unit, then send /report (not measured)."""
+    invites = await runtime.accounts.create_invites(Role.HEAD, list(users.values()))
+    for user_id in users:
+        server.add_user(user_id, f"Chủ tịch {user_id}")
+    linked = await people.everyone_says(
+        {uid: f"/start {invite.token}" for uid, invite in zip(users, invites, strict=True)}
+    )
+    refused = [uid for uid, reply in linked.items() if "Đã liên kết" not in (reply.text or "")]
+    if refused:
+        raise BenchError(f"{len(refused)} user(s) not linked: {linked[refused[0]].text!r}")
+    await people.everyone_says(dict.fromkeys(users, "/report"))
+
+
+async def learn_answers(
+    runtime: Runtime, server: LocalTelegramServer, people: People, user_id: int, count: int
+) -> tuple[list[str], ScreenKey | None]:
+    """Walk one probe user through `count` questions; return the answers and where it ends."""
+    texts: list[str] = []
+    for _ in range(count):
+        text = typed_answer(await current_question(runtime, user_id))
+        before = len(server.bot_messages(user_id))
+        await people.say(user_id, text)
+        await server.wait_until_idle(timeout=SETUP_TIMEOUT, quiet=QUIET)
+        if len(server.bot_messages(user_id)) - before != 1:
+            raise BenchError(f"the bot answered {text!r} with several messages")
+        texts.append(text)
+    return texts, await screen_key(runtime, user_id)
+
+
+@dataclass
+class Options:
+    """Command-line options."""
+
+    users: int
+    answers: int
+    database: str
+    cap: str
+    profile: Path | None
+
+
+@dataclass
+class Report:
+    """Everything printed at the end."""
+
+    measurements: list[Measurement] = field(default_factory=list)
+    configuration: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+async def run(options: Options, workdir: Path) -> Report:
+    """Set up database, server and users; measure the echo bot, then the CCHC bot."""
+    report = Report()
+    variants = {"as-built": [False], "lifted": [True], "both": [False, True]}[options.cap]
+    base_id = FIRST_USER_ID
+    echo_ids = list(range(base_id, base_id + options.users))
+    probe_id = base_id + options.users
+    bot_ids = [
+        list(range(probe_id + 1 + n * options.users, probe_id + 1 + (n + 1) * options.users))
+        for n in range(len(variants))
+    ]
+    units = {
+        uid: f"bench_xa_{index:03d}"
+        for index, uid in enumerate([probe_id, *itertools.chain(*bot_ids)])
+    }
+    config_dir = write_config(workdir / "config", list(units.values()))
+    url = options.database
+    if url == "sqlite":
+        url = f"sqlite+aiosqlite:///{workdir / 'cchc.db'}"
+    engine = create_engine(url)
+    try:
+        if await current_revision(engine) is not None:
+            raise BenchError("the database is not empty: give an empty, throwaway database")
+        await upgrade_schema(engine)
+    finally:
+        await engine.dispose()
+
+    clock = MovableClock(START)
+    async with LocalTelegramServer(
+        token=TOKEN, bot_username="cchc_bench_bot", clock=clock
+    ) as server:
+        stopwatch = Stopwatch()
+        stopwatch.attach(server)
+        people = People(server)
+        base = Settings(
+            _env_file=None, database_url=url, config_dir=config_dir, files_dir=workdir / "files"
+        )
+        settings = server_settings(server, base)
+        runtime = open_runtime(settings, clock)
+        sql = SqlCounter(runtime.engine)
+        try:
+            await sync_configuration(
+                runtime.session_factory, runtime.config, clock, clock().astimezone(HANOI).date()
+            )
+
+            def cchc_bot(settings: Settings) -> AnyApplication:
+                return build_application(runtime, TOKEN, with_scheduler=False)
+
+            async with running(cchc_bot, settings) as application:
+                await link_and_open(runtime, server, people, {probe_id: units[probe_id]})
+                texts, expected = await learn_answers(
+                    runtime, server, people, probe_id, options.answers
+                )
+            report.texts = texts
+
+            async with running(echo_application, settings) as application:
+                report.configuration.append(f"echo: bare Application, {describe(application)}")
+                for user_id in echo_ids:
+                    server.add_user(user_id, f"Người dùng {user_id}")
+                await people.everyone_says(dict.fromkeys(echo_ids, WARM_UP_TEXT))
+                echoed, replies = await measure("echo", people, stopwatch, echo_ids, texts)
+                wrong = sum(
+                    record.text != text
+                    for records in replies.values()
+                    for record, text in zip(records, texts, strict=True)
+                )
+                report.measurements.append(
+                    dataclasses.replace(echoed, accepted=echoed.answers - wrong)
+                )
+
+            for lifted, ids in zip(variants, bot_ids, strict=True):
+                label = "CCHC bot, 30/s cap off" if lifted else "CCHC bot"
+                async with running(cchc_bot, settings) as application:
+                    if lifted:
+                        lift_overall_cap(application)
+                    report.configuration.append(f"{label}: {describe(application)}")
+                    await link_and_open(runtime, server, people, {uid: units[uid] for uid in ids})
+                    profile = cProfile.Profile() if options.profile else None
+                    measured, _ = await measure(label, people, stopwatch, ids, texts, profile, sql)
+                    if profile is not None and options.profile is not None:
+                        path = options.profile.with_suffix(
+                            f".{'lifted' if lifted else 'built'}.prof"
+                        )
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        profile.dump_stats(path)
+                        report.warnings.append(f"cProfile of '{label}' written to {path}")
+                keys = await asyncio.gather(*(screen_key(runtime, uid) for uid in ids))
+                behind = sum(key != expected for key in keys)
+                if behind:
+                    report.warnings.append(
+                        f"{label}: {behind} user(s) did not end where the probe did: "
+                        "their answers are not counted as accepted"
+                    )
+                accepted = (len(ids) - behind) * len(texts)
+                report.measurements.append(dataclasses.replace(measured, accepted=accepted))
+        finally:
+            await runtime.close()
+        if server.internal_errors:
+            report.warnings.append(f"local server errors: {server.internal_errors[:3]!r}")
+    return report
+
+
+def running(
+    build: Callable[[Settings], AnyApplication], settings: Settings
+) -> AbstractAsyncContextManager[AnyApplication]:
+    """Start an Application by long polling with the settings both bots share."""
+    return running_application(
+        build(settings), poll_timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+    )
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    """PASS or FAIL."""
+    return "PASS" if ok else "FAIL"
+
+
+def print_report(options: Options, report: Report, database: str) -> None:
+    """The table, the ratios and the verdicts."""
+    print(
+        f"CCHC conversation benchmark: {options.users} users x {len(report.texts)} answers each, "
+        f"{database}; {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
+        f"python-telegram-bot {telegram.__version__}; load average {os.getloadavg()[0]:.1f} "
+        "(other processes skew the figures: compare rows of one run)"
+    )
+    print(
+        f"polling (all rows): one LocalTelegramServer on loopback, long polling, poll_interval=0, "
+        f"timeout={POLL_TIMEOUT:.0f} s, allowed_updates={','.join(ALLOWED_UPDATES)}"
+    )
+    for line in report.configuration:
+        print(f"  {line}")
+    print("answers typed, in order: " + " | ".join(text[:12] for text in report.texts))
+    print(
+        "latency: getUpdates answer carrying the update -> sendMessage to that chat arriving "
+        "(both stamped in the server); CPU = whole process (server + users + bot)"
+    )
+    print()
+    header = f"{'run':<24}{'users':>6}{'answers':>9}{'answers/s':>11}{'p50 ms':>9}{'p95 ms':>9}"
+    print(header + f"{'CPU ms/answer':>15}{'SQL/answer':>12}")
+    for row in report.measurements:
+        print(
+            f"{row.label:<24}{row.users:>6}{row.accepted:>9}{row.per_second:>11.1f}"
+            f"{row.percentile(50):>9.1f}{row.percentile(95):>9.1f}"
+            f"{row.cpu_seconds / max(row.accepted, 1) * 1000:>15.2f}"
+            f"{'-' if row.statements is None else f'{row.statements / row.answers:.1f}':>12}"
+        )
+    echo_row, bot_rows = report.measurements[0], report.measurements[1:]
+    print()
+    for row in bot_rows:
+        ratios = {
+            "p50 latency bot/echo": row.percentile(50) / echo_row.percentile(50),
+            "p95 latency bot/echo": row.percentile(95) / echo_row.percentile(95),
+            "throughput echo/bot": echo_row.per_second / row.per_second,
+        }
+        worst = max(ratios.values())
+        shown = ", ".join(f"{name} {value:.2f}" for name, value in ratios.items())
+        print(f"{row.label}: {shown}")
+        print(
+            f"  {verdict(row.per_second >= ANSWERS_TARGET)} >= {ANSWERS_TARGET:.0f} answers/s "
+            f"({row.per_second:.1f}); {verdict(worst <= RATIO_TARGET)} ratio <= {RATIO_TARGET} "
+            f"(worst {worst:.2f}; aim {RATIO_AIM})"
+        )
+    for warning in report.warnings:
+        print(f"note: {warning}")
+
+
+def parse_options(argv: Sequence[str] | None) -> Options:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=100, help="simulated users (default 100)")
+    parser.add_argument("--answers", type=int, default=20, help="answers per user (default 20)")
+    parser.add_argument(
+        "--database",
+        default="sqlite",
+        help="'sqlite' (a temporary WAL file) or an empty async URL, e.g. postgresql+asyncpg://…",
+    )
+    parser.add_argument(
+        "--cap",
+        choices=("as-built", "lifted", "both"),
+        default="both",
+        help="measure the bot as built, with AIORateLimiter's 30 msg/s cap lifted, or both",
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="write cProfile stats of each bot phase next to this path"
+    )
+    args = parser.parse_args(argv)
+    if not 1 <= args.users <= 1000 or not 1 <= args.answers <= 60:
+        parser.error("--users must be 1..1000 and --answers 1..60")
+    return Options(args.users, args.answers, args.database, args.cap, args.profile)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print the figures; exit 0 unless it could not run."""
+    options = parse_options(argv)
+    with tempfile.TemporaryDirectory(prefix="cchc-bench-") as directory:
+        try:
+            report = asyncio.run(run(options, Path(directory)))
+        except BenchError as error:
+            print(f"benchmark could not run: {error}", file=sys.stderr)
+            return 1
+    database = "SQLite (WAL, temporary file)" if options.database == "sqlite" else "given database"
+    print_report(options, report, database)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

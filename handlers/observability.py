@@ -1,0 +1,104 @@
+"""One log line per update handled, with its timing and kind, never its content."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+from handlers.context import CchcApplication
+
+logger = logging.getLogger(__name__)
+
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}")
+
+
+def update_kind(update: object) -> str:
+    """The Bot API field the update carries (message, edited_message, callback_query, ...)."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    for kind in Update.ALL_TYPES:
+        if getattr(update, kind, None) is not None:
+            return str(kind)
+    return "unknown"
+
+
+def command_of(update: object) -> str | None:
+    """The command word a message starts with (`/start`), without its arguments or @bot."""
+    if not isinstance(update, Update) or update.message is None:
+        return None
+    message = update.message
+    entities = message.entities or ()
+    if not message.text or not entities:
+        return None
+    first = entities[0]
+    if first.type != "bot_command" or first.offset != 0:
+        return None
+    found = _COMMAND.match(message.text)
+    return found.group(0).lower() if found else None
+
+
+def update_fields(update: object) -> dict[str, Any]:
+    """What is logged about an update: its id, kind, chat type and command; no text or data."""
+    fields: dict[str, Any] = {"kind": update_kind(update)}
+    if isinstance(update, Update):
+        fields["update_id"] = update.update_id
+        if update.effective_chat is not None:
+            fields["chat_type"] = update.effective_chat.type
+        command = command_of(update)
+        if command is not None:
+            fields["command"] = command
+    return fields
+
+
+class TimedUpdateProcessor(BaseUpdateProcessor):
+    """Wraps the application's update processor and logs `update handled` after each update.
+
+    PTB runs every update through its processor, whatever happens inside (a guard raising
+    ApplicationHandlerStop, a handler failing), so this sees each update exactly once, which
+    a pair of TypeHandlers in early and late groups would not.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: BaseUpdateProcessor) -> None:
+        super().__init__(inner.max_concurrent_updates)
+        self._inner = inner
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the update through the wrapped processor and log how long it took."""
+        started = time.perf_counter()
+        outcome = "failed"
+        try:
+            await self._inner.do_process_update(update, coroutine)
+            outcome = "ok"
+        finally:
+            logger.info(
+                "update handled",
+                extra={
+                    **update_fields(update),
+                    "outcome": outcome,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+
+    async def initialize(self) -> None:
+        """Initialize the wrapped processor."""
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        """Shut the wrapped processor down."""
+        await self._inner.shutdown()
+
+
+def register(application: CchcApplication) -> None:
+    """Log one line per update handled (call before the application is initialized)."""
+    current = application.update_processor
+    if not isinstance(current, TimedUpdateProcessor):
+        # PTB offers no setter after build; the builder's `concurrent_updates` sets this slot.
+        application._update_processor = TimedUpdateProcessor(current)
