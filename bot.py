@@ -33,6 +33,7 @@ from db.migrate import current_revision, head_revision
 from db.session import SessionFactory, is_sqlite
 from handlers import accounts, common, coordinator, menus, observability, report
 from handlers.context import CONTEXT_TYPES, CchcApplication
+from handlers.ordering import PerChatUpdateProcessor
 from scheduler.delivery import deliver
 from scheduler.jobs import schedule_reminders
 
@@ -50,14 +51,15 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(AIORateLimiter(max_retries=5))
-        .concurrent_updates(False)
+        # Replies are not throttled (bulk sends have their own limiter in BotData); the rate
+        # limiter still waits out Telegram's 429 retry_after and keeps group chats under 20/min.
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
+        .concurrent_updates(observability.TimedUpdateProcessor(PerChatUpdateProcessor()))
         .defaults(Defaults(tzinfo=settings.tz))
         .build()
     )
     application.bot_data.runtime = runtime
     common.register_guards(application)
-    observability.register(application)
     accounts.register(application)
     coordinator.register(application)
     report.register(application)

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from cchc_bot.runtime import Runtime
 
+# Telegram accepts about 30 messages per second from a bot in total; bulk sends (reminders,
+# nudges) keep under it, while replies to people typing are not slowed by them.
+BULK_MESSAGES_PER_SECOND = 30
+
 
 class BotData:
-    """Application-wide data: the runtime the composition root built."""
+    """Application-wide data: the runtime the composition root built, the bulk-send limiter."""
 
     def __init__(self) -> None:
         self.runtime: Runtime | None = None
+        self.bulk_limiter = AsyncLimiter(BULK_MESSAGES_PER_SECOND, 1)
 
 
 class CchcContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):

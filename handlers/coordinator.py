@@ -354,7 +354,7 @@ async def remind_button(update: Update, context: CchcContext, actor: Actor) -> N
         return
 
     async def send(message: ReminderMessage) -> DeliveryResult:
-        return await deliver(context.bot, message)
+        return await deliver(context.bot, message, context.bot_data.bulk_limiter)
 
     report = await runtime.reminders.nudge(actor, period, send, None if target == "-" else target)
     await query.message.reply_text(

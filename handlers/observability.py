@@ -11,8 +11,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from handlers.context import CchcApplication
-
 logger = logging.getLogger(__name__)
 
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}")
@@ -94,11 +92,3 @@ class TimedUpdateProcessor(BaseUpdateProcessor):
     async def shutdown(self) -> None:
         """Shut the wrapped processor down."""
         await self._inner.shutdown()
-
-
-def register(application: CchcApplication) -> None:
-    """Log one line per update handled (call before the application is initialized)."""
-    current = application.update_processor
-    if not isinstance(current, TimedUpdateProcessor):
-        # PTB offers no setter after build; the builder's `concurrent_updates` sets this slot.
-        application._update_processor = TimedUpdateProcessor(current)

@@ -179,15 +179,15 @@ async def text_message(update: Update, context: CchcContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    actor = await unit_member_or_idle(update, context, message)
-    if actor is None:
-        return
     if message.forward_origin is not None:
-        await message.reply_text(texts.REPORT_FORWARD_IGNORED)
+        if await unit_member_or_idle(update, context, message) is not None:
+            await message.reply_text(texts.REPORT_FORWARD_IGNORED)
         return
-    result = await context.runtime.reports.answer(actor, TextInput(message.text))
-    if result.outcome is ReportOutcome.NOT_IN_REPORT:
-        await idle_reply(message, actor)
+    # One transaction resolves the account, checks its role and applies the answer.
+    user_id = update.effective_user.id if update.effective_user else message.chat_id
+    result = await context.runtime.reports.answer_from(user_id, TextInput(message.text))
+    if result.outcome in (ReportOutcome.NOT_LINKED, ReportOutcome.NOT_IN_REPORT):
+        await idle_reply(message, result.actor)
         return
     await show_result(message, context, result)
 
@@ -308,14 +308,17 @@ async def report_button(update: Update, context: CchcContext) -> None:
     if query is None or query.data is None:
         return
     parsed = report_views.parse_callback(query.data)
-    actor = await current_actor(update, context)
-    if parsed is None or actor is None or actor.role not in UNIT_ROLES:
-        await refuse(update, texts.NOT_LINKED if actor is None else texts.STALE_BUTTON)
+    if parsed is None:
+        await refuse(update, texts.STALE_BUTTON)
         return
     submission_id, token, action, argument = parsed
-    result = await context.runtime.reports.answer(
-        actor, ButtonPress(action, argument), submission_id=submission_id, token=token
+    result = await context.runtime.reports.answer_from(
+        query.from_user.id, ButtonPress(action, argument), submission_id=submission_id, token=token
     )
+    if result.outcome is ReportOutcome.NOT_LINKED:
+        linked = result.actor is not None
+        await refuse(update, texts.UNIT_MEMBERS_ONLY if linked else texts.NOT_LINKED)
+        return
     if result.outcome in (
         ReportOutcome.STALE,
         ReportOutcome.NOT_IN_REPORT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from aiolimiter import AsyncLimiter
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
@@ -69,13 +70,17 @@ def render_reminder(message: ReminderMessage) -> str:
     return template.format(**values)
 
 
-async def deliver(bot: Bot, message: ReminderMessage) -> DeliveryResult:
-    """Send one reminder; 403 means unreachable, other errors are retried later."""
+async def deliver(
+    bot: Bot, message: ReminderMessage, limiter: AsyncLimiter | None = None
+) -> DeliveryResult:
+    """Send one reminder (within the bulk limit); 403 means unreachable, others retry later."""
     keyboard = None
     if not message.overdue_units:
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton(texts.REPORT_BUTTON, callback_data=REPORT_CALLBACK)]]
         )
+    if limiter is not None:
+        await limiter.acquire()
     started = time.monotonic()
     try:
         sent = await bot.send_message(

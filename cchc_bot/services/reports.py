@@ -34,6 +34,7 @@ from cchc_bot.conversation import (
     SummaryView,
 )
 from cchc_bot.services import periods as period_queries
+from cchc_bot.services.accounts import actor_from
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.config_sync import questionnaire_fingerprint
 from cchc_bot.services.status import unit_config
@@ -79,6 +80,7 @@ class ReportOutcome(StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     PERIOD_CLOSED = "period_closed"
     NO_QUESTIONS = "no_questions"
+    NOT_LINKED = "not_linked"
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ class ReportResult:
     next_period: ReportingPeriod | None = None
     # The coordinator who returned the report, told when the revision arrives.
     notify_returner: int | None = None
+    # Who wrote, when the service resolved the account itself (answer_from).
+    actor: Actor | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,8 @@ class ReportService(ConfiguredService):
     ) -> None:
         super().__init__(session_factory, config, clock, tz)
         _, self._current_hash = questionnaire_fingerprint(config.questionnaire)
+        self._period_codes: dict[int, str | None] = {}
+        self._references: dict[tuple[int, str], tuple[dict[str, Decimal], dict[str, Decimal]]] = {}
 
     # --- reading ------------------------------------------------------------------------
 
@@ -201,6 +207,29 @@ class ReportService(ConfiguredService):
         if member is None or member.revoked_at is not None:
             raise PermissionError("membership revoked")
         return member
+
+    async def _reference_figures(
+        self, session: AsyncSession, unit_id: int, period: ReportingPeriod
+    ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+        """The figures a draft is checked against: the same period last year, and this Q1.
+
+        Read once per draft and process: a later revision of those older reports only
+        changes advisory warnings, and the next start of the bot reads them again.
+        """
+        key = (unit_id, period.code)
+        cached = self._references.get(key)
+        if cached is not None:
+            return cached
+        previous = await self._version_figures(
+            session, unit_id, calendar.period_code(period.year - 1, period.kind)
+        )
+        first_quarter: dict[str, Decimal] = {}
+        if period.cumulative and period.kind != "Q1":
+            first_quarter = await self._version_figures(
+                session, unit_id, calendar.period_code(period.year, "Q1")
+            )
+        self._references[key] = (previous, first_quarter)
+        return previous, first_quarter
 
     async def _version_figures(
         self, session: AsyncSession, unit_id: int, period_code: str
@@ -217,22 +246,27 @@ class ReportService(ConfiguredService):
         )
         return figures_of(snapshot) if snapshot else {}
 
-    async def _load(self, session: AsyncSession, submission: Submission) -> _Loaded:
-        unit = await session.get(Unit, submission.unit_id)
-        version = await session.get(QuestionnaireVersion, submission.questionnaire_version_id)
-        period_row = await session.get(Period, submission.period_id)
-        if unit is None or version is None or period_row is None:
-            raise RuntimeError(f"submission {submission.id} refers to missing rows")
-        period = calendar.period_by_code(self._config.schedule, period_row.code, self._tz)
-        questionnaire = self.questionnaire_of(version)
-        previous = await self._version_figures(
-            session, unit.id, calendar.period_code(period.year - 1, period.kind)
-        )
-        first_quarter: dict[str, Decimal] = {}
-        if period.cumulative and period.kind != "Q1":
-            first_quarter = await self._version_figures(
-                session, unit.id, calendar.period_code(period.year, "Q1")
+    async def _load(
+        self, session: AsyncSession, submission: Submission, unit: Unit | None = None
+    ) -> _Loaded:
+        # Per answer this is the hot path: what cannot change while the bot runs is cached
+        # (stored questionnaire versions, period codes, and the reference figures of a draft).
+        if unit is None or unit.id != submission.unit_id:
+            unit = await session.get(Unit, submission.unit_id)
+        questionnaire = self._questionnaires.get(submission.questionnaire_version_id)
+        if questionnaire is None:
+            version = await session.get(QuestionnaireVersion, submission.questionnaire_version_id)
+            questionnaire = self.questionnaire_of(version) if version is not None else None
+        code = self._period_codes.get(submission.period_id)
+        if code is None:
+            period_row = await session.get(Period, submission.period_id)
+            code = self._period_codes[submission.period_id] = (
+                period_row.code if period_row else None
             )
+        if unit is None or questionnaire is None or code is None:
+            raise RuntimeError(f"submission {submission.id} refers to missing rows")
+        period = calendar.period_by_code(self._config.schedule, code, self._tz)
+        previous, first_quarter = await self._reference_figures(session, unit.id, period)
         context = conversation.context_for_period(
             questionnaire,
             unit_config(unit),
@@ -284,7 +318,11 @@ class ReportService(ConfiguredService):
             unit_name=loaded.unit.name,
             state=loaded.submission.state,
             view=view,
-            attachment_name=await self._attachment_name(session, loaded.submission.id),
+            attachment_name=(
+                await self._attachment_name(session, loaded.submission.id)
+                if isinstance(view, SummaryView)
+                else None
+            ),
             returned_reason=loaded.submission.returned_reason,
         )
 
@@ -432,19 +470,48 @@ class ReportService(ConfiguredService):
     ) -> ReportResult:
         """Apply one answer (text or button) to the member's active draft, committed at once."""
         require_unit_member(actor, "answer a report")
+        return await self.answer_from(
+            actor.telegram_user_id, event, submission_id=submission_id, token=token
+        )
+
+    async def answer_from(
+        self,
+        telegram_user_id: int,
+        event: Event,
+        *,
+        submission_id: int | None = None,
+        token: str | None = None,
+    ) -> ReportResult:
+        """Apply one answer from a Telegram account in ONE transaction (the hot path).
+
+        The account is resolved inside the transaction, so the role is checked on the same
+        snapshot the answer is written to; `actor` in the result tells the handler who wrote.
+        """
         now = self._clock()
         async with self._sessions.begin() as session:
-            member = await self._member(session, actor)
+            found = (
+                await session.execute(
+                    select(Member, Unit)
+                    .outerjoin(Unit, Member.unit_id == Unit.id)
+                    .where(Member.telegram_user_id == telegram_user_id, Member.revoked_at.is_(None))
+                )
+            ).first()
+            if found is None:
+                return ReportResult(ReportOutcome.NOT_LINKED)
+            member, unit = found
+            actor = actor_from(member, unit)
+            if actor.role not in (Role.HEAD, Role.STAFF) or unit is None:
+                return ReportResult(ReportOutcome.NOT_LINKED, actor=actor)
             active = member.active_submission_id
             if active is None:
-                return ReportResult(ReportOutcome.NOT_IN_REPORT)
+                return ReportResult(ReportOutcome.NOT_IN_REPORT, actor=actor)
             submission = await session.scalar(
                 select(Submission).where(Submission.id == active).with_for_update()
             )
-            if submission is None or submission.unit_id != actor.unit_id:
+            if submission is None or submission.unit_id != unit.id:
                 member.active_submission_id = None
-                return ReportResult(ReportOutcome.NOT_IN_REPORT)
-            loaded = await self._load(session, submission)
+                return ReportResult(ReportOutcome.NOT_IN_REPORT, actor=actor)
+            loaded = await self._load(session, submission, unit)
             if submission.state not in EDITABLE_STATES:
                 member.active_submission_id = None
                 return ReportResult(
@@ -452,6 +519,7 @@ class ReportService(ConfiguredService):
                     period=loaded.period,
                     submission_id=submission.id,
                     receipt=await self._receipt(session, submission, loaded.unit, loaded.period),
+                    actor=actor,
                 )
             if (submission_id is not None and submission_id != submission.id) or (
                 token is not None and token != state_token(submission)
@@ -460,7 +528,9 @@ class ReportService(ConfiguredService):
                 view = outcome_step.view
                 assert isinstance(view, QuestionView | SummaryView)
                 return ReportResult(
-                    ReportOutcome.STALE, screen=await self._screen(session, loaded, view)
+                    ReportOutcome.STALE,
+                    screen=await self._screen(session, loaded, view),
+                    actor=actor,
                 )
             outcome_step = conversation.step(loaded.context, loaded.state, event)
             await self._store(session, loaded, outcome_step, now, touch=True, actor=actor)
@@ -468,7 +538,7 @@ class ReportService(ConfiguredService):
             if isinstance(view, SubmitReady):
                 return await self._finish(session, loaded, view, actor, member, now)
             return ReportResult(
-                ReportOutcome.SCREEN, screen=await self._screen(session, loaded, view)
+                ReportOutcome.SCREEN, screen=await self._screen(session, loaded, view), actor=actor
             )
 
     async def _store(
@@ -519,7 +589,6 @@ class ReportService(ConfiguredService):
                     now, submission.updated_at + dt.timedelta(microseconds=1)
                 )
         loaded.state = outcome.state
-        await session.flush()
 
     async def _finish(
         self,

@@ -1,0 +1,55 @@
+"""Updates of one chat are handled in order; different chats are handled concurrently."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Hashable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+MAX_CONCURRENT_UPDATES = 64
+
+
+def ordering_key(update: object) -> Hashable:
+    """The queue an update waits in: its chat (else its user); unknown updates share one."""
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return ("chat", update.effective_chat.id)
+        if update.effective_user is not None:
+            return ("user", update.effective_user.id)
+    return ("other", None)
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Serialise each chat's updates (answers apply to a draft in the order typed, two devices
+    included) while other people's updates run meanwhile, so a slow database write for one
+    person never holds up everyone else."""
+
+    __slots__ = ("_locks", "_waiting")
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[Hashable, asyncio.Lock] = {}
+        self._waiting: dict[Hashable, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the chat's earlier updates (FIFO), then handle this one."""
+        key = ordering_key(update)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
