@@ -1370,7 +1370,7 @@ def _answer_problem(
             params = {
                 "number": str(question.number),
                 "indicator_id": question.id,
-                "target": target.describe(),
+                "target": question.indicator.describe_target(target),
             }
             return Notice(NoticeCode.EXPLANATION_MISSING, params)
     return None
@@ -1798,7 +1798,7 @@ def _question_view(
             target = _target_missed(context, question, pending.candidate)
             if target is not None:
                 params = {
-                    "target": target.describe(),
+                    "target": ind.describe_target(target),
                     "value": _main_figure(question, pending.candidate),
                 }
                 all_notices.append(Notice(NoticeCode.TARGET_MISSED, params))
@@ -1848,7 +1848,7 @@ def _question_view(
         max_length=(ind.max_length or TEXT_MAX_LENGTH)
         if question.type is IndicatorType.TEXT
         else None,
-        target=target.describe() if target is not None else None,
+        target=ind.describe_target(target) if target is not None else None,
         numerator_label=numerator_label,
         numerator_unit=numerator_unit,
         denominator_label=denominator_label,

@@ -378,7 +378,7 @@ def explanation_rows(data: ExportData) -> Iterator[list[Cell]]:
                     *head,
                     Cell(EXPLANATION_KIND),
                     Cell(describe_figure(indicator, figure)),
-                    Cell(target.describe() if target is not None else None),
+                    Cell(indicator.describe_target(target) if target is not None else None),
                     Cell(figure.explanation, Style.WRAP),
                 ]
             if answered:
@@ -567,7 +567,7 @@ def _summary_row(data: ExportData, total: IndicatorTotal) -> list[Cell]:
         _number_cell(current.minimum, style) if spread else Cell(None),
         _number_cell(current.maximum, style) if spread else Cell(None),
         Cell(_answers_text(current) or None, Style.WRAP),
-        Cell(total.target.describe() if total.target is not None else None),
+        Cell(indicator.describe_target(total.target) if total.target is not None else None),
         Cell(MET_LABELS[total.met]),
         Cell(f"{current.reported}/{current.expected}"),
         Cell(current.not_applicable or None, Style.COUNT),

@@ -77,11 +77,11 @@ class Target(StrictModel):
             case _:
                 return value == self.value
 
-    def describe(self) -> str:
-        """Render the target as shown to users, e.g. "≥ 100 %"."""
+    def describe(self, *, percent: bool = False) -> str:
+        """Render the target as shown to users, e.g. "≥ 100 %" (with `percent`) or "≤ 5"."""
         symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}[self.op]
         value = f"{self.value:g}".replace(".", ",")
-        return f"{symbol} {value}"
+        return f"{symbol} {value} %" if percent else f"{symbol} {value}"
 
 
 class RatioPart(StrictModel):
@@ -146,6 +146,10 @@ class Indicator(StrictModel):
         if section.applies_to is not None and not section.applies_to.matches(unit):
             return False
         return self.applies_to is None or self.applies_to.matches(unit)
+
+    def describe_target(self, target: Target) -> str:
+        """A target of this indicator in words, in percent for ratios and percentages."""
+        return target.describe(percent=self.type in (IndicatorType.RATIO, IndicatorType.PERCENT))
 
     def target_for(self, period_kind: str) -> Target | None:
         """The target in force for a period kind, if any."""

@@ -517,7 +517,7 @@ def test_a_cumulative_figure_below_the_first_quarter_asks_to_confirm() -> None:
 def test_a_missed_target_asks_for_an_explanation_of_ten_characters() -> None:
     asked = run(CONTEXT, at(CONTEXT, 1), "9/10")
     assert codes(asked) == [NoticeCode.TARGET_MISSED]
-    assert question(asked).notices[0].params == {"target": "≥ 100", "value": "90 %"}
+    assert question(asked).notices[0].params == {"target": "≥ 100 %", "value": "90 %"}
     short = run(CONTEXT, asked.state, "thiếu")
     assert codes(short) == [NoticeCode.TARGET_MISSED, NoticeCode.EXPLANATION_TOO_SHORT]
     assert short.state == asked.state

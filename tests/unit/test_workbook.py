@@ -286,9 +286,9 @@ def test_explanations_and_text_answers_by_unit(book: Any) -> None:
     ]
     body = [(r[0], r[3], r[5], r[6], r[7], r[8]) for r in table[1:]]
     assert body == [
-        ("xa_a", "rat", "Giải trình chỉ tiêu chưa đạt", "1/2 (50 %)", "≥ 100", "=1+1"),
+        ("xa_a", "rat", "Giải trình chỉ tiêu chưa đạt", "1/2 (50 %)", "≥ 100 %", "=1+1"),
         ("xa_a", "txt", "Ý kiến của đơn vị", None, None, "@SUM(A1)"),
-        ("xa_b", "rat", "Giải trình chỉ tiêu chưa đạt", "99/100 (99 %)", "≥ 100", "\tx"),
+        ("xa_b", "rat", "Giải trình chỉ tiêu chưa đạt", "99/100 (99 %)", "≥ 100 %", "\tx"),
     ]
 
 
@@ -371,7 +371,7 @@ def test_summary_ratio_is_ratio_of_sums_with_target_and_units(book: Any) -> None
     assert district.value == pytest.approx(100 / 102)
     assert district.number_format == "0.00%"
     assert (line["Tổng tử số"].value, line["Tổng mẫu số"].value) == (100, 102)
-    assert line["Chỉ tiêu giao"].value == "≥ 100"
+    assert line["Chỉ tiêu giao"].value == "≥ 100 %"
     assert line["Đánh giá"].value == "Chưa đạt"
     assert line["Đơn vị báo cáo"].value == "2/4"  # the draft and the returned report are due
     assert line["Kỳ trước (Quý IV/2023)"].value == pytest.approx(0.75)
