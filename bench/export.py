@@ -8,8 +8,10 @@ import csv
 import dataclasses
 import datetime as dt
 import functools
+import json
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -84,11 +86,6 @@ def timed(step: Callable[[], T]) -> tuple[T, Timing]:
     result = step()
     elapsed = time.perf_counter() - started
     return result, Timing(elapsed, time.process_time() - cpu, peak_rss_mb())
-
-
-def time_status(build_status: Callable[[], PeriodStatus]) -> tuple[PeriodStatus, Timing]:
-    """Time the status read: wire `StatusService.district_status` here (wrap it in asyncio.run)."""
-    return timed(build_status)
 
 
 def questionnaire_with(base: Questionnaire, count: int) -> Questionnaire:
@@ -415,38 +412,61 @@ async def seed_database(url: str, data: ExportData, questionnaire: Questionnaire
     await engine.dispose()
 
 
-def database_timings(
-    url: str, data: ExportData, questionnaire: Questionnaire, units: Sequence[UnitConfig]
-) -> tuple[PeriodStatus, Timing, Timing]:
-    """Time the real StatusService and ExportService read on a seeded database."""
+def measure_from_database(argv: Sequence[str]) -> int:
+    """Child process: status, export read, XLSX and chart from the seeded database, as the bot
+    would do them, printing one JSON line with timings and this process's peak RSS."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--measure-db", required=True)
+    parser.add_argument("--period", required=True)
+    parser.add_argument("--units", type=int, required=True)
+    parser.add_argument("--indicators", type=int, required=True)
+    parser.add_argument("--seed", type=int, required=True)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
     config = load_configuration(bundled_config_dir())
+    questionnaire = questionnaire_with(config.questionnaire, args.indicators)
+    units = province_units(args.units, rng)
     config = dataclasses.replace(
         config,
         questionnaire=questionnaire,
         units=config.units.model_copy(update={"units": list(units)}),
     )
-    clock = MovableClock(data.period.deadline + dt.timedelta(days=1), frozen=True)
+    period = next(p for p in build_periods(config.schedule, YEAR, TZ) if p.code == args.period)
+    clock = MovableClock(period.deadline + dt.timedelta(days=1), frozen=True)
+    url = args.measure_db
 
-    async def status() -> PeriodStatus:
+    async def read() -> tuple[PeriodStatus, float, ExportData, float]:
         engine = create_engine(url)
         try:
-            service = StatusService(create_session_factory(engine), config, clock, TZ)
-            return await service.district_status(data.period.code)
+            sessions = create_session_factory(engine)
+            started = time.perf_counter()
+            status = await StatusService(sessions, config, clock, TZ).district_status(period.code)
+            status_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            data = await ExportService(sessions, config, clock, TZ).export_data(period.code)
+            return status, status_seconds, data, time.perf_counter() - started
         finally:
             await engine.dispose()
 
-    async def export_read() -> ExportData:
-        engine = create_engine(url)
-        try:
-            service = ExportService(create_session_factory(engine), config, clock, TZ)
-            return await service.export_data(data.period.code)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(status())  # warm-up: imports, first connection
-    result, status_timing = timed(lambda: asyncio.run(status()))
-    _, export_timing = timed(lambda: asyncio.run(export_read()))
-    return result, status_timing, export_timing
+    status, status_seconds, data, read_seconds = asyncio.run(read())
+    with tempfile.TemporaryDirectory() as folder:
+        _, xlsx = timed(functools.partial(export, data, Path(folder) / "export.xlsx"))
+    days = submissions_by_day(data)
+    status_chart(status, days)  # the first drawing of a process loads the fonts
+    _, chart = timed(lambda: status_chart(status, days))
+    print(
+        json.dumps(
+            {
+                "units": len(status.units),
+                "status_s": status_seconds,
+                "read_s": read_seconds,
+                "xlsx_s": xlsx.seconds,
+                "chart_s": chart.seconds,
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    )
+    return 0
 
 
 def verdict(ok: bool) -> str:
@@ -456,6 +476,9 @@ def verdict(ok: bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the figures; exit 1 when a target is missed."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if "--measure-db" in arguments:
+        return measure_from_database(arguments)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--indicators", type=int, default=35)
@@ -504,33 +527,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         last = data
         database = f"sqlite+aiosqlite:///{Path(folder) / 'province.db'}"
         _, seeded = timed(lambda: asyncio.run(seed_database(database, last, questionnaire)))
-        status, status_timing, read_timing = database_timings(database, last, questionnaire, units)
-        assert len(status.units) == len(last.units)
-        days = submissions_by_day(last)
-        status_chart(status, days)  # the first drawing of a process loads the fonts
-        png, chart = timed(lambda: status_chart(status, days))
         print(f"seeding SQLite with {len(last.units):,} submitted reports: {seeded.seconds:.1f}s")
-        print(
-            f"status service (SQLite, {len(status.units):,} units): {status_timing.seconds:.2f}s; "
-            f"export read (ExportService, latest versions): {read_timing.seconds:.2f}s"
+        # What the bot does, in a fresh process like the bot's: only its memory is counted.
+        child = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--measure-db",
+                database,
+                "--period",
+                last.period.code,
+                "--units",
+                str(args.units),
+                "--indicators",
+                str(args.indicators),
+                "--seed",
+                str(args.seed),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
+        measured = json.loads(child.stdout.strip().splitlines()[-1])
         print(
-            f"chart, {len(status.units):,} units: {chart.seconds:.2f}s, {len(png) / 1e3:.0f} kB PNG"
+            f"from the database, in a fresh process ({measured['units']:,} units): "
+            f"status {measured['status_s']:.2f}s, export read {measured['read_s']:.2f}s, "
+            f"XLSX {measured['xlsx_s']:.2f}s, chart {measured['chart_s']:.2f}s, "
+            f"peak RSS {measured['peak_rss_mb']:.0f} MB"
         )
         if args.tracemalloc:
             traced = traced_peak_mb(lambda: export(last, Path(folder) / "traced.xlsx"))
             print(f"tracemalloc peak of aggregation + XLSX ({last.period.code}): {traced:.0f} MB")
-    rss = peak_rss_mb()
+    print(f"(this generating process peaked at {peak_rss_mb():.0f} MB, synthetic data included)")
+    rss = float(measured["peak_rss_mb"])
+    end_to_end = float(measured["read_s"]) + float(measured["xlsx_s"])
     checks = [
         (f"XLSX ≤ {XLSX_TARGET_S:.0f} s (worst {worst_xlsx:.2f} s)", worst_xlsx <= XLSX_TARGET_S),
         (
-            f"chart ≤ {CHART_TARGET_S:.0f} s ({chart.seconds:.2f} s)",
-            chart.seconds <= CHART_TARGET_S,
+            f"export from the database ≤ {XLSX_TARGET_S:.0f} s (read + XLSX {end_to_end:.2f} s)",
+            end_to_end <= XLSX_TARGET_S,
         ),
-        (f"peak RSS ≤ {RSS_TARGET_MB:.0f} MB ({rss:.0f} MB)", rss <= RSS_TARGET_MB),
         (
-            f"status ≤ {STATUS_TARGET_S:.1f} s ({status_timing.seconds:.2f} s)",
-            status_timing.seconds <= STATUS_TARGET_S,
+            f"chart ≤ {CHART_TARGET_S:.0f} s ({measured['chart_s']:.2f} s)",
+            float(measured["chart_s"]) <= CHART_TARGET_S,
+        ),
+        (
+            f"peak RSS of the bot-like process ≤ {RSS_TARGET_MB:.0f} MB ({rss:.0f} MB)",
+            rss <= RSS_TARGET_MB,
+        ),
+        (
+            f"status ≤ {STATUS_TARGET_S:.1f} s ({measured['status_s']:.2f} s)",
+            float(measured["status_s"]) <= STATUS_TARGET_S,
         ),
     ]
     for label, ok in checks:
