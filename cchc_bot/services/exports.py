@@ -63,7 +63,7 @@ class ExportService(ConfiguredService):
                 previous_code = calendar.period_code(period.year, PREVIOUS_KIND[period.kind])
                 previous_versions = await self._latest_versions(session, previous_code)
                 previous = {
-                    unit.code: {k: figure_of(v) for k, v in previous_versions[unit.id][1].items()}
+                    unit.code: previous_versions[unit.id]
                     for unit in units
                     if unit.id in previous_versions
                 }
@@ -83,7 +83,7 @@ class ExportService(ConfiguredService):
                 state = SHOWN_STATE.get(submission.state, submission.state)
             figures: dict[str, Figure] = {}
             if unit.id in latest and state != "returned":
-                figures = {k: figure_of(v) for k, v in latest[unit.id][1].items()}
+                figures = latest[unit.id]
             applicable = frozenset(
                 indicator.id
                 for indicator in questionnaire.questions_for(unit_config(unit), period.kind)
@@ -122,8 +122,12 @@ class ExportService(ConfiguredService):
     @staticmethod
     async def _latest_versions(
         session: AsyncSession, period_code: str
-    ) -> dict[int, tuple[int, dict[str, Any]]]:
-        """Unit id -> (version, answers) of the latest submitted version in a period."""
+    ) -> dict[int, dict[str, Figure]]:
+        """Unit id -> figures of the latest submitted version in a period.
+
+        Rows are streamed and turned into figures one by one, so the JSON of thousands of
+        reports is never held in memory all at once.
+        """
         row = await repositories.find_period(session, period_code)
         if row is None:
             return {}
@@ -134,16 +138,20 @@ class ExportService(ConfiguredService):
             .group_by(SubmissionVersion.submission_id)
             .subquery()
         )
-        rows = await session.execute(
-            select(Submission.unit_id, SubmissionVersion.version, SubmissionVersion.answers)
+        rows = await session.stream(
+            select(Submission.unit_id, SubmissionVersion.answers)
             .join(Submission, Submission.id == SubmissionVersion.submission_id)
             .join(
                 newest,
                 (newest.c.submission_id == SubmissionVersion.submission_id)
                 & (newest.c.v == SubmissionVersion.version),
             )
+            .execution_options(yield_per=200)
         )
-        return {unit_id: (version, answers) for unit_id, version, answers in rows}
+        latest: dict[int, dict[str, Figure]] = {}
+        async for unit_id, answers in rows:
+            latest[unit_id] = {key: figure_of(value) for key, value in answers.items()}
+        return latest
 
     @staticmethod
     async def _reminders(session: AsyncSession, period_code: str) -> list[ReminderRecord]:
