@@ -190,3 +190,41 @@ def test_export_writes_xlsx_and_csv_with_every_active_unit(operator_env: Path) -
     code, _, err = invoke("export", "--period", "2024-Q1", "--out", str(operator_env / "x.pdf"))
     assert code == 1
     assert ".xlsx or .csv" in err
+
+
+def test_check_config_passes_the_bundled_files_and_names_each_problem(
+    operator_env: Path,
+) -> None:
+    import shutil
+
+    from cchc_bot.settings import bundled_config_dir
+
+    code, out, _ = invoke("check-config")
+    assert code == 0
+    assert out.startswith("OK:")
+    broken = operator_env / "config"
+    shutil.copytree(bundled_config_dir(), broken)
+    units = broken / "units.yaml"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace("kind: xa", "kind: huyen", 1), encoding="utf-8"
+    )
+    code, _, err = invoke("check-config", str(broken))
+    assert code == 1
+    first = err.strip().splitlines()[0]
+    assert first.startswith("units.yaml:")
+    assert "kind" in first
+    assert "Traceback" not in err
+
+
+def test_calendar_json_gives_the_plan_windows_and_deadlines(operator_env: Path) -> None:
+    code, out, _ = invoke("calendar", "--year", "2024", "--json")
+    assert code == 0
+    periods = json.loads(out)
+    assert [(p["code"], p["window_start"], p["window_end"], p["deadline"]) for p in periods] == [
+        ("2024-Q1", "2023-12-11", "2024-03-10", "2024-03-11T23:59:59+07:00"),
+        ("2024-H1", "2023-12-11", "2024-06-10", "2024-06-11T23:59:59+07:00"),
+        ("2024-Q3", "2024-06-11", "2024-09-10", "2024-09-11T23:59:59+07:00"),
+        ("2024-Y", "2023-12-11", "2024-12-10", "2024-12-11T23:59:59+07:00"),
+    ]
+    assert all(len(p["reminders"]) == 7 for p in periods)
+    assert periods[0]["reminders"][0] == "2024-02-26T08:00:00+07:00"
