@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 
 from cchc_bot.aggregation import ExportData, Figure, ReminderRecord, UnitReport, aggregate
+from cchc_bot.answers import Answer
 from cchc_bot.calendar import ReportingPeriod, build_periods
 from cchc_bot.charts import status_chart
 from cchc_bot.clock import MovableClock
@@ -298,19 +299,15 @@ def traced_peak_mb(step: Callable[[], object]) -> float:
 
 
 def _answer_json(figure: Figure) -> dict[str, object]:
-    """A figure as the report service freezes it (cchc_bot.answers.Answer.to_json)."""
-    data: dict[str, object] = {}
-    for name in ("value", "numerator", "denominator"):
-        value = getattr(figure, name)
-        if value is not None:
-            data[name] = str(value)
-    if figure.text is not None:
-        data["text_value"] = figure.text
-    if figure.not_applicable:
-        data["not_applicable"] = True
-    if figure.explanation is not None:
-        data["explanation"] = figure.explanation
-    return data
+    """A figure as the report service freezes it (the JSON of cchc_bot.answers.Answer)."""
+    return Answer(
+        value=figure.value,
+        numerator=figure.numerator,
+        denominator=figure.denominator,
+        text_value=figure.text,
+        not_applicable=figure.not_applicable,
+        explanation=figure.explanation,
+    ).to_json()
 
 
 async def seed_database(url: str, data: ExportData, questionnaire: Questionnaire) -> None:
