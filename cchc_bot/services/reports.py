@@ -160,7 +160,14 @@ class _Loaded:
     questionnaire: Questionnaire
     context: ConversationContext
     state: DraftState
+    period_override: str | None = None
     rows: dict[str, AnswerRow] = field(default_factory=dict)
+
+    def accepts_answers(self, now: dt.datetime) -> bool:
+        """A returned report can always be revised; otherwise the period must be open."""
+        if self.submission.state == "returned" or self.period_override == "open":
+            return True
+        return self.period_override != "closed" and self.period.is_open(now)
 
 
 def state_token(submission: Submission) -> str:
@@ -197,7 +204,6 @@ class ReportService(ConfiguredService):
     ) -> None:
         super().__init__(session_factory, config, clock, tz)
         _, self._current_hash = questionnaire_fingerprint(config.questionnaire)
-        self._period_codes: dict[int, str | None] = {}
         self._references: dict[tuple[int, str], tuple[dict[str, Decimal], dict[str, Decimal]]] = {}
 
     # --- reading ------------------------------------------------------------------------
@@ -250,22 +256,18 @@ class ReportService(ConfiguredService):
         self, session: AsyncSession, submission: Submission, unit: Unit | None = None
     ) -> _Loaded:
         # Per answer this is the hot path: what cannot change while the bot runs is cached
-        # (stored questionnaire versions, period codes, and the reference figures of a draft).
+        # (stored questionnaire versions and the reference figures of a draft).
         if unit is None or unit.id != submission.unit_id:
             unit = await session.get(Unit, submission.unit_id)
         questionnaire = self._questionnaires.get(submission.questionnaire_version_id)
         if questionnaire is None:
             version = await session.get(QuestionnaireVersion, submission.questionnaire_version_id)
             questionnaire = self.questionnaire_of(version) if version is not None else None
-        code = self._period_codes.get(submission.period_id)
-        if code is None:
-            period_row = await session.get(Period, submission.period_id)
-            code = self._period_codes[submission.period_id] = (
-                period_row.code if period_row else None
-            )
-        if unit is None or questionnaire is None or code is None:
+        # The period row is read every time: a coordinator may close or reopen it meanwhile.
+        period_row = await session.get(Period, submission.period_id)
+        if unit is None or questionnaire is None or period_row is None:
             raise RuntimeError(f"submission {submission.id} refers to missing rows")
-        period = calendar.period_by_code(self._config.schedule, code, self._tz)
+        period = calendar.period_by_code(self._config.schedule, period_row.code, self._tz)
         previous, first_quarter = await self._reference_figures(session, unit.id, period)
         context = conversation.context_for_period(
             questionnaire,
@@ -298,7 +300,9 @@ class ReportService(ConfiguredService):
             for ident, row in rows.items()
         }
         state = DraftState.from_columns(submission.position, submission.pending, answers)
-        return _Loaded(submission, unit, period, questionnaire, context, state, rows)
+        return _Loaded(
+            submission, unit, period, questionnaire, context, state, period_row.override, rows
+        )
 
     async def _attachment_name(self, session: AsyncSession, submission_id: int) -> str | None:
         return await session.scalar(
@@ -330,6 +334,18 @@ class ReportService(ConfiguredService):
         self, session: AsyncSession, unit: Unit, now: dt.datetime
     ) -> list[ReportingPeriod]:
         periods = await period_queries.open_periods(session, self._config.schedule, self._tz, now)
+        # A report returned for correction can be revised even after its period closed.
+        returned = (
+            await session.scalars(
+                select(Period.code)
+                .join(Submission, Submission.period_id == Period.id)
+                .where(Submission.unit_id == unit.id, Submission.state == "returned")
+            )
+        ).all()
+        known = {p.code for p in periods}
+        for code in returned:
+            if code not in known:
+                periods.append(calendar.period_by_code(self._config.schedule, code, self._tz))
         config_unit = unit_config(unit)
         return [p for p in periods if self._config.questionnaire.questions_for(config_unit, p.kind)]
 
@@ -521,6 +537,9 @@ class ReportService(ConfiguredService):
                     receipt=await self._receipt(session, submission, loaded.unit, loaded.period),
                     actor=actor,
                 )
+            if not loaded.accepts_answers(now):
+                member.active_submission_id = None
+                return ReportResult(ReportOutcome.PERIOD_CLOSED, period=loaded.period, actor=actor)
             if (submission_id is not None and submission_id != submission.id) or (
                 token is not None and token != state_token(submission)
             ):
@@ -744,7 +763,7 @@ class ReportService(ConfiguredService):
                 return ReportResult(ReportOutcome.NOT_IN_REPORT)
             loaded = await self._load(session, submission)
             if submission.state == "submitted":
-                if now > loaded.period.deadline:
+                if now > loaded.period.deadline or not loaded.accepts_answers(now):
                     return ReportResult(
                         ReportOutcome.ALREADY_SUBMITTED,
                         period=loaded.period,

@@ -157,3 +157,34 @@ async def test_export_sends_a_workbook_named_for_the_period(harness: Harness) ->
     assert len(names) == 38
     bad = (await harness.say(COORDINATOR, "/export 2024-Q9"))[0].text or ""
     assert "Không có kỳ báo cáo" in bad
+
+
+async def test_closing_a_period_stops_a_draft_in_progress(harness: Harness) -> None:
+    await harness.link(COORDINATOR, Role.COORDINATOR)
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.say(HEAD, "/report")
+    await harness.say(HEAD, "3/4")
+    await harness.say(COORDINATOR, "/close 2024-Q1")
+    answer = (await harness.say(HEAD, "5"))[0].text or ""
+    assert "đã đóng" in answer
+    async with harness.runtime.session_factory() as session:
+        from db.models import Answer
+
+        assert len((await session.scalars(select(Answer.id))).all()) == 1  # the 5 was not taken
+
+
+async def test_a_report_returned_after_the_late_window_can_still_be_revised(
+    harness: Harness,
+) -> None:
+    import datetime as dt
+
+    await harness.link(COORDINATOR, Role.COORDINATOR)
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.say(HEAD, "/report")
+    await fill_in_report(harness, HEAD)
+    harness.clock.advance(dt.timedelta(days=40))  # past the 30 days of late submissions
+    await harness.say(COORDINATOR, "/return xa_tai_van 2024-Q1 Thiếu giải trình")
+    answers = await harness.say(HEAD, "/report")
+    assert any("Tóm tắt báo cáo" in (m.text or "") for m in answers)
+    receipt = await fill_in_report(harness, HEAD)
+    assert "Phiên bản: 2" in (receipt[-1].text or "")
