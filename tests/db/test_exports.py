@@ -1,0 +1,93 @@
+"""The export read on SQLite and PostgreSQL: latest versions, returned reports, previous period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from cchc_bot.clock import MovableClock
+from cchc_bot.config.loading import Configuration
+from cchc_bot.services.config_sync import sync_configuration
+from cchc_bot.services.exports import ExportService
+from db import repositories
+from db.models import QuestionnaireVersion, Submission, SubmissionVersion, Unit
+from db.session import SessionFactory
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+async def submit(
+    session_factory: SessionFactory,
+    unit_code: str,
+    period_code: str,
+    versions: list[dict[str, dict[str, str]]],
+    state: str = "submitted",
+) -> None:
+    """Store a report with its frozen versions."""
+    now = dt.datetime(2024, 3, 8, tzinfo=dt.UTC)
+    async with session_factory.begin() as session:
+        unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
+        version = await session.scalar(select(QuestionnaireVersion))
+        assert unit is not None
+        assert version is not None
+        year, kind = period_code.split("-")
+        period = await repositories.get_or_create_period(session, period_code, kind, int(year))
+        submission = Submission(
+            unit_id=unit.id,
+            period_id=period.id,
+            questionnaire_version_id=version.id,
+            state=state,
+            created_at=now,
+            updated_at=now,
+            submitted_at=now,
+            version=len(versions),
+        )
+        session.add(submission)
+        await session.flush()
+        for number, answers in enumerate(versions, start=1):
+            session.add(
+                SubmissionVersion(
+                    submission_id=submission.id,
+                    version=number,
+                    questionnaire_version_id=version.id,
+                    submitted_at=now,
+                    answers=answers,
+                )
+            )
+
+
+async def test_export_reads_latest_versions_and_leaves_returned_reports_out(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    await submit(
+        session_factory,
+        "xa_tai_van",
+        "2024-H1",
+        [
+            {"cddh_02": {"value": "3"}},
+            {"cddh_02": {"value": "7"}, "tc_02": {"numerator": "4", "denominator": "5"}},
+        ],
+    )
+    await submit(
+        session_factory, "xa_vien_an", "2024-H1", [{"cddh_02": {"value": "9"}}], state="returned"
+    )
+    await submit(session_factory, "xa_tai_van", "2024-Q1", [{"cddh_02": {"value": "2"}}])
+    service = ExportService(session_factory, bundled_config, clock, TZ)
+    data = await service.export_data("2024-H1")
+    units = {unit.code: unit for unit in data.units}
+    assert len(units) == len(bundled_config.units.units)
+    tai_van = units["xa_tai_van"]
+    assert tai_van.state == "submitted"
+    assert tai_van.version == 2
+    assert tai_van.figures["cddh_02"].value == Decimal(7)
+    assert tai_van.figures["tc_02"].numerator == Decimal(4)
+    assert units["xa_vien_an"].state == "returned"
+    assert units["xa_vien_an"].figures == {}
+    assert units["xa_vien_an"].version == 1
+    assert data.previous is not None
+    assert data.previous["xa_tai_van"]["cddh_02"].value == Decimal(2)
+    assert data.previous_label == "Quý I/2024"
