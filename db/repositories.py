@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Answer, Member, Period, QuestionnaireVersion, Submission, Unit
@@ -70,3 +73,19 @@ async def reachability_by_unit(session: AsyncSession) -> dict[int, tuple[int, in
     return {
         unit_id: (total, reachable) for unit_id, total, reachable in rows if unit_id is not None
     }
+
+
+async def upsert_answer(
+    session: AsyncSession, submission_id: int, indicator_id: str, columns: dict[str, Any]
+) -> None:
+    """Insert an answer row or overwrite the one the draft has for that question."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(Answer).values(
+        submission_id=submission_id, indicator_id=indicator_id, **columns
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Answer.submission_id, Answer.indicator_id], set_=columns
+        )
+    )

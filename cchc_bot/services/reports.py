@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -161,7 +161,6 @@ class _Loaded:
     context: ConversationContext
     state: DraftState
     period_override: str | None = None
-    rows: dict[str, AnswerRow] = field(default_factory=dict)
 
     def accepts_answers(self, now: dt.datetime) -> bool:
         """A returned report can always be revised; otherwise the period must be open."""
@@ -253,7 +252,11 @@ class ReportService(ConfiguredService):
         return figures_of(snapshot) if snapshot else {}
 
     async def _load(
-        self, session: AsyncSession, submission: Submission, unit: Unit | None = None
+        self,
+        session: AsyncSession,
+        submission: Submission,
+        unit: Unit | None = None,
+        period_info: tuple[str, str | None] | None = None,
     ) -> _Loaded:
         # Per answer this is the hot path: what cannot change while the bot runs is cached
         # (stored questionnaire versions and the reference figures of a draft).
@@ -264,10 +267,13 @@ class ReportService(ConfiguredService):
             version = await session.get(QuestionnaireVersion, submission.questionnaire_version_id)
             questionnaire = self.questionnaire_of(version) if version is not None else None
         # The period row is read every time: a coordinator may close or reopen it meanwhile.
-        period_row = await session.get(Period, submission.period_id)
-        if unit is None or questionnaire is None or period_row is None:
+        if period_info is None:
+            period_row = await session.get(Period, submission.period_id)
+            period_info = (period_row.code, period_row.override) if period_row else None
+        if unit is None or questionnaire is None or period_info is None:
             raise RuntimeError(f"submission {submission.id} refers to missing rows")
-        period = calendar.period_by_code(self._config.schedule, period_row.code, self._tz)
+        code, override = period_info
+        period = calendar.period_by_code(self._config.schedule, code, self._tz)
         previous, first_quarter = await self._reference_figures(session, unit.id, period)
         context = conversation.context_for_period(
             questionnaire,
@@ -276,33 +282,23 @@ class ReportService(ConfiguredService):
             previous_values=previous,
             first_quarter_values=first_quarter,
         )
-        rows = {
-            row.indicator_id: row
-            for row in (
-                await session.scalars(
-                    select(AnswerRow).where(AnswerRow.submission_id == submission.id)
-                )
-            ).all()
-        }
-        answers = {
-            ident: Answer.from_columns(
-                {
-                    "value": row.value,
-                    "numerator": row.numerator,
-                    "denominator": row.denominator,
-                    "text_value": row.text_value,
-                    "not_applicable": row.not_applicable,
-                    "skipped": row.skipped,
-                    "explanation": row.explanation,
-                    "confirmed_warnings": row.confirmed_warnings,
-                }
-            )
-            for ident, row in rows.items()
-        }
-        state = DraftState.from_columns(submission.position, submission.pending, answers)
-        return _Loaded(
-            submission, unit, period, questionnaire, context, state, period_row.override, rows
+        # Plain rows, not ORM objects: this runs for every answer (see _store for the writes).
+        answer_rows = await session.execute(
+            select(
+                AnswerRow.indicator_id,
+                AnswerRow.value,
+                AnswerRow.numerator,
+                AnswerRow.denominator,
+                AnswerRow.text_value,
+                AnswerRow.not_applicable,
+                AnswerRow.skipped,
+                AnswerRow.explanation,
+                AnswerRow.confirmed_warnings,
+            ).where(AnswerRow.submission_id == submission.id)
         )
+        answers = {row.indicator_id: Answer.from_columns(dict(row._mapping)) for row in answer_rows}
+        state = DraftState.from_columns(submission.position, submission.pending, answers)
+        return _Loaded(submission, unit, period, questionnaire, context, state, override)
 
     async def _attachment_name(self, session: AsyncSession, submission_id: int) -> str | None:
         return await session.scalar(
@@ -521,13 +517,19 @@ class ReportService(ConfiguredService):
             active = member.active_submission_id
             if active is None:
                 return ReportResult(ReportOutcome.NOT_IN_REPORT, actor=actor)
-            submission = await session.scalar(
-                select(Submission).where(Submission.id == active).with_for_update()
-            )
-            if submission is None or submission.unit_id != unit.id:
+            found_draft = (
+                await session.execute(
+                    select(Submission, Period.code, Period.override)
+                    .join(Period, Period.id == Submission.period_id)
+                    .where(Submission.id == active)
+                    .with_for_update(of=Submission)
+                )
+            ).first()
+            if found_draft is None or found_draft[0].unit_id != unit.id:
                 member.active_submission_id = None
                 return ReportResult(ReportOutcome.NOT_IN_REPORT, actor=actor)
-            loaded = await self._load(session, submission, unit)
+            submission, period_code, override = found_draft
+            loaded = await self._load(session, submission, unit, (period_code, override))
             if submission.state not in EDITABLE_STATES:
                 member.active_submission_id = None
                 return ReportResult(
@@ -572,28 +574,24 @@ class ReportService(ConfiguredService):
     ) -> None:
         submission = loaded.submission
         for change in outcome.changes:
-            row = loaded.rows.get(change.indicator_id)
             if change.answer is None:
-                if row is not None:
-                    await session.delete(row)
-                    del loaded.rows[change.indicator_id]
-                continue
-            columns = change.answer.to_columns()
-            if row is None:
-                row = AnswerRow(
-                    submission_id=submission.id,
-                    indicator_id=change.indicator_id,
-                    answered_at=now,
-                    answered_by_member_id=actor.member_id if actor else None,
-                    **columns,
+                await session.execute(
+                    delete(AnswerRow).where(
+                        AnswerRow.submission_id == submission.id,
+                        AnswerRow.indicator_id == change.indicator_id,
+                    )
                 )
-                session.add(row)
-                loaded.rows[change.indicator_id] = row
-            else:
-                for name, value in columns.items():
-                    setattr(row, name, value)
-                row.answered_at = now
-                row.answered_by_member_id = actor.member_id if actor else row.answered_by_member_id
+                continue
+            await repositories.upsert_answer(
+                session,
+                submission.id,
+                change.indicator_id,
+                {
+                    **change.answer.to_columns(),
+                    "answered_at": now,
+                    "answered_by_member_id": actor.member_id if actor else None,
+                },
+            )
         new_position = outcome.state.position
         new_pending = outcome.state.pending_column()
         if (

@@ -1,0 +1,62 @@
+"""The report service on SQLite and PostgreSQL: a whole report answered and submitted."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from cchc_bot.access import Role
+from cchc_bot.clock import MovableClock
+from cchc_bot.config.loading import Configuration
+from cchc_bot.conversation import ButtonPress, QuestionView, SummaryView, TextInput
+from cchc_bot.services.accounts import AccountService, TelegramIdentity
+from cchc_bot.services.config_sync import sync_configuration
+from cchc_bot.services.reports import ReportOutcome, ReportService
+from db.models import Answer, Submission, SubmissionVersion
+from db.session import SessionFactory
+
+from ..bot.reporting import plausible_answer
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+HEAD = 701
+
+BUTTON_ACTIONS = {
+    "✅ Đúng": ButtonPress("confirm"),
+    "✅ Số liệu đúng": ButtonPress("confirm"),
+    "✅ Có": ButtonPress("yes"),
+}
+
+
+async def test_a_whole_report_is_answered_committed_and_submitted(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    accounts = AccountService(session_factory, clock)
+    invite = await accounts.create_invite(Role.HEAD, "xa_tai_van")
+    await accounts.link(TelegramIdentity(HEAD, "Chủ tịch"), invite.token)
+    actor = await accounts.resolve_actor(HEAD)
+    assert actor is not None
+    reports = ReportService(session_factory, bundled_config, clock, TZ)
+    result = await reports.start(actor)
+    assert result.outcome is ReportOutcome.SCREEN
+    for _ in range(200):
+        assert result.screen is not None
+        view = result.screen.view
+        if isinstance(view, SummaryView):
+            result = await reports.answer_from(HEAD, ButtonPress("submit"))
+            break
+        assert isinstance(view, QuestionView)
+        kind, value = plausible_answer(view)
+        event = BUTTON_ACTIONS[value] if kind == "press" else TextInput(value)
+        result = await reports.answer_from(HEAD, event)
+        assert result.outcome is ReportOutcome.SCREEN, result.outcome
+    assert result.outcome is ReportOutcome.SUBMITTED
+    assert result.receipt is not None
+    assert result.receipt.version == 1
+    async with session_factory() as session:
+        assert await session.scalar(select(Submission.state)) == "submitted"
+        assert await session.scalar(select(func.count()).select_from(SubmissionVersion)) == 1
+        assert (await session.scalar(select(func.count()).select_from(Answer)) or 0) >= 30
+    again = await reports.answer_from(HEAD, TextInput("5"))
+    assert again.outcome is ReportOutcome.NOT_IN_REPORT
