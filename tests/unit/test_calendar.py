@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import subprocess
 import sys
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
 from cchc_bot.calendar import (
     ReportingPeriod,
@@ -29,30 +26,12 @@ from cchc_bot.calendar import (
     period_label,
     periods_in_years,
 )
-from cchc_bot.config.schedule import Schedule
-from cchc_bot.settings import bundled_config_dir
+
+from .schedules import bundled_schedule, schedule_with
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = dt.UTC
 D = dt.date
-
-
-def raw_schedule() -> dict[str, Any]:
-    """A fresh copy of the bundled `schedule.yaml` as plain data."""
-    raw = yaml.safe_load((bundled_config_dir() / "schedule.yaml").read_text(encoding="utf-8"))
-    assert isinstance(raw, dict)
-    return raw
-
-
-@functools.cache
-def bundled_schedule() -> Schedule:
-    """The bundled schedule, validated by the schedule model."""
-    return Schedule.model_validate(raw_schedule())
-
-
-def schedule_with(**overrides: Any) -> Schedule:
-    """The bundled schedule with some top-level sections replaced."""
-    return Schedule.model_validate({**raw_schedule(), **overrides})
 
 
 def local(text: str) -> dt.datetime:

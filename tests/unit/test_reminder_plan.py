@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import subprocess
 import sys
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,30 +36,13 @@ from cchc_bot.reminder_plan import (
     in_office_hours,
     plan_reminders,
 )
-from cchc_bot.settings import bundled_config_dir
 from cchc_bot.workdays import WorkCalendar
+
+from .schedules import bundled_schedule, raw_schedule, schedule_with
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 GRACE = dt.timedelta(hours=12)
 D = dt.date
-
-
-def raw_schedule() -> dict[str, Any]:
-    """A fresh copy of the bundled `schedule.yaml` as plain data."""
-    raw = yaml.safe_load((bundled_config_dir() / "schedule.yaml").read_text(encoding="utf-8"))
-    assert isinstance(raw, dict)
-    return raw
-
-
-@functools.cache
-def bundled_schedule() -> Schedule:
-    """The bundled schedule, validated by the schedule model."""
-    return Schedule.model_validate(raw_schedule())
-
-
-def schedule_with(**overrides: Any) -> Schedule:
-    """The bundled schedule with some top-level sections replaced."""
-    return Schedule.model_validate({**raw_schedule(), **overrides})
 
 
 def reminders_with(*rules: dict[str, Any], **policy: Any) -> dict[str, Any]:
