@@ -13,7 +13,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db.inline_sqlite import BLOCKING_BUSY_TIMEOUT_MS, WriteGate, inline_creator
+
 SessionFactory = async_sessionmaker[AsyncSession]
+
+SQLITE_LOCK_TIMEOUT = 30.0  # seconds a transaction waits for another writer before failing
 
 
 def is_sqlite(url: str) -> bool:
@@ -25,7 +29,16 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the async engine; on SQLite turn on WAL, foreign keys and a busy timeout."""
     if not is_sqlite(url):
         return create_async_engine(url, echo=echo, pool_pre_ping=True)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    database = make_url(url).database
+    inline = database not in (None, "", ":memory:") and not make_url(url).query
+    if inline:
+        # Plain database files run inline on the event loop (see db/inline_sqlite.py).
+        assert database is not None
+        gate = WriteGate(timeout=SQLITE_LOCK_TIMEOUT)
+        engine = create_async_engine(url, echo=echo, async_creator=inline_creator(database, gate))
+    else:
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": SQLITE_LOCK_TIMEOUT})
+    busy_timeout_ms = BLOCKING_BUSY_TIMEOUT_MS if inline else int(SQLITE_LOCK_TIMEOUT * 1000)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -35,7 +48,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if make_url(url).database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
