@@ -20,9 +20,10 @@ import sqlite3
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 ResultT = TypeVar("ResultT")
+IsolationLevel = Literal["DEFERRED", "EXCLUSIVE", "IMMEDIATE"] | None
 
 # SQLite's own busy handler blocks the calling thread (here: the event loop), so it only
 # covers brief contention; longer waits for another process are retried asynchronously.
@@ -182,7 +183,7 @@ class InlineConnection:
         return self._conn.isolation_level
 
     @isolation_level.setter
-    def isolation_level(self, value: str | None) -> None:
+    def isolation_level(self, value: IsolationLevel) -> None:
         self._conn.isolation_level = value
 
     @property
