@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db.models import Answer, Member, Period, QuestionnaireVersion, Submission, Unit
+
+# Statements run for every answer are built once: SQLAlchemy memoizes a statement's cache
+# key on the object, so reusing it skips construction and key generation each time.
+
+ACTIVE_MEMBER_WITH_UNIT = (
+    select(Member, Unit)
+    .outerjoin(Unit, Member.unit_id == Unit.id)
+    .where(Member.telegram_user_id == bindparam("telegram_user_id"), Member.revoked_at.is_(None))
+)
+"""The linked (not revoked) member of a Telegram account, with its unit if any."""
+
+ANSWERS_OF_SUBMISSION = select(
+    Answer.indicator_id,
+    Answer.value,
+    Answer.numerator,
+    Answer.denominator,
+    Answer.text_value,
+    Answer.not_applicable,
+    Answer.skipped,
+    Answer.explanation,
+    Answer.confirmed_warnings,
+).where(Answer.submission_id == bindparam("submission_id"))
+"""A draft's answers as plain rows (bind `submission_id`)."""
 
 
 async def get_or_create_period(session: AsyncSession, code: str, kind: str, year: int) -> Period:
@@ -75,17 +99,22 @@ async def reachability_by_unit(session: AsyncSession) -> dict[int, tuple[int, in
     }
 
 
+@functools.cache
+def _upsert_answer_statement(dialect: str, columns: tuple[str, ...]) -> Executable:
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(Answer.metadata.tables[Answer.__tablename__])
+    upsert: Executable = statement.on_conflict_do_update(
+        index_elements=[Answer.submission_id, Answer.indicator_id],
+        set_={name: statement.excluded[name] for name in columns},
+    )
+    return upsert
+
+
 async def upsert_answer(
-    session: AsyncSession, submission_id: int, indicator_id: str, columns: dict[str, Any]
+    connection: AsyncConnection, submission_id: int, indicator_id: str, columns: dict[str, Any]
 ) -> None:
     """Insert an answer row or overwrite the one the draft has for that question."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(Answer).values(
-        submission_id=submission_id, indicator_id=indicator_id, **columns
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Answer.submission_id, Answer.indicator_id], set_=columns
-        )
+    statement = _upsert_answer_statement(connection.dialect.name, tuple(sorted(columns)))
+    await connection.execute(
+        statement, {"submission_id": submission_id, "indicator_id": indicator_id, **columns}
     )

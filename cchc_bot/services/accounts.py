@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cchc_bot.access import Actor, Role
 from cchc_bot.clock import Clock
+from db import repositories
 from db.models import AuditEvent, Invite, Member, Unit
 from db.session import SessionFactory
 
@@ -125,9 +126,7 @@ async def _active_member(
 ) -> tuple[Member, Unit | None] | None:
     row = (
         await session.execute(
-            select(Member, Unit)
-            .outerjoin(Unit, Member.unit_id == Unit.id)
-            .where(Member.telegram_user_id == telegram_user_id, Member.revoked_at.is_(None))
+            repositories.ACTIVE_MEMBER_WITH_UNIT, {"telegram_user_id": telegram_user_id}
         )
     ).first()
     return None if row is None else (row[0], row[1])

@@ -25,12 +25,18 @@ class ConfiguredService:
         self._tz = tz
         # Stored questionnaire versions never change, so their parsed models are kept.
         self._questionnaires: dict[int, Questionnaire] = {}
+        # Periods follow from the configuration alone, which does not change while running.
+        self._periods: dict[str, ReportingPeriod] = {}
 
     def period(self, code: str | None) -> ReportingPeriod:
         """The period of a code, or the one whose deadline is nearest now (UnknownPeriodError)."""
         if code is None:
             return calendar.nearest_period(self._config.schedule, self._tz, self._clock())
-        return calendar.period_by_code(self._config.schedule, code, self._tz)
+        period = self._periods.get(code)
+        if period is None:
+            period = calendar.period_by_code(self._config.schedule, code, self._tz)
+            self._periods[code] = period
+        return period
 
     def questionnaire_of(self, version: QuestionnaireVersion) -> Questionnaire:
         """The parsed questionnaire of a stored version."""

@@ -15,8 +15,9 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cchc_bot import calendar, conversation
 from cchc_bot.access import AccessDenied, Actor, Role, require_unit_member
@@ -25,6 +26,7 @@ from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.clock import Clock
 from cchc_bot.config.loading import Configuration
 from cchc_bot.config.questionnaire import Questionnaire
+from cchc_bot.config.units import UnitConfig
 from cchc_bot.conversation import (
     ConversationContext,
     DraftState,
@@ -195,6 +197,29 @@ def figures_of(snapshot: Mapping[str, Any]) -> dict[str, Decimal]:
     return values
 
 
+_DRAFT_FOR_ANSWER = (
+    select(Submission, Period.code, Period.override)
+    .join(Period, Period.id == Submission.period_id)
+    .where(Submission.id == bindparam("submission_id"))
+    .with_for_update(of=Submission)
+)
+_answers = AnswerRow.metadata.tables[AnswerRow.__tablename__]
+_DELETE_ANSWER = delete(_answers).where(
+    AnswerRow.submission_id == bindparam("submission_id"),
+    AnswerRow.indicator_id == bindparam("indicator_id"),
+)
+_submissions = Submission.metadata.tables[Submission.__tablename__]
+_MOVE_DRAFT = (
+    update(_submissions)
+    .where(_submissions.c.id == bindparam("submission_id"))
+    .values(
+        position=bindparam("position"),
+        pending=bindparam("pending"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+
+
 class ReportService(ConfiguredService):
     """Everything a head or staff member does with their unit's report."""
 
@@ -204,6 +229,8 @@ class ReportService(ConfiguredService):
         super().__init__(session_factory, config, clock, tz)
         _, self._current_hash = questionnaire_fingerprint(config.questionnaire)
         self._references: dict[tuple[int, str], tuple[dict[str, Decimal], dict[str, Decimal]]] = {}
+        # Built from what the reference cache holds, so it lives exactly as long (per process).
+        self._contexts: dict[tuple[int, int, UnitConfig, str], ConversationContext] = {}
 
     # --- reading ------------------------------------------------------------------------
 
@@ -273,28 +300,24 @@ class ReportService(ConfiguredService):
         if unit is None or questionnaire is None or period_info is None:
             raise RuntimeError(f"submission {submission.id} refers to missing rows")
         code, override = period_info
-        period = calendar.period_by_code(self._config.schedule, code, self._tz)
-        previous, first_quarter = await self._reference_figures(session, unit.id, period)
-        context = conversation.context_for_period(
-            questionnaire,
-            unit_config(unit),
-            period,
-            previous_values=previous,
-            first_quarter_values=first_quarter,
-        )
+        period = self.period(code)
+        config_unit = unit_config(unit)
+        context_key = (submission.questionnaire_version_id, unit.id, config_unit, code)
+        context = self._contexts.get(context_key)
+        if context is None:
+            previous, first_quarter = await self._reference_figures(session, unit.id, period)
+            context = conversation.context_for_period(
+                questionnaire,
+                config_unit,
+                period,
+                previous_values=previous,
+                first_quarter_values=first_quarter,
+            )
+            self._contexts[context_key] = context
+        connection = await session.connection()
         # Plain rows, not ORM objects: this runs for every answer (see _store for the writes).
-        answer_rows = await session.execute(
-            select(
-                AnswerRow.indicator_id,
-                AnswerRow.value,
-                AnswerRow.numerator,
-                AnswerRow.denominator,
-                AnswerRow.text_value,
-                AnswerRow.not_applicable,
-                AnswerRow.skipped,
-                AnswerRow.explanation,
-                AnswerRow.confirmed_warnings,
-            ).where(AnswerRow.submission_id == submission.id)
+        answer_rows = await connection.execute(
+            repositories.ANSWERS_OF_SUBMISSION, {"submission_id": submission.id}
         )
         answers = {row.indicator_id: Answer.from_columns(dict(row._mapping)) for row in answer_rows}
         state = DraftState.from_columns(submission.position, submission.pending, answers)
@@ -503,9 +526,7 @@ class ReportService(ConfiguredService):
         async with self._sessions.begin() as session:
             found = (
                 await session.execute(
-                    select(Member, Unit)
-                    .outerjoin(Unit, Member.unit_id == Unit.id)
-                    .where(Member.telegram_user_id == telegram_user_id, Member.revoked_at.is_(None))
+                    repositories.ACTIVE_MEMBER_WITH_UNIT, {"telegram_user_id": telegram_user_id}
                 )
             ).first()
             if found is None:
@@ -518,12 +539,7 @@ class ReportService(ConfiguredService):
             if active is None:
                 return ReportResult(ReportOutcome.NOT_IN_REPORT, actor=actor)
             found_draft = (
-                await session.execute(
-                    select(Submission, Period.code, Period.override)
-                    .join(Period, Period.id == Submission.period_id)
-                    .where(Submission.id == active)
-                    .with_for_update(of=Submission)
-                )
+                await session.execute(_DRAFT_FOR_ANSWER, {"submission_id": active})
             ).first()
             if found_draft is None or found_draft[0].unit_id != unit.id:
                 member.active_submission_id = None
@@ -573,17 +589,16 @@ class ReportService(ConfiguredService):
         actor: Actor | None = None,
     ) -> None:
         submission = loaded.submission
+        connection = await session.connection()
         for change in outcome.changes:
             if change.answer is None:
-                await session.execute(
-                    delete(AnswerRow).where(
-                        AnswerRow.submission_id == submission.id,
-                        AnswerRow.indicator_id == change.indicator_id,
-                    )
+                await connection.execute(
+                    _DELETE_ANSWER,
+                    {"submission_id": submission.id, "indicator_id": change.indicator_id},
                 )
                 continue
             await repositories.upsert_answer(
-                session,
+                connection,
                 submission.id,
                 change.indicator_id,
                 {
@@ -599,12 +614,23 @@ class ReportService(ConfiguredService):
             or submission.pending != new_pending
             or outcome.changes
         ):
-            submission.position = new_position
-            submission.pending = new_pending
+            updated_at = submission.updated_at
             if touch or outcome.changes:
-                submission.updated_at = max(
-                    now, submission.updated_at + dt.timedelta(microseconds=1)
-                )
+                updated_at = max(now, updated_at + dt.timedelta(microseconds=1))
+            # A Core UPDATE instead of the ORM's flush (this runs for every answer); the
+            # object is told the stored values so it is not written again.
+            await connection.execute(
+                _MOVE_DRAFT,
+                {
+                    "submission_id": submission.id,
+                    "position": new_position,
+                    "pending": new_pending,
+                    "updated_at": updated_at,
+                },
+            )
+            set_committed_value(submission, "position", new_position)
+            set_committed_value(submission, "pending", new_pending)
+            set_committed_value(submission, "updated_at", updated_at)
         loaded.state = outcome.state
 
     async def _finish(
