@@ -1,4 +1,10 @@
-"""Answers per second and update-to-reply latency of the report conversation vs a bare echo bot."""
+"""Answers per second and update-to-reply latency of the report conversation vs a bare echo bot.
+
+The local Telegram server and the simulated users run in this process; each bot under test
+runs in a child process of its own (as in production, where Telegram is not inside the bot),
+started with `--serve` and told by a line protocol on stdin when to report its CPU time and
+SQL statement count or to start and stop profiling.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import bisect
 import cProfile
 import dataclasses
 import datetime as dt
-import itertools
+import json
 import os
 import platform
 import shutil
@@ -17,8 +23,8 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +73,9 @@ RATIO_AIM = 1.5
 EXPLANATION = "Cán bộ còn kiêm nhiệm nhiều việc, hạ tầng mạng chưa ổn định."
 WARM_UP_TEXT = "Xin chào"
 FIRST_USER_ID = 800_000_001
+
+
+SCRIPT = str(Path(__file__).resolve())
 
 
 class BenchError(RuntimeError):
@@ -182,7 +191,8 @@ class Measurement:
     answers: int
     accepted: int
     wall_seconds: float
-    cpu_seconds: float
+    server_cpu_seconds: float
+    bot_cpu_seconds: float
     latencies: list[float]
     statements: int | None = None
 
@@ -198,37 +208,98 @@ class Measurement:
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[share - 1] * 1000
 
 
+@dataclass(frozen=True)
+class BotMark:
+    """What a bot process reports about itself at one moment."""
+
+    cpu_seconds: float
+    statements: int | None
+
+
+class BotProcess:
+    """A bot under test in a child process (`--serve`), driven by lines on its stdin."""
+
+    def __init__(self, process: asyncio.subprocess.Process, description: str) -> None:
+        self.process = process
+        self.description = description
+
+    async def ask(self, command: str) -> str:
+        """Send one command line and return the child's one-line answer."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(f"{command}\n".encode())
+        await self.process.stdin.drain()
+        async with asyncio.timeout(SETUP_TIMEOUT):
+            line = await self.process.stdout.readline()
+        if not line:
+            raise BenchError(f"the bot process ended while asked {command!r}")
+        return line.decode().strip()
+
+    async def mark(self) -> BotMark:
+        """The child's CPU time so far (all its threads) and SQL statements sent."""
+        data = json.loads(await self.ask("mark"))
+        return BotMark(float(data["cpu"]), data["statements"])
+
+
+@asynccontextmanager
+async def bot_process(kind: str, arguments: Sequence[str]) -> AsyncIterator[BotProcess]:
+    """Start `bench/conversation.py --serve KIND ...`, wait until it polls, stop it on exit."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        SCRIPT,
+        "--serve",
+        kind,
+        *arguments,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        async with asyncio.timeout(SETUP_TIMEOUT):
+            line = (await process.stdout.readline()).decode().strip()
+        if not line.startswith("ready "):
+            raise BenchError(f"the {kind} bot process did not start: {line!r}")
+        yield BotProcess(process, line.removeprefix("ready "))
+    finally:
+        if process.returncode is None:
+            process.stdin.close()
+            try:
+                async with asyncio.timeout(SETUP_TIMEOUT):
+                    await process.wait()
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
 async def measure(
     label: str,
     people: People,
     stopwatch: Stopwatch,
+    bot: BotProcess,
     user_ids: Sequence[int],
     texts: Sequence[str],
-    profile: cProfile.Profile | None = None,
-    sql: SqlCounter | None = None,
 ) -> tuple[Measurement, dict[int, list[MessageRecord]]]:
     """All users answer concurrently; return the figures and each user's replies."""
 
     async def converse(user_id: int) -> list[MessageRecord]:
         return [await people.say(user_id, text) for text in texts]
 
+    before = await bot.mark()
     stopwatch.start()
-    statements = sql.statements if sql is not None else 0
     cpu, started = time.process_time(), time.perf_counter()
-    if profile is not None:
-        profile.enable()
-    try:
-        async with asyncio.timeout(PHASE_LIMIT):
-            replies = await asyncio.gather(*(converse(uid) for uid in user_ids))
-    finally:
-        if profile is not None:
-            profile.disable()
+    async with asyncio.timeout(PHASE_LIMIT):
+        replies = await asyncio.gather(*(converse(uid) for uid in user_ids))
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     stopwatch.stop()
-    if sql is not None:
-        statements = sql.statements - statements
+    after = await bot.mark()
     await people.server.wait_until_idle(timeout=SETUP_TIMEOUT, quiet=QUIET)
     answers = len(user_ids) * len(texts)
+    statements = (
+        after.statements - before.statements
+        if after.statements is not None and before.statements is not None
+        else None
+    )
     result = Measurement(
         label,
         len(user_ids),
@@ -236,8 +307,9 @@ async def measure(
         answers,
         wall,
         cpu,
+        after.cpu_seconds - before.cpu_seconds,
         stopwatch.latencies(),
-        statements if sql is not None else None,
+        statements,
     )
     return result, dict(zip(user_ids, replies, strict=True))
 
@@ -280,13 +352,6 @@ def describe(application: AnyApplication) -> str:
         f"max_concurrent_updates={concurrent} ({'in order' if concurrent == 1 else 'concurrent'})"
         f", {limits}, {handlers} handlers"
     )
-
-
-def lift_overall_cap(application: AnyApplication) -> None:
-    """Drop AIORateLimiter's 30 msg/s overall limiter, keeping its retry-after handling."""
-    limiter = application.bot.rate_limiter
-    if isinstance(limiter, AIORateLimiter):
-        limiter._base_limiter = None  # no public setter: bench-only diagnosis of the cap
 
 
 # --- the scenario ----------------------------------------------------------------------------
@@ -404,7 +469,6 @@ class Options:
     users: int
     answers: int
     database: str
-    cap: str
     profile: Path | None
 
 
@@ -421,18 +485,11 @@ class Report:
 async def run(options: Options, workdir: Path) -> Report:
     """Set up database, server and users; measure the echo bot, then the CCHC bot."""
     report = Report()
-    variants = {"as-built": [False], "lifted": [True], "both": [False, True]}[options.cap]
     base_id = FIRST_USER_ID
     echo_ids = list(range(base_id, base_id + options.users))
     probe_id = base_id + options.users
-    bot_ids = [
-        list(range(probe_id + 1 + n * options.users, probe_id + 1 + (n + 1) * options.users))
-        for n in range(len(variants))
-    ]
-    units = {
-        uid: f"bench_xa_{index:03d}"
-        for index, uid in enumerate([probe_id, *itertools.chain(*bot_ids)])
-    }
+    bot_ids = list(range(probe_id + 1, probe_id + 1 + options.users))
+    units = {uid: f"bench_xa_{index:03d}" for index, uid in enumerate([probe_id, *bot_ids])}
     config_dir = write_config(workdir / "config", list(units.values()))
     url = options.database
     if url == "sqlite":
@@ -452,33 +509,37 @@ async def run(options: Options, workdir: Path) -> Report:
         stopwatch = Stopwatch()
         stopwatch.attach(server)
         people = People(server)
+        files_dir = workdir / "files"
         base = Settings(
-            _env_file=None, database_url=url, config_dir=config_dir, files_dir=workdir / "files"
+            _env_file=None, database_url=url, config_dir=config_dir, files_dir=files_dir
         )
         settings = server_settings(server, base)
+        # This process's own runtime only sets up (invites) and checks where drafts ended.
         runtime = open_runtime(settings, clock)
-        sql = SqlCounter(runtime.engine)
+        arguments = [
+            f"--api-url={settings.telegram_api_url}",
+            f"--file-url={settings.telegram_file_url}",
+            f"--database={url}",
+            f"--config-dir={config_dir}",
+            f"--files-dir={files_dir}",
+        ]
         try:
             await sync_configuration(
                 runtime.session_factory, runtime.config, clock, clock().astimezone(HANOI).date()
             )
-
-            def cchc_bot(settings: Settings) -> AnyApplication:
-                return build_application(runtime, TOKEN, with_scheduler=False)
-
-            async with running(cchc_bot, settings) as application:
+            async with bot_process("cchc", arguments):
                 await link_and_open(runtime, server, people, {probe_id: units[probe_id]})
                 texts, expected = await learn_answers(
                     runtime, server, people, probe_id, options.answers
                 )
             report.texts = texts
 
-            async with running(echo_application, settings) as application:
-                report.configuration.append(f"echo: bare Application, {describe(application)}")
+            async with bot_process("echo", arguments) as bot:
+                report.configuration.append(f"echo: bare Application, {bot.description}")
                 for user_id in echo_ids:
                     server.add_user(user_id, f"Người dùng {user_id}")
                 await people.everyone_says(dict.fromkeys(echo_ids, WARM_UP_TEXT))
-                echoed, replies = await measure("echo", people, stopwatch, echo_ids, texts)
+                echoed, replies = await measure("echo", people, stopwatch, bot, echo_ids, texts)
                 wrong = sum(
                     record.text != text
                     for records in replies.values()
@@ -488,31 +549,28 @@ async def run(options: Options, workdir: Path) -> Report:
                     dataclasses.replace(echoed, accepted=echoed.answers - wrong)
                 )
 
-            for lifted, ids in zip(variants, bot_ids, strict=True):
-                label = "CCHC bot, 30/s cap off" if lifted else "CCHC bot"
-                async with running(cchc_bot, settings) as application:
-                    if lifted:
-                        lift_overall_cap(application)
-                    report.configuration.append(f"{label}: {describe(application)}")
-                    await link_and_open(runtime, server, people, {uid: units[uid] for uid in ids})
-                    profile = cProfile.Profile() if options.profile else None
-                    measured, _ = await measure(label, people, stopwatch, ids, texts, profile, sql)
-                    if profile is not None and options.profile is not None:
-                        path = options.profile.with_suffix(
-                            f".{'lifted' if lifted else 'built'}.prof"
-                        )
-                        path.parent.mkdir(parents=True, exist_ok=True)
-                        profile.dump_stats(path)
-                        report.warnings.append(f"cProfile of '{label}' written to {path}")
-                keys = await asyncio.gather(*(screen_key(runtime, uid) for uid in ids))
-                behind = sum(key != expected for key in keys)
-                if behind:
+            label = "CCHC bot"
+            async with bot_process("cchc", arguments) as bot:
+                report.configuration.append(f"{label}: {bot.description}")
+                await link_and_open(runtime, server, people, {uid: units[uid] for uid in bot_ids})
+                if options.profile is not None:
+                    await bot.ask("profile-start")
+                measured, _ = await measure(label, people, stopwatch, bot, bot_ids, texts)
+                if options.profile is not None:
+                    options.profile.parent.mkdir(parents=True, exist_ok=True)
+                    await bot.ask(f"profile-stop {options.profile.resolve()}")
                     report.warnings.append(
-                        f"{label}: {behind} user(s) did not end where the probe did: "
-                        "their answers are not counted as accepted"
+                        f"cProfile of the bot process written to {options.profile}"
                     )
-                accepted = (len(ids) - behind) * len(texts)
-                report.measurements.append(dataclasses.replace(measured, accepted=accepted))
+            keys = await asyncio.gather(*(screen_key(runtime, uid) for uid in bot_ids))
+            behind = sum(key != expected for key in keys)
+            if behind:
+                report.warnings.append(
+                    f"{label}: {behind} user(s) did not end where the probe did: "
+                    "their answers are not counted as accepted"
+                )
+            accepted = (len(bot_ids) - behind) * len(texts)
+            report.measurements.append(dataclasses.replace(measured, accepted=accepted))
         finally:
             await runtime.close()
         if server.internal_errors:
@@ -520,13 +578,65 @@ async def run(options: Options, workdir: Path) -> Report:
     return report
 
 
-def running(
-    build: Callable[[Settings], AnyApplication], settings: Settings
-) -> AbstractAsyncContextManager[AnyApplication]:
-    """Start an Application by long polling with the settings both bots share."""
-    return running_application(
-        build(settings), poll_timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+# --- the bot process -------------------------------------------------------------------------
+
+
+@dataclass
+class ServeOptions:
+    """How a `--serve` child builds its bot."""
+
+    kind: str
+    api_url: str
+    file_url: str
+    database: str
+    config_dir: Path
+    files_dir: Path
+
+
+async def serve(options: ServeOptions) -> None:
+    """Run one bot by long polling; answer `mark` and profiling commands until stdin closes."""
+    settings = Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        telegram_api_url=options.api_url,
+        telegram_file_url=options.file_url,
+        database_url=options.database,
+        config_dir=options.config_dir,
+        files_dir=options.files_dir,
     )
+    runtime: Runtime | None = None
+    sql: SqlCounter | None = None
+    if options.kind == "echo":
+        application = echo_application(settings)
+    else:
+        runtime = open_runtime(settings, MovableClock(START))
+        sql = SqlCounter(runtime.engine)
+        application = build_application(runtime, TOKEN, with_scheduler=False)
+    profile = cProfile.Profile()
+    loop = asyncio.get_running_loop()
+    try:
+        async with running_application(
+            application, poll_timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+        ):
+            print(f"ready {describe(application)}", flush=True)
+            while line := await loop.run_in_executor(None, sys.stdin.readline):
+                command, _, argument = line.strip().partition(" ")
+                if command == "mark":
+                    statements = sql.statements if sql is not None else None
+                    answer = json.dumps({"cpu": time.process_time(), "statements": statements})
+                elif command == "profile-start":
+                    profile.enable()
+                    answer = "ok"
+                elif command == "profile-stop":
+                    profile.disable()
+                    profile.dump_stats(argument)
+                    answer = "ok"
+                else:
+                    answer = f"unknown command {command!r}"
+                print(answer, flush=True)
+    finally:
+        if runtime is not None:
+            await runtime.close()
 
 
 # --- output ----------------------------------------------------------------------------------
@@ -554,16 +664,22 @@ def print_report(options: Options, report: Report, database: str) -> None:
     print("answers typed, in order: " + " | ".join(text[:12] for text in report.texts))
     print(
         "latency: getUpdates answer carrying the update -> sendMessage to that chat arriving "
-        "(both stamped in the server); CPU = whole process (server + users + bot)"
+        "(both stamped in the server)"
+    )
+    print(
+        "processes: the server and the simulated users in one, each bot in a child of its own; "
+        "CPU per answer is given for each side"
     )
     print()
-    header = f"{'run':<24}{'users':>6}{'answers':>9}{'answers/s':>11}{'p50 ms':>9}{'p95 ms':>9}"
-    print(header + f"{'CPU ms/answer':>15}{'SQL/answer':>12}")
+    header = f"{'run':<12}{'users':>6}{'answers':>9}{'answers/s':>11}{'p50 ms':>9}{'p95 ms':>9}"
+    print(header + f"{'bot CPU ms':>12}{'server CPU ms':>15}{'SQL/answer':>12}")
     for row in report.measurements:
+        per_answer = 1000 / max(row.accepted, 1)
         print(
-            f"{row.label:<24}{row.users:>6}{row.accepted:>9}{row.per_second:>11.1f}"
+            f"{row.label:<12}{row.users:>6}{row.accepted:>9}{row.per_second:>11.1f}"
             f"{row.percentile(50):>9.1f}{row.percentile(95):>9.1f}"
-            f"{row.cpu_seconds / max(row.accepted, 1) * 1000:>15.2f}"
+            f"{row.bot_cpu_seconds * per_answer:>12.2f}"
+            f"{row.server_cpu_seconds * per_answer:>15.2f}"
             f"{'-' if row.statements is None else f'{row.statements / row.answers:.1f}':>12}"
         )
     echo_row, bot_rows = report.measurements[0], report.measurements[1:]
@@ -597,23 +713,38 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         help="'sqlite' (a temporary WAL file) or an empty async URL, e.g. postgresql+asyncpg://…",
     )
     parser.add_argument(
-        "--cap",
-        choices=("as-built", "lifted", "both"),
-        default="both",
-        help="measure the bot as built, with AIORateLimiter's 30 msg/s cap lifted, or both",
-    )
-    parser.add_argument(
-        "--profile", type=Path, help="write cProfile stats of each bot phase next to this path"
+        "--profile", type=Path, help="write a cProfile of the CCHC bot process to this file"
     )
     args = parser.parse_args(argv)
     if not 1 <= args.users <= 1000 or not 1 <= args.answers <= 60:
         parser.error("--users must be 1..1000 and --answers 1..60")
-    return Options(args.users, args.answers, args.database, args.cap, args.profile)
+    return Options(args.users, args.answers, args.database, args.profile)
+
+
+def parse_serve_options(argv: Sequence[str]) -> ServeOptions:
+    """Read the command line of a `--serve` child (internal: `run` starts the children)."""
+    parser = argparse.ArgumentParser(description="a bot process of the benchmark (internal)")
+    parser.add_argument("--serve", choices=("echo", "cchc"), required=True)
+    for name in ("--api-url", "--file-url", "--database", "--config-dir", "--files-dir"):
+        parser.add_argument(name, required=True)
+    args = parser.parse_args(argv)
+    return ServeOptions(
+        args.serve,
+        args.api_url,
+        args.file_url,
+        args.database,
+        Path(args.config_dir),
+        Path(args.files_dir),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the figures; exit 0 unless it could not run."""
-    options = parse_options(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if "--serve" in arguments:
+        asyncio.run(serve(parse_serve_options(arguments)))
+        return 0
+    options = parse_options(arguments)
     with tempfile.TemporaryDirectory(prefix="cchc-bench-") as directory:
         try:
             report = asyncio.run(run(options, Path(directory)))
