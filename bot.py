@@ -14,6 +14,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, ExtBot
 
 from cchc_bot import backup, doctor, webhook
 from cchc_bot.access import Actor
+from cchc_bot.bot_transport import AiohttpRequest
 from cchc_bot.cli import (
     CliError,
     app,
@@ -54,6 +55,9 @@ def build_application(
         # Replies are not throttled (bulk sends have their own limiter in BotData); the rate
         # limiter still waits out Telegram's 429 retry_after and keeps group chats under 20/min.
         .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
+        # aiohttp rather than httpx: see cchc_bot/bot_transport.py.
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .concurrent_updates(observability.TimedUpdateProcessor(PerChatUpdateProcessor()))
         .defaults(Defaults(tzinfo=settings.tz))
         .build()
