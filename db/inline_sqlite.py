@@ -146,9 +146,6 @@ class InlineCursor:
 class _ImmediateQueue:
     """What SQLAlchemy's adapter puts on aiosqlite's thread queue runs here at once."""
 
-    def __init__(self, connection: InlineConnection) -> None:
-        self._connection = connection
-
     def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
         """Call the function now and settle its future."""
         future, function = item
@@ -169,7 +166,7 @@ class InlineConnection:
         self._conn = connection
         self._gate = gate
         self._held: asyncio.Lock | None = None
-        self._tx = _ImmediateQueue(self)
+        self._tx = _ImmediateQueue()
         self._open = True
 
     @property
