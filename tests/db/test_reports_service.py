@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from cchc_bot.access import Role
 from cchc_bot.clock import MovableClock
@@ -13,7 +13,7 @@ from cchc_bot.conversation import ButtonPress, QuestionView, SummaryView, TextIn
 from cchc_bot.services.accounts import AccountService, TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.reports import ReportOutcome, ReportService
-from db.models import Answer, Submission, SubmissionVersion
+from db.models import Answer, Submission, SubmissionVersion, Unit
 from db.session import SessionFactory
 
 from ..bot.reporting import plausible_answer
@@ -60,3 +60,26 @@ async def test_a_whole_report_is_answered_committed_and_submitted(
         assert (await session.scalar(select(func.count()).select_from(Answer)) or 0) >= 30
     again = await reports.answer_from(HEAD, TextInput("5"))
     assert again.outcome is ReportOutcome.NOT_IN_REPORT
+
+
+async def test_a_changed_unit_flag_changes_the_question_list_of_an_open_draft(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    """The per-process context cache is keyed by the unit's configuration, not just its id."""
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    accounts = AccountService(session_factory, clock)
+    invite = await accounts.create_invite(Role.HEAD, "xa_tai_van")
+    await accounts.link(TelegramIdentity(HEAD, "Chủ tịch"), invite.token)
+    actor = await accounts.resolve_actor(HEAD)
+    assert actor is not None
+    reports = ReportService(session_factory, bundled_config, clock, TZ)
+    started = await reports.start(actor)
+    assert started.screen is not None
+    assert isinstance(started.screen.view, QuestionView)
+    with_tthc = started.screen.view.total
+    async with session_factory.begin() as session:
+        await session.execute(update(Unit).where(Unit.code == "xa_tai_van").values(has_tthc=False))
+    again = await reports.answer_from(HEAD, ButtonPress("back"))
+    assert again.screen is not None
+    assert isinstance(again.screen.view, QuestionView)
+    assert again.screen.view.total < with_tthc
