@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -286,7 +287,14 @@ def percent_of(
     if denominator == 0:
         # Nothing arose in the period ("không phát sinh"): that is not 0 %.
         return None
-    # Exact rational arithmetic: Decimal division would round once before the final rounding.
+    return _exact_percent(numerator, denominator, decimals)
+
+
+@functools.lru_cache(maxsize=8192)
+def _exact_percent(numerator: Decimal | int, denominator: Decimal | int, decimals: int) -> Decimal:
+    # Cached: the conversation recomputes every ratio of a draft on each answer, with the
+    # same few figures. Exact rational arithmetic: Decimal division would round once
+    # before the final rounding.
     scaled = Fraction(numerator) * 100 * 10**decimals / Fraction(denominator)
     units = math.floor(abs(scaled) + Fraction(1, 2))
     sign = "-" if scaled < 0 and units else ""
