@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from cchc_bot import calendar, conversation
@@ -24,6 +24,7 @@ from cchc_bot.access import AccessDenied, Actor, Role, require_unit_member
 from cchc_bot.answers import Answer
 from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.clock import Clock
+from cchc_bot.config.base import UnitKind
 from cchc_bot.config.loading import Configuration
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.units import UnitConfig
@@ -166,12 +167,54 @@ class _Loaded:
 
     def accepts_answers(self, now: dt.datetime) -> bool:
         """A returned report can always be revised; otherwise the period must be open."""
-        if self.submission.state == "returned" or self.period_override == "open":
-            return True
-        return self.period_override != "closed" and self.period.is_open(now)
+        return accepts_answers(self.submission.state, self.period_override, self.period, now)
 
 
-def state_token(submission: Submission) -> str:
+def accepts_answers(
+    state: str, override: str | None, period: ReportingPeriod, now: dt.datetime
+) -> bool:
+    """A returned report can always be revised; otherwise the period must be open."""
+    if state == "returned" or override == "open":
+        return True
+    return override != "closed" and period.is_open(now)
+
+
+class Stamped(Protocol):
+    """Where a draft stands: what `state_token` fingerprints."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def position(self) -> str | None: ...
+    @property
+    def updated_at(self) -> dt.datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DraftStamp:
+    """A draft's position columns as plain values (the hot path reads no ORM object)."""
+
+    id: int
+    state: str
+    position: str | None
+    pending: dict[str, Any] | None
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, submission: Submission) -> DraftStamp:
+        """The stamp of an ORM row."""
+        return cls(
+            submission.id,
+            submission.state,
+            submission.position,
+            submission.pending,
+            submission.updated_at,
+        )
+
+
+def state_token(submission: Stamped) -> str:
     """A short fingerprint of the draft's position: buttons from an older screen are stale."""
     stamp = submission.updated_at.isoformat()
     raw = f"{submission.id}|{submission.state}|{submission.position}|{stamp}"
@@ -218,6 +261,98 @@ _MOVE_DRAFT = (
         updated_at=bindparam("updated_at"),
     )
 )
+
+
+# The common case of an answer in one query: the linked head or staff member, their unit,
+# the draft they are in (locked) and its period. Anything this does not find (no account,
+# no draft, a draft of another unit) goes the general way, which tells what is wrong.
+_ANSWER_TARGET = (
+    select(
+        Member.id.label("member_id"),
+        Member.name.label("member_name"),
+        Member.role,
+        Unit.id.label("unit_id"),
+        Unit.code.label("unit_code"),
+        Unit.name.label("unit_name"),
+        Unit.kind.label("unit_kind"),
+        Unit.has_tthc.label("unit_has_tthc"),
+        Unit.active.label("unit_active"),
+        Submission.id,
+        Submission.unit_id.label("draft_unit_id"),
+        Submission.questionnaire_version_id,
+        Submission.state,
+        Submission.position,
+        Submission.pending,
+        Submission.updated_at,
+        Submission.returned_reason,
+        Period.code.label("period_code"),
+        Period.override,
+    )
+    .join(Unit, Unit.id == Member.unit_id)
+    .join(Submission, Submission.id == Member.active_submission_id)
+    .join(Period, Period.id == Submission.period_id)
+    .where(Member.telegram_user_id == bindparam("telegram_user_id"), Member.revoked_at.is_(None))
+    .with_for_update(of=Submission)
+)
+
+_LATEST_ATTACHMENT_NAME = (
+    select(Attachment.file_name)
+    .where(Attachment.submission_id == bindparam("submission_id"))
+    .order_by(Attachment.id.desc())
+    .limit(1)
+)
+
+
+async def _read_answers(connection: AsyncConnection, submission_id: int) -> dict[str, Answer]:
+    """A draft's answers, read as plain rows (this runs for every answer)."""
+    rows = await connection.execute(
+        repositories.ANSWERS_OF_SUBMISSION, {"submission_id": submission_id}
+    )
+    return {row.indicator_id: Answer.from_columns(row._asdict()) for row in rows}
+
+
+async def _write_outcome(
+    connection: AsyncConnection,
+    draft: DraftStamp,
+    outcome: conversation.Outcome,
+    now: dt.datetime,
+    *,
+    touch: bool,
+    member_id: int | None,
+) -> DraftStamp:
+    """Store a step's answer changes and the draft's new position; return its new stamp.
+
+    Core statements, not ORM flushes: this runs for every answer.
+    """
+    for change in outcome.changes:
+        if change.answer is None:
+            await connection.execute(
+                _DELETE_ANSWER, {"submission_id": draft.id, "indicator_id": change.indicator_id}
+            )
+            continue
+        await repositories.upsert_answer(
+            connection,
+            draft.id,
+            change.indicator_id,
+            {**change.answer.to_columns(), "answered_at": now, "answered_by_member_id": member_id},
+        )
+    position = outcome.state.position
+    pending = outcome.state.pending_column()
+    if draft.position == position and draft.pending == pending and not outcome.changes:
+        return draft
+    updated_at = draft.updated_at
+    if touch or outcome.changes:
+        updated_at = max(now, updated_at + dt.timedelta(microseconds=1))
+    await connection.execute(
+        _MOVE_DRAFT,
+        {
+            "submission_id": draft.id,
+            "position": position,
+            "pending": pending,
+            "updated_at": updated_at,
+        },
+    )
+    return replace(draft, position=position, pending=pending, updated_at=updated_at)
 
 
 class ReportService(ConfiguredService):
@@ -314,22 +449,12 @@ class ReportService(ConfiguredService):
                 first_quarter_values=first_quarter,
             )
             self._contexts[context_key] = context
-        connection = await session.connection()
-        # Plain rows, not ORM objects: this runs for every answer (see _store for the writes).
-        answer_rows = await connection.execute(
-            repositories.ANSWERS_OF_SUBMISSION, {"submission_id": submission.id}
-        )
-        answers = {row.indicator_id: Answer.from_columns(dict(row._mapping)) for row in answer_rows}
+        answers = await _read_answers(await session.connection(), submission.id)
         state = DraftState.from_columns(submission.position, submission.pending, answers)
         return _Loaded(submission, unit, period, questionnaire, context, state, override)
 
     async def _attachment_name(self, session: AsyncSession, submission_id: int) -> str | None:
-        return await session.scalar(
-            select(Attachment.file_name)
-            .where(Attachment.submission_id == submission_id)
-            .order_by(Attachment.id.desc())
-            .limit(1)
-        )
+        return await session.scalar(_LATEST_ATTACHMENT_NAME, {"submission_id": submission_id})
 
     async def _screen(
         self, session: AsyncSession, loaded: _Loaded, view: QuestionView | SummaryView
@@ -523,6 +648,9 @@ class ReportService(ConfiguredService):
         snapshot the answer is written to; `actor` in the result tells the handler who wrote.
         """
         now = self._clock()
+        common = await self._answer_common_case(telegram_user_id, event, submission_id, token, now)
+        if common is not None:
+            return common
         async with self._sessions.begin() as session:
             found = (
                 await session.execute(
@@ -578,6 +706,84 @@ class ReportService(ConfiguredService):
                 ReportOutcome.SCREEN, screen=await self._screen(session, loaded, view), actor=actor
             )
 
+    async def _answer_common_case(
+        self,
+        telegram_user_id: int,
+        event: Event,
+        submission_id: int | None,
+        token: str | None,
+        now: dt.datetime,
+    ) -> ReportResult | None:
+        """An answer that moves an open draft to its next question or its summary, written
+        with Core statements in one transaction; None (nothing written) for anything else:
+        no draft, a closed period, a stale button, a cold cache, or submitting."""
+        engine: AsyncEngine = self._sessions.kw["bind"]
+        async with engine.begin() as connection:
+            row = (
+                await connection.execute(_ANSWER_TARGET, {"telegram_user_id": telegram_user_id})
+            ).first()
+            if (
+                row is None
+                or row.role not in (Role.HEAD, Role.STAFF)
+                or row.draft_unit_id != row.unit_id
+                or row.state not in EDITABLE_STATES
+            ):
+                return None
+            period = self.period(row.period_code)
+            if not accepts_answers(row.state, row.override, period, now):
+                return None
+            draft = DraftStamp(row.id, row.state, row.position, row.pending, row.updated_at)
+            if (submission_id is not None and submission_id != draft.id) or (
+                token is not None and token != state_token(draft)
+            ):
+                return None
+            unit = UnitConfig(
+                code=row.unit_code,
+                name=row.unit_name,
+                kind=UnitKind(row.unit_kind),
+                has_tthc=row.unit_has_tthc,
+                active=row.unit_active,
+            )
+            context = self._contexts.get(
+                (row.questionnaire_version_id, row.unit_id, unit, row.period_code)
+            )
+            if context is None:
+                return None
+            answers = await _read_answers(connection, draft.id)
+            state = DraftState.from_columns(draft.position, draft.pending, answers)
+            outcome = conversation.step(context, state, event)
+            view = outcome.view
+            if not isinstance(view, QuestionView | SummaryView):
+                return None
+            draft = await _write_outcome(
+                connection, draft, outcome, now, touch=True, member_id=row.member_id
+            )
+            attachment_name = (
+                await connection.scalar(_LATEST_ATTACHMENT_NAME, {"submission_id": draft.id})
+                if isinstance(view, SummaryView)
+                else None
+            )
+        actor = Actor(
+            member_id=row.member_id,
+            telegram_user_id=telegram_user_id,
+            name=row.member_name,
+            role=Role(row.role),
+            unit_id=row.unit_id,
+            unit_code=row.unit_code,
+            unit_name=row.unit_name,
+        )
+        screen = Screen(
+            submission_id=draft.id,
+            token=state_token(draft),
+            period=period,
+            unit_name=row.unit_name,
+            state=draft.state,
+            view=view,
+            attachment_name=attachment_name,
+            returned_reason=row.returned_reason,
+        )
+        return ReportResult(ReportOutcome.SCREEN, screen=screen, actor=actor)
+
     async def _store(
         self,
         session: AsyncSession,
@@ -589,48 +795,20 @@ class ReportService(ConfiguredService):
         actor: Actor | None = None,
     ) -> None:
         submission = loaded.submission
-        connection = await session.connection()
-        for change in outcome.changes:
-            if change.answer is None:
-                await connection.execute(
-                    _DELETE_ANSWER,
-                    {"submission_id": submission.id, "indicator_id": change.indicator_id},
-                )
-                continue
-            await repositories.upsert_answer(
-                connection,
-                submission.id,
-                change.indicator_id,
-                {
-                    **change.answer.to_columns(),
-                    "answered_at": now,
-                    "answered_by_member_id": actor.member_id if actor else None,
-                },
-            )
-        new_position = outcome.state.position
-        new_pending = outcome.state.pending_column()
-        if (
-            submission.position != new_position
-            or submission.pending != new_pending
-            or outcome.changes
-        ):
-            updated_at = submission.updated_at
-            if touch or outcome.changes:
-                updated_at = max(now, updated_at + dt.timedelta(microseconds=1))
-            # A Core UPDATE instead of the ORM's flush (this runs for every answer); the
-            # object is told the stored values so it is not written again.
-            await connection.execute(
-                _MOVE_DRAFT,
-                {
-                    "submission_id": submission.id,
-                    "position": new_position,
-                    "pending": new_pending,
-                    "updated_at": updated_at,
-                },
-            )
-            set_committed_value(submission, "position", new_position)
-            set_committed_value(submission, "pending", new_pending)
-            set_committed_value(submission, "updated_at", updated_at)
+        before = DraftStamp.of(submission)
+        after = await _write_outcome(
+            await session.connection(),
+            before,
+            outcome,
+            now,
+            touch=touch,
+            member_id=actor.member_id if actor else None,
+        )
+        if after is not before:
+            # The ORM object is told the stored values, so it is not written again.
+            set_committed_value(submission, "position", after.position)
+            set_committed_value(submission, "pending", after.pending)
+            set_committed_value(submission, "updated_at", after.updated_at)
         loaded.state = outcome.state
 
     async def _finish(

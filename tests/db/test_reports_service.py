@@ -83,3 +83,73 @@ async def test_a_changed_unit_flag_changes_the_question_list_of_an_open_draft(
     assert again.screen is not None
     assert isinstance(again.screen.view, QuestionView)
     assert again.screen.view.total < with_tthc
+
+
+async def test_the_common_case_and_the_general_way_answer_alike(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    """Answers go the one-query way once a draft's context is cached, the general way before;
+    both must show the same screens and store the same answers (junk and going back included).
+    """
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    accounts = AccountService(session_factory, clock)
+    warm = ReportService(session_factory, bundled_config, clock, TZ)
+    cold = ReportService(session_factory, bundled_config, clock, TZ)
+    people = {"xa_dai_an_2": 801, "xa_lieu_tu": 802}
+    for unit, user in people.items():
+        invite = await accounts.create_invite(Role.HEAD, unit)
+        await accounts.link(TelegramIdentity(user, "Chủ tịch"), invite.token)
+    warm_actor = await accounts.resolve_actor(801)
+    cold_actor = await accounts.resolve_actor(802)
+    assert warm_actor is not None
+    assert cold_actor is not None
+    warm_result = await warm.start(warm_actor)
+    cold_result = await cold.start(cold_actor)
+    common_case_used = 0
+    for step in range(200):
+        assert warm_result.screen is not None
+        assert cold_result.screen is not None
+        assert warm_result.screen.view == cold_result.screen.view, step
+        view = warm_result.screen.view
+        if isinstance(view, SummaryView):
+            break
+        if step % 5 == 2:
+            event: TextInput | ButtonPress = TextInput("không biết")
+        elif step % 7 == 3:
+            event = ButtonPress("back")
+        else:
+            kind, value = plausible_answer(view)
+            event = BUTTON_ACTIONS[value] if kind == "press" else TextInput(value)
+        cold._contexts.clear()  # forces the general way for the cold service
+        cold_result = await cold.answer_from(802, event)
+        common = await warm._answer_common_case(801, event, None, None, clock())
+        if common is None:
+            warm_result = await warm.answer_from(801, event)
+        else:
+            warm_result = common
+            common_case_used += 1
+    assert isinstance(view, SummaryView)
+    assert common_case_used > 20
+    async with session_factory() as session:
+        rows = (
+            await session.execute(
+                select(
+                    Submission.unit_id,
+                    Answer.indicator_id,
+                    Answer.value,
+                    Answer.numerator,
+                    Answer.denominator,
+                    Answer.text_value,
+                    Answer.not_applicable,
+                    Answer.skipped,
+                    Answer.explanation,
+                    Answer.confirmed_warnings,
+                ).join(Submission, Submission.id == Answer.submission_id)
+            )
+        ).all()
+    by_unit: dict[int, set[tuple[object, ...]]] = {}
+    for unit_id, *columns in rows:
+        by_unit.setdefault(unit_id, set()).add(tuple(str(column) for column in columns))
+    warm_answers, cold_answers = by_unit.values()
+    assert warm_answers == cold_answers
+    assert len(warm_answers) >= 20
