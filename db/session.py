@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import event
@@ -25,6 +26,20 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+# One gate per database file and process, shared by every engine on that file, so two engines
+# of one process (a CLI command's and a service's, say) also take turns instead of making
+# SQLite busy-wait on the event loop.
+_WRITE_GATES: dict[str, WriteGate] = {}
+
+
+def _write_gate(database: str) -> WriteGate:
+    key = os.path.realpath(database)
+    gate = _WRITE_GATES.get(key)
+    if gate is None:
+        gate = _WRITE_GATES[key] = WriteGate(timeout=SQLITE_LOCK_TIMEOUT)
+    return gate
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the async engine; on SQLite turn on WAL, foreign keys and a busy timeout."""
     if not is_sqlite(url):
@@ -34,7 +49,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if inline:
         # Plain database files run inline on the event loop (see db/inline_sqlite.py).
         assert database is not None
-        gate = WriteGate(timeout=SQLITE_LOCK_TIMEOUT)
+        gate = _write_gate(database)
         engine = create_async_engine(url, echo=echo, async_creator=inline_creator(database, gate))
     else:
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": SQLITE_LOCK_TIMEOUT})

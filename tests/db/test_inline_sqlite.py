@@ -89,6 +89,38 @@ async def test_transactions_are_granted_in_arrival_order(counter_engine: AsyncEn
     assert order == list(range(10))
 
 
+async def test_two_engines_on_one_file_take_turns_in_arrival_order(
+    counter_engine: AsyncEngine,
+) -> None:
+    path = counter_engine.url.database
+    assert path is not None
+    other = create_engine(f"sqlite+aiosqlite:///{path}")
+    order: list[int] = []
+
+    async def write(engine: AsyncEngine, index: int) -> None:
+        async with engine.begin() as connection:
+            value = (await connection.execute(text("SELECT n FROM counter"))).scalar_one()
+            await asyncio.sleep(0.005)  # hold the transaction across a real wait
+            await connection.execute(text("UPDATE counter SET n = :n"), {"n": value + 1})
+            order.append(index)
+
+    try:
+        tasks = []
+        for index in range(10):
+            engine = counter_engine if index % 2 else other
+            tasks.append(asyncio.create_task(write(engine, index)))
+            await asyncio.sleep(0)
+        started = time.monotonic()
+        await asyncio.gather(*tasks)
+        elapsed = time.monotonic() - started
+    finally:
+        await other.dispose()
+    assert order == list(range(10))  # not a busy-wait scramble between the two engines
+    assert elapsed < 1.0
+    async with counter_engine.connect() as connection:
+        assert (await connection.execute(text("SELECT n FROM counter"))).scalar_one() == 10
+
+
 async def test_a_failed_transaction_lets_the_next_one_in(counter_engine: AsyncEngine) -> None:
     with pytest.raises(OperationalError):
         async with counter_engine.begin() as connection:
