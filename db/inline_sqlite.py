@@ -32,6 +32,11 @@ RETRY_FIRST_DELAY = 0.005
 RETRY_MAX_DELAY = 0.1
 
 
+def is_pragma(sql: str) -> bool:
+    """Whether a statement is a PRAGMA."""
+    return sql.lstrip()[:6].upper() == "PRAGMA"
+
+
 def is_busy(error: sqlite3.OperationalError) -> bool:
     """Whether SQLite refused because another connection holds the database."""
     message = str(error).lower()
@@ -192,16 +197,23 @@ class InlineConnection:
         """A new cursor (usable with `async with`, as aiosqlite's)."""
         return InlineCursor(self, self._conn.cursor())
 
-    async def run(self, call: Callable[..., ResultT], *args: Any) -> ResultT:
-        """Run one statement; outside a transaction first take the gate, retrying while busy."""
+    async def run(self, call: Callable[..., ResultT], sql: str, *args: Any) -> ResultT:
+        """Run one statement; outside a transaction first take the gate, retrying while busy.
+
+        PRAGMAs (a new connection's settings) skip the gate: they take no write lock, and
+        setting up a connection must not queue behind other transactions, which would let
+        later arrivals overtake it.
+        """
         if self._held is not None:
             try:
-                return call(*args)
+                return call(sql, *args)
             finally:
                 self._release_when_idle()
+        if is_pragma(sql):
+            return await self._retrying(call, sql, *args)
         self._held = await self._gate.acquire()
         try:
-            return await self._retrying(call, *args)
+            return await self._retrying(call, sql, *args)
         finally:
             self._release_when_idle()
 
