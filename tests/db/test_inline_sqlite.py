@@ -222,7 +222,7 @@ async def test_waiting_for_another_process_gives_up_as_sqlite_would(
     started = time.monotonic()
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         await connection.cursor().execute("BEGIN IMMEDIATE")
-    assert 0.15 < time.monotonic() - started < 2
+    assert 0.1 < time.monotonic() - started < 5
     assert not connection.in_transaction
     await connection.close()
 
