@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from telegram import Bot
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, ExtBot
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
 
 from cchc_bot import backup, doctor, webhook
 from cchc_bot.access import Actor
-from cchc_bot.bot_transport import AiohttpRequest
 from cchc_bot.cli import (
     CliError,
     app,
@@ -22,43 +21,70 @@ from cchc_bot.cli import (
     context_of,
     print_json,
     run_async,
+    startup_faults,
     user_errors,
     with_database,
 )
+from cchc_bot.inbox import UpdateInbox, bot_id_of
+from cchc_bot.inbox_queue import InboxQueue, SideEffectAwareRateLimiter, replay_pending
+from cchc_bot.instance_lock import InstanceLock, InstanceLockError
 from cchc_bot.logs import configure_logging
 from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.services.accounts import AccountError, AccountService
 from cchc_bot.services.reminders import DeliveryResult, ReminderItem, ReminderMessage, RunReport
 from cchc_bot.settings import Settings
+from cchc_bot.telegram_request import one_shot_bot, sending_bot, telegram_request
 from db.migrate import current_revision, head_revision
 from db.session import SessionFactory, is_sqlite
-from handlers import accounts, common, coordinator, menus, observability, report
+from handlers import accounts, common, coordinator, menus, observability, report, texts
 from handlers.context import CONTEXT_TYPES, CchcApplication
 from handlers.ordering import PerChatUpdateProcessor
+from handlers.send_pacing import PacedRateLimiter
 from scheduler.delivery import deliver
 from scheduler.jobs import schedule_reminders
 
 logger = logging.getLogger("cchc_bot")
 
+# With CCHC_INSTANCES=many, a stored update younger than this may be another live process's.
+RECOVERY_GRACE = dt.timedelta(minutes=5)
+
 
 def build_application(
-    runtime: Runtime, token: str, *, with_scheduler: bool = True
+    runtime: Runtime,
+    token: str,
+    *,
+    with_scheduler: bool = True,
+    requests: tuple[BaseRequest, BaseRequest] | None = None,
 ) -> CchcApplication:
-    """Build the real PTB Application with every handler, against the configured Bot API."""
+    """Build the real PTB Application with every handler, against the configured Bot API.
+
+    `requests` (API calls, getUpdates) default to `telegram_request`'s, through the proxy.
+    """
     settings = runtime.settings
+    api_request, updates_request = requests or (
+        telegram_request(settings),
+        telegram_request(settings, "updates"),
+    )
+    # Updates are stored before Telegram is told they arrived, and handled at most once.
+    queue = InboxQueue(UpdateInbox(runtime.session_factory, bot_id_of(token), runtime.clock))
     application: CchcApplication = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .context_types(CONTEXT_TYPES)
-        # Replies are not throttled (bulk sends have their own limiter in BotData); the rate
-        # limiter still waits out Telegram's 429 retry_after and keeps group chats under 20/min.
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
-        # aiohttp rather than httpx: see cchc_bot/bot_transport.py.
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .concurrent_updates(observability.TimedUpdateProcessor(PerChatUpdateProcessor()))
+        # Replies are counted, not throttled; bulk sends wait for a place in the sliding second
+        # (handlers/send_pacing.py). The inner limiter still waits out Telegram's 429
+        # retry_after and keeps group chats under 20/min.
+        .rate_limiter(
+            PacedRateLimiter(SideEffectAwareRateLimiter(overall_max_rate=0, max_retries=5))
+        )
+        .request(api_request)
+        .get_updates_request(updates_request)
+        .update_queue(queue)
+        .concurrent_updates(
+            observability.TimedUpdateProcessor(PerChatUpdateProcessor(), queue.inbox)
+        )
         .defaults(Defaults(tzinfo=settings.tz))
         .build()
     )
@@ -70,12 +96,47 @@ def build_application(
     common.register_fallbacks(application)
     if with_scheduler:
         schedule_reminders(application)
-    application.post_init = _post_init
+    # Several webhook processes share one inbox: leave young rows to the one handling them.
+    grace = RECOVERY_GRACE if settings.instances == "many" else None
+
+    async def post_init(application: CchcApplication) -> None:
+        # On the Application's own loop: no database connection made here crosses loops.
+        await ensure_schema_current(runtime)
+        await replay_pending(application, queue, texts.INTERRUPTED_BY_RESTART, older_than=grace)
+        await menus.set_default_menu(application.bot)
+
+    application.post_init = post_init
     return application
 
 
-async def _post_init(application: CchcApplication) -> None:
-    await menus.set_default_menu(application.bot)
+def hold_for_the_process(
+    application: CchcApplication, runtime: Runtime, *, several_allowed: bool
+) -> None:
+    """Take the single-instance lock before the bot starts; close the database after it stops."""
+    settings = runtime.settings
+    lock = None if several_allowed else InstanceLock(settings.database_url)
+    started, stopped = application.post_init, application.post_shutdown
+
+    async def post_init(application: CchcApplication) -> None:
+        if lock is not None:
+            try:
+                await lock.acquire()
+            except InstanceLockError as exc:
+                raise CliError(str(exc)) from exc
+        if started is not None:
+            await started(application)
+
+    async def post_shutdown(application: CchcApplication) -> None:
+        try:
+            if stopped is not None:
+                await stopped(application)
+            await runtime.close()
+        finally:
+            if lock is not None:
+                await lock.release()
+
+    application.post_init = post_init
+    application.post_shutdown = post_shutdown
 
 
 async def ensure_schema_current(runtime: Runtime) -> None:
@@ -91,12 +152,18 @@ async def ensure_schema_current(runtime: Runtime) -> None:
 def run_polling(settings: Settings) -> None:
     """Run the bot with long polling until interrupted."""
     token = settings.require_token()
+    if settings.instances == "many":
+        raise CliError(
+            "CCHC_INSTANCES=many needs webhook mode (--webhook-url): "
+            "Telegram serves long polling to one process at a time"
+        )
     configure_logging(settings.log_level, settings.log_format, secrets=[token])
     runtime = open_runtime(settings)
-    run_async(ensure_schema_current(runtime))
     application = build_application(runtime, token)
+    hold_for_the_process(application, runtime, several_allowed=False)
     logger.info("starting CCHC Bot (long polling)")
-    application.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+    with startup_faults([token]):
+        application.run_polling(allowed_updates=list(webhook.ALLOWED_UPDATES))
 
 
 @app.command("run")
@@ -132,19 +199,18 @@ def run_command(
     runtime = open_runtime(settings)
 
     async def serve() -> None:
-        try:
-            await ensure_schema_current(runtime)
-            logger.info("starting CCHC Bot (webhook)")
-            await webhook.serve_until_stopped(build_application(runtime, token), config)
-        finally:
-            await runtime.close()
+        application = build_application(runtime, token)
+        hold_for_the_process(application, runtime, several_allowed=settings.instances == "many")
+        logger.info("starting CCHC Bot (webhook)")
+        await webhook.serve_until_stopped(application, config)
 
-    try:
-        run_async(serve())
-    except webhook.WebhookError as exc:
-        raise CliError(str(exc)) from exc
-    except TelegramError as exc:
-        raise CliError(f"Telegram refused the webhook: {exc}") from exc
+    with startup_faults([token, secret, webhook.secret_path(token)]):
+        try:
+            run_async(serve())
+        except webhook.WebhookError as exc:
+            raise CliError(str(exc)) from exc
+        except TelegramError as exc:
+            raise CliError(f"Telegram refused the webhook: {exc}") from exc
 
 
 @app.command("revoke")
@@ -173,7 +239,7 @@ def revoke_command(
         return
 
     async def reset_menu() -> None:
-        async with Bot(settings.require_token(), base_url=settings.telegram_api_url) as bot:
+        async with one_shot_bot(settings, settings.require_token()) as bot:
             await menus.set_member_menu(bot, telegram_user_id, None)
 
     try:
@@ -231,11 +297,8 @@ def remind_command(
                 return await runtime.reminders.run(None, at=instant, dry_run=True)
             token = settings.require_token()
             configure_logging(settings.log_level, settings.log_format, secrets=[token])
-            async with ExtBot(
-                token,
-                base_url=settings.telegram_api_url,
-                base_file_url=settings.telegram_file_url,
-                rate_limiter=AIORateLimiter(max_retries=5),
+            async with sending_bot(
+                settings, token, PacedRateLimiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
             ) as bot:
 
                 async def send(message: ReminderMessage) -> DeliveryResult:

@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import telegram
 import yaml
@@ -51,12 +51,13 @@ from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.reports import ReportOutcome
 from cchc_bot.settings import Settings, bundled_config_dir
+from cchc_bot.telegram_request import Transport, telegram_request
 from cchc_bot.telegram_server import LocalTelegramServer, MessageRecord, TranscriptEvent
 from cchc_bot.telegram_server.bot_api import ApiResult
 from cchc_bot.telegram_server.polling import AnyApplication, running_application, server_settings
 from cchc_bot.telegram_server.spec import MethodSpec
 from db.migrate import current_revision, upgrade_schema
-from db.session import create_engine
+from db.session import Synchronous, create_engine
 
 TOKEN = "7000000001:AAH-cchc-bot-bench-token-0123456789abcd"
 HANOI = dt.timezone(dt.timedelta(hours=7))
@@ -364,7 +365,7 @@ def write_config(directory: Path, unit_codes: Sequence[str]) -> Path:
     for name in ("questionnaire.yaml", "schedule.yaml"):
         shutil.copyfile(bundled / name, directory / name)
     units = [
-        {"code": code, "name": f"UBND xã Thử nghiệm {code[-3:]}", "kind": "xa", "has_tthc": True}
+        {"code": code, "name": f"UBND xã Thử nghiệm {code[-4:]}", "kind": "xa", "has_tthc": True}
         for code in unit_codes
     ]
     document = {"district": "Huyện Trần Đề", "units": units}
@@ -462,6 +463,39 @@ async def learn_answers(
     return texts, await screen_key(runtime, user_id)
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One configuration of the CCHC bot process: Bot API transport, pool, SQLite durability."""
+
+    transport: Transport = "httpx"
+    pool_size: int | None = None
+    synchronous: Synchronous = "full"
+
+    @classmethod
+    def parse(cls, text: str) -> Variant:
+        """Read `TRANSPORT[:POOL][/SYNCHRONOUS]`, e.g. `httpx`, `httpx:32`, `aiohttp/normal`."""
+        head, _, synchronous = text.partition("/")
+        transport, _, pool = head.partition(":")
+        if transport not in ("httpx", "aiohttp") or synchronous not in ("", "full", "normal"):
+            raise ValueError(text)
+        return cls(
+            cast("Transport", transport),
+            int(pool) if pool else None,
+            cast("Synchronous", synchronous or "full"),
+        )
+
+    @property
+    def label(self) -> str:
+        """A short name for the table."""
+        pool = f":{self.pool_size}" if self.pool_size else ""
+        return f"{self.transport}{pool}/{self.synchronous}"
+
+    def arguments(self) -> list[str]:
+        """The `--serve` child's options for this variant."""
+        pool = [f"--pool-size={self.pool_size}"] if self.pool_size else []
+        return [f"--transport={self.transport}", f"--synchronous={self.synchronous}", *pool]
+
+
 @dataclass
 class Options:
     """Command-line options."""
@@ -470,6 +504,7 @@ class Options:
     answers: int
     database: str
     profile: Path | None
+    variants: list[Variant] = field(default_factory=lambda: [Variant()])
 
 
 @dataclass
@@ -488,8 +523,14 @@ async def run(options: Options, workdir: Path) -> Report:
     base_id = FIRST_USER_ID
     echo_ids = list(range(base_id, base_id + options.users))
     probe_id = base_id + options.users
-    bot_ids = list(range(probe_id + 1, probe_id + 1 + options.users))
-    units = {uid: f"bench_xa_{index:03d}" for index, uid in enumerate([probe_id, *bot_ids])}
+    # Every CCHC variant gets users (and units) of its own: each starts its reports afresh.
+    first = probe_id + 1
+    variant_ids = [
+        list(range(first + n * options.users, first + (n + 1) * options.users))
+        for n in range(len(options.variants))
+    ]
+    everyone = [probe_id, *(uid for ids in variant_ids for uid in ids)]
+    units = {uid: f"bench_xa_{index:04d}" for index, uid in enumerate(everyone)}
     config_dir = write_config(workdir / "config", list(units.values()))
     url = options.database
     if url == "sqlite":
@@ -549,28 +590,30 @@ async def run(options: Options, workdir: Path) -> Report:
                     dataclasses.replace(echoed, accepted=echoed.answers - wrong)
                 )
 
-            label = "CCHC bot"
-            async with bot_process("cchc", arguments) as bot:
-                report.configuration.append(f"{label}: {bot.description}")
-                await link_and_open(runtime, server, people, {uid: units[uid] for uid in bot_ids})
-                if options.profile is not None:
-                    await bot.ask("profile-start")
-                measured, _ = await measure(label, people, stopwatch, bot, bot_ids, texts)
-                if options.profile is not None:
-                    options.profile.parent.mkdir(parents=True, exist_ok=True)
-                    await bot.ask(f"profile-stop {options.profile.resolve()}")
-                    report.warnings.append(
-                        f"cProfile of the bot process written to {options.profile}"
+            for variant, bot_ids in zip(options.variants, variant_ids, strict=True):
+                label = variant.label
+                async with bot_process("cchc", [*arguments, *variant.arguments()]) as bot:
+                    report.configuration.append(f"{label}: {bot.description}")
+                    await link_and_open(
+                        runtime, server, people, {uid: units[uid] for uid in bot_ids}
                     )
-            keys = await asyncio.gather(*(screen_key(runtime, uid) for uid in bot_ids))
-            behind = sum(key != expected for key in keys)
-            if behind:
-                report.warnings.append(
-                    f"{label}: {behind} user(s) did not end where the probe did: "
-                    "their answers are not counted as accepted"
-                )
-            accepted = (len(bot_ids) - behind) * len(texts)
-            report.measurements.append(dataclasses.replace(measured, accepted=accepted))
+                    if options.profile is not None:
+                        await bot.ask("profile-start")
+                    measured, _ = await measure(label, people, stopwatch, bot, bot_ids, texts)
+                    if options.profile is not None:
+                        profile = options.profile.with_suffix(f".{len(report.measurements)}.prof")
+                        profile.parent.mkdir(parents=True, exist_ok=True)
+                        await bot.ask(f"profile-stop {profile.resolve()}")
+                        report.warnings.append(f"cProfile of {label} written to {profile}")
+                keys = await asyncio.gather(*(screen_key(runtime, uid) for uid in bot_ids))
+                behind = sum(key != expected for key in keys)
+                if behind:
+                    report.warnings.append(
+                        f"{label}: {behind} user(s) did not end where the probe did: "
+                        "their answers are not counted as accepted"
+                    )
+                accepted = (len(bot_ids) - behind) * len(texts)
+                report.measurements.append(dataclasses.replace(measured, accepted=accepted))
         finally:
             await runtime.close()
         if server.internal_errors:
@@ -591,6 +634,7 @@ class ServeOptions:
     database: str
     config_dir: Path
     files_dir: Path
+    variant: Variant = field(default_factory=Variant)
 
 
 async def serve(options: ServeOptions) -> None:
@@ -603,6 +647,7 @@ async def serve(options: ServeOptions) -> None:
         database_url=options.database,
         config_dir=options.config_dir,
         files_dir=options.files_dir,
+        sqlite_synchronous=options.variant.synchronous,
     )
     runtime: Runtime | None = None
     sql: SqlCounter | None = None
@@ -611,7 +656,12 @@ async def serve(options: ServeOptions) -> None:
     else:
         runtime = open_runtime(settings, MovableClock(START))
         sql = SqlCounter(runtime.engine)
-        application = build_application(runtime, TOKEN, with_scheduler=False)
+        variant = options.variant
+        requests = (
+            telegram_request(settings, transport=variant.transport, pool_size=variant.pool_size),
+            telegram_request(settings, "updates", transport=variant.transport),
+        )
+        application = build_application(runtime, TOKEN, with_scheduler=False, requests=requests)
     profile = cProfile.Profile()
     loop = asyncio.get_running_loop()
     try:
@@ -713,12 +763,20 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         help="'sqlite' (a temporary WAL file) or an empty async URL, e.g. postgresql+asyncpg://…",
     )
     parser.add_argument(
-        "--profile", type=Path, help="write a cProfile of the CCHC bot process to this file"
+        "--profile", type=Path, help="write a cProfile of each CCHC bot process (FILE.N.prof)"
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        type=Variant.parse,
+        help="a CCHC bot configuration TRANSPORT[:POOL][/SYNCHRONOUS], e.g. httpx, httpx:32, "
+        "aiohttp, httpx/normal; repeat to compare several in one run (default: httpx)",
     )
     args = parser.parse_args(argv)
     if not 1 <= args.users <= 1000 or not 1 <= args.answers <= 60:
         parser.error("--users must be 1..1000 and --answers 1..60")
-    return Options(args.users, args.answers, args.database, args.profile)
+    variants = args.variant or [Variant()]
+    return Options(args.users, args.answers, args.database, args.profile, variants)
 
 
 def parse_serve_options(argv: Sequence[str]) -> ServeOptions:
@@ -727,6 +785,9 @@ def parse_serve_options(argv: Sequence[str]) -> ServeOptions:
     parser.add_argument("--serve", choices=("echo", "cchc"), required=True)
     for name in ("--api-url", "--file-url", "--database", "--config-dir", "--files-dir"):
         parser.add_argument(name, required=True)
+    parser.add_argument("--transport", choices=("httpx", "aiohttp"), default="httpx")
+    parser.add_argument("--pool-size", type=int)
+    parser.add_argument("--synchronous", choices=("full", "normal"), default="full")
     args = parser.parse_args(argv)
     return ServeOptions(
         args.serve,
@@ -735,6 +796,7 @@ def parse_serve_options(argv: Sequence[str]) -> ServeOptions:
         args.database,
         Path(args.config_dir),
         Path(args.files_dir),
+        Variant(args.transport, args.pool_size, args.synchronous),
     )
 
 

@@ -1,10 +1,13 @@
 """Reminder throughput: 1,000 units × 2 members due at once, under Telegram's flood limits.
 
 The real reminder service (claim → send → record on a real SQLite file, or PostgreSQL with
-`--database-url`) sends through an `ExtBot` with `AIORateLimiter`, as `cchc-bot remind`
-does, to the local Telegram server with its flood limits on (30 messages a second overall).
+`--database-url`) sends through an `ExtBot` with the bot's `PacedRateLimiter`, as
+`cchc-bot remind` does, to the local Telegram server with its sliding-window flood limits on
+(30 messages in any second overall, 1 in any second per chat). `--senders 2` runs two
+senders side by side on the same database (the bot's tick and a cron `cchc-bot remind`: each
+its own engine, bot and in-process pacer; only the database's slot timetable is shared).
 Prints the time to deliver everything against the physical minimum (messages ÷ 30 s), the
-429 answers, duplicates and losses, counted at the server.
+429 answers, duplicates and losses, counted at the server. Target: ≥ 95 % with no 429.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from cchc_bot.telegram_server import LocalTelegramServer, RateLimits
 from db.migrate import upgrade_schema
 from db.models import Member, Unit
 from db.session import SessionFactory, create_engine, create_session_factory
+from handlers.send_pacing import PacedRateLimiter
 from scheduler.delivery import deliver
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -48,7 +52,7 @@ TOKEN = "7000000002:AAH-cchc-bot-bench-token-0123456789abcd"
 # is due for every unit (the week-old "opened" one is past the grace window: skipped).
 DUE_AT = dt.datetime(2024, 3, 4, 8, 5, tzinfo=TZ)
 FIRST_USER_ID = 500_000_000
-EFFICIENCY_TARGET = 90.0
+EFFICIENCY_TARGET = 95.0
 KINDS = ("xa", "phong", "dvsn", "co_quan_tinh")
 
 
@@ -75,8 +79,13 @@ class Outcome:
 
     @property
     def passed(self) -> bool:
-        """At least 90 % of the limit, nothing twice, nothing missing."""
-        return self.efficiency >= EFFICIENCY_TARGET and self.duplicates == 0 and self.losses == 0
+        """At least 95 % of the limit, no 429, nothing twice, nothing missing."""
+        return (
+            self.efficiency >= EFFICIENCY_TARGET
+            and self.too_many_requests == 0
+            and self.duplicates == 0
+            and self.losses == 0
+        )
 
 
 def write_config(directory: Path, units: int) -> None:
@@ -124,8 +133,43 @@ async def link_members(session_factory: SessionFactory, per_unit: int) -> list[i
     return user_ids
 
 
-async def measure(database_url: str, config_dir: Path, per_unit: int) -> Outcome:
-    """Set up the district, then time one `remind` run against the rate-limited server."""
+async def one_sender(
+    database_url: str, config_dir: Path, clock: MovableClock, server: LocalTelegramServer
+) -> RunReport:
+    """One process's `remind` run: its own engine, bot and pacer, as `cchc-bot remind` builds."""
+    config = load_configuration(config_dir)
+    engine = create_engine(database_url)
+    try:
+        service = ReminderService(create_session_factory(engine), config, clock, TZ)
+        limiter = PacedRateLimiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
+        async with ExtBot(
+            TOKEN,
+            base_url=server.base_url,
+            base_file_url=server.file_base_url,
+            rate_limiter=limiter,
+        ) as bot:
+
+            async def send(message: ReminderMessage) -> DeliveryResult:
+                return await deliver(bot, message)
+
+            return await service.run(send, at=DUE_AT)
+    finally:
+        await engine.dispose()
+
+
+def merge(reports: Sequence[RunReport]) -> RunReport:
+    """The senders' reports as one."""
+    merged = RunReport(at=reports[0].at)
+    for report in reports:
+        merged.sent += report.sent
+        merged.failed += report.failed
+        merged.unreachable += report.unreachable
+        merged.skipped += report.skipped
+    return merged
+
+
+async def measure(database_url: str, config_dir: Path, per_unit: int, senders: int) -> Outcome:
+    """Set up the district, then time `senders` concurrent `remind` runs against the server."""
     clock = MovableClock(DUE_AT, frozen=True)
     config = load_configuration(config_dir)
     engine = create_engine(database_url)
@@ -134,28 +178,20 @@ async def measure(database_url: str, config_dir: Path, per_unit: int) -> Outcome
         session_factory = create_session_factory(engine)
         await sync_configuration(session_factory, config, clock, DUE_AT.date())
         user_ids = await link_members(session_factory, per_unit)
-        service = ReminderService(session_factory, config, clock, TZ)
-        async with LocalTelegramServer(token=TOKEN, clock=clock) as server:
-            for user_id in user_ids:
-                server.add_user(user_id, f"Cán bộ {user_id}")
-            server.set_rate_limits(True, RateLimits())
-            async with ExtBot(
-                TOKEN,
-                base_url=server.base_url,
-                base_file_url=server.file_base_url,
-                rate_limiter=AIORateLimiter(max_retries=5),
-            ) as bot:
-
-                async def send(message: ReminderMessage) -> DeliveryResult:
-                    return await deliver(bot, message)
-
-                started = time.perf_counter()
-                report = await service.run(send, at=DUE_AT)
-                seconds = time.perf_counter() - started
-            delivered = Counter(str(call.chat_id) for call in server.calls("sendMessage", ok=True))
-            too_many = server.too_many_requests
     finally:
         await engine.dispose()
+    async with LocalTelegramServer(token=TOKEN, clock=clock) as server:
+        for user_id in user_ids:
+            server.add_user(user_id, f"Cán bộ {user_id}")
+        server.set_rate_limits(True, RateLimits())
+        started = time.perf_counter()
+        reports = await asyncio.gather(
+            *(one_sender(database_url, config_dir, clock, server) for _ in range(senders))
+        )
+        seconds = time.perf_counter() - started
+        delivered = Counter(str(call.chat_id) for call in server.calls("sendMessage", ok=True))
+        too_many = server.too_many_requests
+    report = merge(reports)
     expected = {str(user_id) for user_id in user_ids}
     return Outcome(
         messages=sum(delivered.values()),
@@ -176,16 +212,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--database-url", help="an empty database (default: a fresh SQLite file in a temp dir)"
     )
+    parser.add_argument(
+        "--senders", type=int, default=1, help="concurrent `remind` runs sharing the database"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)
         write_config(directory, args.units)
         url = args.database_url or f"sqlite+aiosqlite:///{directory / 'bench.db'}"
-        outcome = asyncio.run(measure(url, directory, args.members_per_unit))
+        outcome = asyncio.run(measure(url, directory, args.members_per_unit, args.senders))
     report = outcome.report
     print(
         f"CCHC reminder benchmark: {args.units:,} units × {args.members_per_unit} members "
-        f"due at {DUE_AT.isoformat()}, flood limits on ({RateLimits().per_second:.0f}/s)"
+        f"due at {DUE_AT.isoformat()}, {args.senders} sender(s), "
+        f"sliding-window flood limits on ({RateLimits().per_second}/s)"
     )
     print(f"messages delivered      {outcome.messages:>9,}")
     print(f"seconds                 {outcome.seconds:>9.2f}")

@@ -44,6 +44,7 @@ class AiohttpRequest(BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxy",
         "_read_timeout",
         "_session",
         "_write_timeout",
@@ -58,7 +59,9 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = DEFAULT_TIMEOUT,
         pool_timeout: float | None = DEFAULT_POOL_TIMEOUT,
         media_write_timeout: float | None = DEFAULT_MEDIA_WRITE_TIMEOUT,
+        proxy: str | None = None,
     ) -> None:
+        self._proxy = proxy
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -78,6 +81,7 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
+                trust_env=True,  # HTTPS_PROXY and friends, unless a proxy is given
             )
 
     async def shutdown(self) -> None:
@@ -138,7 +142,9 @@ class AiohttpRequest(BaseRequest):
             read_timeout, write_timeout, connect_timeout, pool_timeout, uploading=bool(files)
         )
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=body, timeout=timeout, proxy=self._proxy
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
             raise TimedOut from error

@@ -41,6 +41,7 @@ CATEGORY_LABELS = {
     "submitted_late": "Nộp muộn",
     "draft": "Đang nhập",
     "not_started": "Chưa bắt đầu",
+    "no_account": "Chưa có tài khoản",
     "returned": "Bị trả lại",
 }
 
@@ -51,6 +52,7 @@ CATEGORY_COLORS = {
     "submitted_late": "#f9a825",
     "draft": "#1e88e5",
     "not_started": "#bdbdbd",
+    "no_account": "#6d4c41",
     "returned": "#c62828",
 }
 WIDTH_PX = 1000
@@ -63,25 +65,56 @@ _DRAWING = threading.Lock()
 _GREY = "#616161"
 _DEADLINE_COLOR = "#c62828"
 _MIN_LABEL_SHARE = 0.04  # segments narrower than this share of the axis carry no number
+# Head room above the number of units: the deadline label lives there, above any data.
+_HEAD_ROOM = 1.25
 
 
-def status_chart(status: PeriodStatus, submissions_by_day: Sequence[tuple[dt.date, int]]) -> bytes:
-    """Draw the period's status (stacked bars by unit kind) and cumulative submissions as PNG."""
+def status_chart(
+    status: PeriodStatus,
+    submissions_by_day: Sequence[tuple[dt.date, int]],
+    *,
+    today: dt.date | None = None,
+) -> bytes:
+    """Draw the period's status (stacked bars by unit kind) and cumulative submissions as PNG.
+
+    `today` (in the bot's time zone) ends the cumulative line; without it the line runs to
+    the deadline or the last submission, as if the period were over.
+    """
     with _DRAWING, matplotlib.rc_context({"font.family": FONT, "font.size": 10}):
-        figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
-        FigureCanvasAgg(figure)
-        kinds_axes, days_axes = figure.subplots(2, 1, height_ratios=(1, 1.1))
-        title = TEXTS["title"].format(label=status.period.label)
-        figure.suptitle(
-            TEXTS["closed"].format(title=title) if status.closed else title,
-            fontsize=14,
-            fontweight="bold",
-        )
-        _draw_kinds(kinds_axes, status)
-        _draw_days(days_axes, status, submissions_by_day)
+        figure = _build(status, submissions_by_day, today)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
+
+
+def status_figure(
+    status: PeriodStatus,
+    submissions_by_day: Sequence[tuple[dt.date, int]],
+    *,
+    today: dt.date | None = None,
+) -> Figure:
+    """The chart as a matplotlib figure (what `status_chart` renders), for inspection."""
+    with _DRAWING, matplotlib.rc_context({"font.family": FONT, "font.size": 10}):
+        return _build(status, submissions_by_day, today)
+
+
+def _build(
+    status: PeriodStatus,
+    submissions_by_day: Sequence[tuple[dt.date, int]],
+    today: dt.date | None,
+) -> Figure:
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    kinds_axes, days_axes = figure.subplots(2, 1, height_ratios=(1, 1.1))
+    title = TEXTS["title"].format(label=status.period.label)
+    figure.suptitle(
+        TEXTS["closed"].format(title=title) if status.closed else title,
+        fontsize=14,
+        fontweight="bold",
+    )
+    _draw_kinds(kinds_axes, status)
+    _draw_days(days_axes, status, submissions_by_day, today)
+    return figure
 
 
 def status_by_kind(status: PeriodStatus) -> dict[str, Counter[str]]:
@@ -90,6 +123,8 @@ def status_by_kind(status: PeriodStatus) -> dict[str, Counter[str]]:
     for unit in status.units:
         if unit.state == "submitted":
             category = "submitted_late" if unit.late else "submitted_on_time"
+        elif unit.state == "not_started" and not unit.linked:
+            category = "no_account"
         else:
             category = unit.state
         result.setdefault(unit.kind, Counter())[category] += 1
@@ -138,7 +173,7 @@ def _draw_kinds(axes: Axes, status: PeriodStatus) -> None:
     axes.set_xlabel(TEXTS["units_axis"])
     axes.set_title(TEXTS["kinds"], loc="left", fontweight="bold")
     axes.legend(
-        ncols=len(CATEGORY_LABELS),
+        ncols=-(-len(CATEGORY_LABELS) // 2),  # two rows: six entries do not fit on one
         loc="upper center",
         bbox_to_anchor=(0.5, -0.22),
         frameon=False,
@@ -148,20 +183,29 @@ def _draw_kinds(axes: Axes, status: PeriodStatus) -> None:
 
 
 def _draw_days(
-    axes: Axes, status: PeriodStatus, submissions_by_day: Sequence[tuple[dt.date, int]]
+    axes: Axes,
+    status: PeriodStatus,
+    submissions_by_day: Sequence[tuple[dt.date, int]],
+    today: dt.date | None,
 ) -> None:
     period = status.period
     deadline = period.deadline.date()
     first = min(period.opens_at.astimezone(period.deadline.tzinfo).date(), deadline)
-    last = max([deadline, *(day for day, _ in submissions_by_day)])
+    closes = period.closes_at.astimezone(period.deadline.tzinfo).date()
+    shown_today = [] if today is None else [min(today, closes)]
+    last = max([deadline, *shown_today, *(day for day, _ in submissions_by_day)])
     series = cumulative_submissions(submissions_by_day, first, last)
+    # The line stops at today: what happens after it is not known yet.
+    drawn = series if today is None else [point for point in series if point[0] <= today]
     # Days are plotted as offsets from the first day, labelled d/m, so no date converter is needed.
-    xs = list(range(len(series)))
-    ys = [count for _, count in series]
+    xs = list(range(len(drawn)))
+    ys = [count for _, count in drawn]
     color = CATEGORY_COLORS["submitted_on_time"]
-    axes.plot(xs, ys, color=color, linewidth=2, marker="o", markersize=3)
-    axes.fill_between(xs, ys, color=color, alpha=0.15)
+    axes.plot(xs, ys, color=color, linewidth=2, marker="o", markersize=3, gid="cumulative")
+    if xs:
+        axes.fill_between(xs, ys, color=color, alpha=0.15)
     total = len(status.units)
+    top = max([total, *ys, 1]) * _HEAD_ROOM
     axes.axhline(total, color=_GREY, linestyle="--", linewidth=1)
     axes.annotate(
         TEXTS["total"].format(count=format_number(total)),
@@ -170,19 +214,25 @@ def _draw_days(
         textcoords="offset points",
         fontsize=9,
         color=_GREY,
+        gid="total",
     )
     deadline_x = (deadline - first).days
     axes.axvline(deadline_x, color=_DEADLINE_COLOR, linewidth=1.5)
+    # At the top of the axes, in the head room above every count, beside the deadline line
+    # on the side away from the total's label (which sits at the left end).
     axes.annotate(
         TEXTS["deadline"].format(day=format_day(deadline)),
-        (deadline_x, 0),
-        xytext=(-4, 6),
+        (deadline_x, 1.0),
+        xycoords=axes.get_xaxis_transform(),
+        xytext=(5, -4),
         textcoords="offset points",
-        ha="right",
+        ha="left" if deadline_x < len(series) * 0.8 else "right",
+        va="top",
         fontsize=9,
         color=_DEADLINE_COLOR,
+        gid="deadline",
     )
-    if ys[-1] == 0:
+    if not ys or ys[-1] == 0:
         axes.text(
             0.5,
             0.5,
@@ -196,7 +246,7 @@ def _draw_days(
     ticks = list(range(0, len(series), step))
     axes.set_xticks(ticks, [f"{series[i][0].day}/{series[i][0].month}" for i in ticks])
     axes.set_xlim(-0.5, len(series) - 0.5)
-    axes.set_ylim(0, max(total, 1) * 1.12)
+    axes.set_ylim(0, top)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylabel(TEXTS["reports_axis"])
     axes.set_title(TEXTS["days"], loc="left", fontweight="bold")

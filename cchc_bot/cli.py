@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import json
+import logging
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
@@ -28,6 +30,7 @@ from cchc_bot.config.loading import (
     check_configuration,
     load_configuration,
 )
+from cchc_bot.logs import TokenRedactingFilter
 from cchc_bot.services.accounts import (
     DEFAULT_INVITE_DAYS,
     AccountError,
@@ -110,6 +113,25 @@ def user_errors(function: Callable[P, T]) -> Callable[P, T]:
             fail(f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}")
 
     return wrapper
+
+
+@contextlib.contextmanager
+def startup_faults(secrets: list[str]) -> Iterator[None]:
+    """Turn an unexpected error that stops the bot into one line naming it, secrets scrubbed.
+
+    The traceback goes to the log at DEBUG only (scrubbed too): a start-up fault is usually a
+    setting (a mistyped URL, an unreachable server), and its traceback would print the Bot API
+    URL, which carries the token.
+    """
+    try:
+        yield
+    except (CliError, typer.Exit, KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        redactor = TokenRedactingFilter(secrets)
+        logging.getLogger("cchc_bot").debug("the bot stopped on an error", exc_info=exc)
+        detail = redactor.redact(" ".join(str(exc).split()))[:300]
+        raise CliError(f"the bot stopped: {type(exc).__name__}: {detail}") from None
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -307,7 +329,7 @@ async def resolve_bot_username(settings: Settings) -> str:
     """The bot's @username for deep links: from settings, else asked from getMe."""
     if settings.bot_username:
         return settings.bot_username.lstrip("@")
-    from telegram import Bot
+    from cchc_bot.telegram_request import one_shot_bot
 
     try:
         token = settings.require_token()
@@ -315,7 +337,7 @@ async def resolve_bot_username(settings: Settings) -> str:
         raise CliError(
             "set CCHC_BOT_USERNAME (or CCHC_BOT_TOKEN, to ask Telegram) to print invite links"
         ) from exc
-    async with Bot(token, base_url=settings.telegram_api_url) as bot:
+    async with one_shot_bot(settings, token) as bot:
         me = await bot.get_me()
     if not me.username:
         raise CliError("Telegram returned no username for this bot; set CCHC_BOT_USERNAME")

@@ -28,16 +28,15 @@ from cchc_bot.config.questionnaire import (
 )
 from cchc_bot.config.units import UnitConfig
 from cchc_bot.numbers import (
-    ERROR_MESSAGES,
-    RATIO_EXAMPLE,
-    NumberErrorReason,
     NumberInputError,
     NumberKind,
+    decimals_for_unit,
     format_number,
     format_percent,
     parse_number,
-    parse_ratio,
+    parse_ratio_parts,
 )
+from cchc_bot.rule_arithmetic import arithmetic_of
 from cchc_bot.rules import Reference, Rule, parse_rule
 
 SUMMARY: Final = "summary"
@@ -102,6 +101,7 @@ class ButtonLabel(StrEnum):
     SUBMIT = "submit"
     CONTINUE = "continue"
     EDIT = "edit"
+    FIX = "fix"  # "Sửa câu N": the argument is the question's number
 
 
 class NoticeCode(StrEnum):
@@ -136,6 +136,12 @@ class NoticeCode(StrEnum):
     TARGET_MISSED = "target_missed"  # target, value
     # Progress.
     RATIO_SAVED = "ratio_saved"  # number, numerator, denominator, percent
+    VALUE_SAVED = "value_saved"  # number, value (the figure with its unit)
+    NOT_APPLICABLE_SAVED = "not_applicable_saved"  # number
+    # number, source_number, before_numerator, before_denominator, before_percent,
+    # numerator, denominator, percent
+    DEPENDENT_CHANGED = "dependent_changed"
+    DEPENDENT_CLEARED = "dependent_cleared"  # number, source_number
     PASSED_OVER = "passed_over"  # number, indicator_id, label, source_number
     RESUMED = "resumed"  # number ("" at the summary), total, answered
     POSITION_RESET = "position_reset"
@@ -147,6 +153,7 @@ class NoticeCode(StrEnum):
     MISSING_ANSWER = "missing_answer"  # number, indicator_id
     INVALID_ANSWER = "invalid_answer"  # number, indicator_id
     EXPLANATION_MISSING = "explanation_missing"  # number, indicator_id, target
+    WARNING_NOT_EXPLAINED = "warning_not_explained"  # number, indicator_id, message
     PENDING_STEP = "pending_step"  # number
     SUBMIT_BLOCKED = "submit_blocked"  # count
     ALREADY_SUBMITTED = "already_submitted"
@@ -258,6 +265,7 @@ class QuestionView:
     current: FormattedAnswer | None = None  # the saved answer, if any
     buttons: tuple[Button, ...] = ()
     notices: tuple[Notice, ...] = ()
+    explanation_for: str | None = None  # explanation step: "target" or "warning"
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +306,10 @@ class SummaryView:
     submitted: bool = False
     buttons: tuple[Button, ...] = ()
     notices: tuple[Notice, ...] = ()
+    # A reply to something done at the summary (an edit, a refused message): the renderer
+    # shows the notices, the `changed` lines and the buttons, not every line again.
+    brief: bool = False
+    changed: tuple[int, ...] = ()  # numbers of the questions this step changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,13 +382,16 @@ class DraftState:
     answers: Mapping[str, Answer] = field(default_factory=dict)
     position: str = ""  # an indicator id, SUMMARY, DONE, or "" before the first question
     pending: Pending | None = None
-    editing: bool = False  # answering a question picked from the summary: return there
+    editing: bool = False  # answering a question picked from elsewhere: return there
+    origin: str = ""  # while editing: the question it was opened from ("" is the summary)
 
     def pending_column(self) -> dict[str, Any] | None:
         """The `submissions.pending` JSON: the sub-step and the editing flag (None if neither)."""
         if self.pending is None and not self.editing:
             return None
         data: dict[str, Any] = {"editing": self.editing}
+        if self.editing and self.origin:
+            data["origin"] = self.origin
         if self.pending is not None:
             data["step"] = self.pending.to_json()
         return data
@@ -394,16 +409,19 @@ class DraftState:
         question is simply asked again.
         """
         editing = False
+        origin = ""
         step: Pending | None = None
         if isinstance(pending, Mapping):
             editing = bool(pending.get("editing", False))
+            raw_origin = pending.get("origin")
+            origin = raw_origin if editing and isinstance(raw_origin, str) else ""
             raw = pending.get("step")
             if isinstance(raw, Mapping):
                 try:
                     step = Pending.from_json(raw)
                 except (ValueError, KeyError, TypeError, ArithmeticError):
                     step = None
-        return cls(dict(answers), position or "", step, editing)
+        return cls(dict(answers), position or "", step, editing, origin)
 
     def to_json(self) -> dict[str, Any]:
         """The whole state as JSON-ready data."""
@@ -498,6 +516,7 @@ class CheckRule:
     message: str
     anchor: str  # the last question (in order) the rule reads
     numbers: str  # the numbers of the questions it reads, "12, 14, 15"
+    explain: bool = False  # a warning whose message asks for a giải trình once confirmed
 
     def notice(self) -> Notice:
         """The notice telling this rule is not met."""
@@ -573,6 +592,7 @@ def build_context(
                     message=check.message,
                     anchor=ordered[-1],
                     numbers=", ".join(str(by_id[ident].number) for ident in ordered),
+                    explain=check.level == "warning" and asks_for_explanation(check.message),
                 )
             )
     by_indicator: dict[str, list[CheckRule]] = {}
@@ -678,6 +698,27 @@ def open_errors(context: ConversationContext, state: DraftState) -> tuple[Notice
     return tuple(_open_errors(context, state))
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a draft is, counted as the progress bar counts."""
+
+    answered: int  # questions with an answer (passed-over ratios, skips and "không" included)
+    total: int
+    not_applicable: int
+    skipped: int
+
+
+def progress(context: ConversationContext, answers: Mapping[str, Answer]) -> Progress:
+    """The answered count the progress bar shows, and how many of those say nothing."""
+    effective = _effective(context, answers)
+    return Progress(
+        answered=len(effective),
+        total=context.total,
+        not_applicable=sum(1 for answer in effective.values() if answer.not_applicable),
+        skipped=sum(1 for answer in effective.values() if answer.skipped),
+    )
+
+
 def final_answers(context: ConversationContext, answers: Mapping[str, Answer]) -> dict[str, Answer]:
     """The answers a submission freezes: passed-over ratios filled, unanswered optionals skipped."""
     effective = _effective(context, answers)
@@ -736,7 +777,6 @@ _REJECT_WORDS: Final = frozenset(
     {"sai", "khong", "ko", "k", "no", "n", "sua", "nhap lai", "khong dung", "chua dung"}
 )
 _RATIO_HINT: Final = re.compile(r"/|\btr[eê]n\b", re.IGNORECASE)
-_RATIO_SPLIT: Final = re.compile(r"\s*(?:/|\btr[eê]n\b)\s*", re.IGNORECASE)
 
 
 def _fold(text: str) -> str:
@@ -776,6 +816,8 @@ def _at_question(
     """Handle an event while a question (or one of its sub-steps) is shown."""
     if given.unknown:
         return _stay(context, state, question, [_stale(given)])
+    if given.action is Action.EDIT and not given.typed:
+        return _edit_from_question(context, state, question, given.argument)
     pending = state.pending
     if given.action is Action.BACK:
         if pending is not None:
@@ -878,6 +920,10 @@ def _read_text(
     ind = question.indicator
     match question.type:
         case IndicatorType.INTEGER | IndicatorType.DECIMAL | IndicatorType.PERCENT:
+            if given.key in _NONE_WORDS and ind.allows_not_applicable:
+                # "không (có)" where «Không phát sinh» is offered means that, not the digit 0.
+                answer = Answer(not_applicable=True)
+                return _commit(context, replace(state, pending=None), question, answer)
             kind, decimals = _number_kind(ind)
             try:
                 parsed = parse_number(
@@ -886,6 +932,7 @@ def _read_text(
                     decimals=decimals,
                     minimum=_decimal(ind.min),
                     maximum=_decimal(ind.max),
+                    unit=ind.unit,
                 )
             except NumberInputError as error:
                 return _stay(context, state, question, [_number_error(error, "value")])
@@ -964,6 +1011,10 @@ def _read_ratio(
                 return _stay(context, state, question, [Notice(NoticeCode.PART_MISMATCH, params)])
         return _offer_ratio(context, replace(state, pending=None), question, numerator, denominator)
     given_numerator = pending.numerator if pending is not None else None
+    if given_numerator is None and _fold(text) in _NONE_WORDS and ind.allows_not_applicable:
+        # At the ratio's first step "không (có)" means nothing arose: «Không phát sinh».
+        answer = Answer(not_applicable=True)
+        return _commit(context, replace(state, pending=None), question, answer)
     part = "numerator" if question.asks_numerator and given_numerator is None else "denominator"
     ratio_part = ind.numerator if part == "numerator" else ind.denominator
     kind, decimals = _part_kind(ind)
@@ -973,6 +1024,7 @@ def _read_ratio(
             kind,
             decimals=decimals,
             maximum=_decimal(ratio_part.max if ratio_part is not None else None),
+            unit=ratio_part.unit if ratio_part is not None else None,
         )
     except NumberInputError as error:
         return _stay(context, state, question, [_number_error(error, part)])
@@ -1110,7 +1162,7 @@ def _offer(
     effective = _effective(context, answers)
     values = _rule_values(context, effective)
     blocking = [
-        check.notice()
+        _rule_notice(context, check, values)
         for check in context.errors_by_anchor.get(question.id, ())
         if _holds(check, values) is False
     ]
@@ -1128,11 +1180,41 @@ def _offer(
 def _explain_or_commit(
     context: ConversationContext, state: DraftState, question: Question, candidate: Answer
 ) -> Outcome:
-    """Ask for a giải trình when the figure misses its target; else save the answer."""
-    if _target_missed(context, question, candidate) is not None and not _explained(candidate):
-        pending = Pending(Step.EXPLANATION, question.id, candidate=candidate)
-        return _show(context, replace(state, pending=pending), question)
+    """Ask for a giải trình when the figure misses its target or a confirmed warning asks
+    for one; else save the answer."""
+    if not _explained(candidate):
+        if _target_missed(context, question, candidate) is not None:
+            pending = Pending(Step.EXPLANATION, question.id, candidate=candidate)
+            return _show(context, replace(state, pending=pending), question)
+        asked = _warnings_to_explain(context, question, candidate, state.answers)
+        if asked:
+            pending = Pending(
+                Step.EXPLANATION, question.id, candidate=candidate, warnings=tuple(asked)
+            )
+            return _show(context, replace(state, pending=pending), question)
     return _commit(context, state, question, candidate)
+
+
+def _warnings_to_explain(
+    context: ConversationContext,
+    question: Question,
+    candidate: Answer,
+    answers: Mapping[str, Answer],
+) -> list[Notice]:
+    """The warnings this answer confirmed whose message asks for a giải trình, still unmet."""
+    checks = [
+        check
+        for check in context.checks_by_indicator.get(question.id, ())
+        if check.explain and check.key in candidate.confirmed_warnings
+    ]
+    if not checks:
+        return []
+    trial = dict(answers)
+    trial[question.id] = candidate
+    values = _rule_values(context, _effective(context, trial))
+    return [
+        _rule_notice(context, check, values) for check in checks if _holds(check, values) is False
+    ]
 
 
 def _commit(
@@ -1145,26 +1227,21 @@ def _commit(
         changes.append(AnswerChange(question.id, answer))
     answers[question.id] = answer
     changes.extend(_sync_dependents(context, state.answers, answers, question.id))
-    notices: list[Notice] = []
-    percentage = answer.percentage
-    if question.type is IndicatorType.RATIO and percentage is not None:
-        notices.append(
-            Notice(
-                NoticeCode.RATIO_SAVED,
-                {
-                    "number": str(question.number),
-                    "numerator": _format_part(question.indicator, answer.numerator),
-                    "denominator": _format_part(question.indicator, answer.denominator),
-                    "percent": format_percent(percentage, PERCENT_DECIMALS),
-                },
-            )
-        )
+    notices: list[Notice] = list(_saved_notice(question, answer))
+    notices.extend(_dependent_notices(context, question, state.answers, answers))
     if state.editing:
-        follow_up = _next_while_editing(context, answers, question)
+        follow_up, explain = _next_while_editing(context, answers, question)
         if follow_up is None:
-            moved = DraftState(answers, SUMMARY, None, False)
-            return _outcome(moved, changes, _summary_view(context, moved, notices))
-        moved = DraftState(answers, follow_up.id, None, True)
+            changed = tuple(
+                sorted(context.by_id[change.indicator_id].number for change in changes)
+            ) or (question.number,)
+            return _return_to_origin(context, answers, state.origin, changes, notices, changed)
+        pending = (
+            Pending(Step.EXPLANATION, follow_up.id, candidate=answers[follow_up.id])
+            if explain
+            else None
+        )
+        moved = DraftState(answers, follow_up.id, pending, True, state.origin)
         return _outcome(moved, changes, _question_view(context, moved, follow_up, notices))
     following, passed = _next_asked(context, answers, question.number)
     notices.extend(_passed_over_notice(context, item) for item in passed)
@@ -1175,10 +1252,87 @@ def _commit(
     return _outcome(moved, changes, _question_view(context, moved, following, notices))
 
 
+def _return_to_origin(
+    context: ConversationContext,
+    answers: Mapping[str, Answer],
+    origin: str,
+    changes: Sequence[AnswerChange],
+    notices: Sequence[Notice],
+    changed: tuple[int, ...] = (),
+) -> Outcome:
+    """After an edit (or «Quay lại» from one): back where it was opened from."""
+    back = context.by_id.get(origin)
+    if back is not None and not _auto(back, answers)[0]:
+        moved = DraftState(answers, back.id, None, False)
+        return _outcome(moved, changes, _question_view(context, moved, back, notices))
+    moved = DraftState(answers, SUMMARY, None, False)
+    view = _summary_view(context, moved, notices, brief=True, changed=changed)
+    return _outcome(moved, changes, view)
+
+
+def _dependent_notices(
+    context: ConversationContext,
+    question: Question,
+    before: Mapping[str, Answer],
+    after: Mapping[str, Answer],
+) -> list[Notice]:
+    """Tell how the ratios that take a part from this answer changed with it."""
+    notices: list[Notice] = []
+    for ident in context.dependents.get(question.id, ()):
+        dependent = context.by_id[ident]
+        was_auto, was_auto_answer = _auto(dependent, before)
+        now_auto, _ = _auto(dependent, after)
+        old = was_auto_answer if was_auto else before.get(ident)
+        new = after.get(ident)
+        if now_auto:
+            if not was_auto:
+                notices.append(_passed_over_notice(context, dependent))
+            continue
+        if old is None or old == new:
+            continue
+        params = {"number": str(dependent.number), "source_number": str(question.number)}
+        if new is None:
+            notices.append(Notice(NoticeCode.DEPENDENT_CLEARED, params))
+            continue
+        old_percent, new_percent = old.percentage, new.percentage
+        if old_percent is None or new_percent is None or old.same_content(new):
+            continue
+        ind = dependent.indicator
+        params |= {
+            "before_numerator": _format_part(ind, old.numerator),
+            "before_denominator": _format_part(ind, old.denominator),
+            "before_percent": format_percent(old_percent, PERCENT_DECIMALS),
+            "numerator": _format_part(ind, new.numerator),
+            "denominator": _format_part(ind, new.denominator),
+            "percent": format_percent(new_percent, PERCENT_DECIMALS),
+        }
+        notices.append(Notice(NoticeCode.DEPENDENT_CHANGED, params))
+    return notices
+
+
+def _edit_from_question(
+    context: ConversationContext, state: DraftState, question: Question, argument: str
+) -> Outcome:
+    """«Sửa câu N» pressed at a question: open N, then come back here."""
+    number = int(argument) if argument.isdigit() and len(argument) <= 4 else 0
+    if not 1 <= number <= context.total:
+        return _stay(context, state, question, [_stale(_Input(Action.EDIT, typed=False))])
+    target = context.questions[number - 1]
+    if target.id == question.id:
+        return _show(context, replace(state, pending=None), question)
+    if _auto(target, state.answers)[0]:
+        source = target.denominator_source or target.numerator_source or ""
+        params = {"number": str(number), "source_number": _number_of(context, source)}
+        return _stay(context, state, question, [Notice(NoticeCode.EDIT_PASSED_OVER, params)])
+    origin = state.origin if state.editing else question.id
+    moved = DraftState(state.answers, target.id, None, True, origin)
+    return _outcome(moved, (), _question_view(context, moved, target, []))
+
+
 def _go_back(context: ConversationContext, state: DraftState, question: Question) -> Outcome:
-    """Back to the previous question that was asked (to the summary when editing)."""
+    """Back to the previous question that was asked (where the edit came from when editing)."""
     if state.editing:
-        return _to_summary(context, state, [])
+        return _return_to_origin(context, state.answers, state.origin, (), [])
     earlier = _previous_asked(context, state.answers, question.number - 1)
     if earlier is None:
         return _stay(context, state, question, [Notice(NoticeCode.AT_FIRST_QUESTION)])
@@ -1193,7 +1347,7 @@ def _at_summary(context: ConversationContext, state: DraftState, given: _Input) 
     """Handle an event while the summary is shown."""
     action = given.action
     if given.unknown:
-        return _outcome(state, (), _summary_view(context, state, [_stale(given)]))
+        return _outcome(state, (), _summary_view(context, state, [_stale(given)], brief=True))
     if action is Action.SUBMIT:
         return _submit(context, state)
     if action is Action.EDIT or (action is None and given.key.isdigit()):
@@ -1202,7 +1356,7 @@ def _at_summary(context: ConversationContext, state: DraftState, given: _Input) 
         target = _first_unanswered(context, state.answers)
         if target is None:
             notice = Notice(NoticeCode.ALL_ANSWERED)
-            return _outcome(state, (), _summary_view(context, state, [notice]))
+            return _outcome(state, (), _summary_view(context, state, [notice], brief=True))
         moved = DraftState(state.answers, target.id, None, False)
         return _outcome(moved, (), _question_view(context, moved, target, []))
     if action is Action.BACK:
@@ -1214,7 +1368,7 @@ def _at_summary(context: ConversationContext, state: DraftState, given: _Input) 
     if action is Action.REVIEW:
         return _outcome(state, (), _summary_view(context, state, []))
     notice = _stale(given) if not given.typed else Notice(NoticeCode.UNRECOGNIZED)
-    return _outcome(state, (), _summary_view(context, state, [notice]))
+    return _outcome(state, (), _summary_view(context, state, [notice], brief=True))
 
 
 def _edit(context: ConversationContext, state: DraftState, argument: str) -> Outcome:
@@ -1222,17 +1376,17 @@ def _edit(context: ConversationContext, state: DraftState, argument: str) -> Out
     total = str(context.total)
     if not argument:
         notice = Notice(NoticeCode.EDIT_NEEDS_NUMBER, {"total": total})
-        return _outcome(state, (), _summary_view(context, state, [notice]))
-    number = int(argument) if argument.isdigit() else 0
+        return _outcome(state, (), _summary_view(context, state, [notice], brief=True))
+    number = int(argument) if argument.isdigit() and len(argument) <= 4 else 0
     if not 1 <= number <= context.total:
         notice = Notice(NoticeCode.EDIT_OUT_OF_RANGE, {"number": argument[:10], "total": total})
-        return _outcome(state, (), _summary_view(context, state, [notice]))
+        return _outcome(state, (), _summary_view(context, state, [notice], brief=True))
     question = context.questions[number - 1]
     if _auto(question, state.answers)[0]:
         source = question.denominator_source or question.numerator_source or ""
         params = {"number": str(number), "source_number": _number_of(context, source)}
         notice = Notice(NoticeCode.EDIT_PASSED_OVER, params)
-        return _outcome(state, (), _summary_view(context, state, [notice]))
+        return _outcome(state, (), _summary_view(context, state, [notice], brief=True))
     moved = DraftState(state.answers, question.id, None, True)
     return _outcome(moved, (), _question_view(context, moved, question, []))
 
@@ -1242,7 +1396,7 @@ def _submit(context: ConversationContext, state: DraftState) -> Outcome:
     errors = _open_errors(context, state)
     if errors:
         notice = Notice(NoticeCode.SUBMIT_BLOCKED, {"count": str(len(errors))})
-        return _outcome(state, (), _summary_view(context, state, [notice]))
+        return _outcome(state, (), _summary_view(context, state, [notice], brief=True))
     answers = final_answers(context, state.answers)
     changes = tuple(
         AnswerChange(ident, answer)
@@ -1288,11 +1442,83 @@ def _open_errors(context: ConversationContext, state: DraftState) -> list[Notice
             errors.append(problem)
     values = _rule_values(context, effective)
     errors.extend(
-        check.notice()
+        _rule_notice(context, check, values)
         for check in context.checks
         if check.level == "error" and _holds(check, values) is False
     )
+    for check in context.checks:
+        if not check.explain or _holds(check, values) is not False:
+            continue
+        confirming = [
+            context.by_id[ident]
+            for ident in sorted(check.rule.indicator_ids, key=lambda i: context.by_id[i].number)
+            if check.key in getattr(effective.get(ident), "confirmed_warnings", ())
+        ]
+        if confirming and not any(_explained(effective[q.id]) for q in confirming):
+            params = {
+                "number": str(confirming[0].number),
+                "indicator_id": confirming[0].id,
+                "message": check.message,
+            }
+            errors.append(Notice(NoticeCode.WARNING_NOT_EXPLAINED, params))
     return errors
+
+
+def asks_for_explanation(message: str) -> bool:
+    """Whether a warning's message asks for a giải trình ("… đề nghị giải trình.")."""
+    folded = unicodedata.normalize("NFD", message.casefold().replace("đ", "d"))
+    plain = "".join(char for char in folded if unicodedata.category(char) != "Mn")
+    return "giai trinh" in " ".join(plain.split())
+
+
+def _rule_notice(
+    context: ConversationContext, check: CheckRule, values: Mapping[Reference, Decimal | None]
+) -> Notice:
+    """The notice of a rule not met, with its arithmetic when it is one comparison."""
+    notice = check.notice()
+    arithmetic = arithmetic_of(
+        check.rule.text, values, lambda ref, value: _format_reference(context, ref, value)
+    )
+    if arithmetic is None:
+        return notice
+    params = dict(notice.params)
+    params["op"] = arithmetic.op
+    for name, side in (("left", arithmetic.left), ("right", arithmetic.right)):
+        params[f"{name}_expression"] = side.expression
+        params[f"{name}_value"] = side.value
+        params[f"{name}_label"] = (
+            _reference_label(context, side.reference) if side.reference is not None else ""
+        )
+    return Notice(notice.code, params)
+
+
+def _reference_label(context: ConversationContext, reference: Reference) -> str:
+    """What a rule's figure is called: the indicator's label, or its ratio part's."""
+    question = context.by_id.get(reference.indicator_id)
+    if question is None:  # pragma: no cover - rules only read asked questions
+        return reference.indicator_id
+    ind = question.indicator
+    part = ind.numerator if reference.part == "numerator" else ind.denominator
+    if reference.part != "value" and part is not None and part.label:
+        return part.label
+    if reference.part == "denominator" and question.denominator_source is not None:
+        return _reference_label(context, Reference(question.denominator_source))
+    if reference.part == "numerator" and question.numerator_source is not None:
+        return _reference_label(context, Reference(question.numerator_source))
+    return ind.label
+
+
+def _format_reference(
+    context: ConversationContext, reference: Reference | None, value: Decimal
+) -> str:
+    """A rule's figure as the person typed it (a computed one with the decimals it needs)."""
+    question = context.by_id.get(reference.indicator_id) if reference is not None else None
+    if reference is None or question is None:
+        decimals = 0 if value == value.to_integral_value() else 2
+        return format_number(value, decimals)
+    if question.type is IndicatorType.RATIO and reference.part == "value":
+        return format_percent(value, PERCENT_DECIMALS)
+    return _format_figure(question.indicator, reference.part, value)
 
 
 def _open_warnings(context: ConversationContext, effective: Mapping[str, Answer]) -> list[Notice]:
@@ -1303,7 +1529,7 @@ def _open_warnings(context: ConversationContext, effective: Mapping[str, Answer]
         if check.level != "warning" or _holds(check, values) is not False:
             continue
         if not _confirmed_anywhere(check, effective):
-            warnings.append(check.notice())
+            warnings.append(_rule_notice(context, check, values))
     for question in context.questions:
         answer = effective.get(question.id)
         if answer is None:
@@ -1422,7 +1648,7 @@ def _unconfirmed_warnings(
     if not candidate.is_answered:
         return []
     warnings = [
-        check.notice()
+        _rule_notice(context, check, values)
         for check in context.checks_by_indicator.get(question.id, ())
         if check.level == "warning"
         and _holds(check, values) is False
@@ -1601,8 +1827,11 @@ def _sync_dependents(
         elif not old.is_answered:
             new = old  # the person's own "không phát sinh" stands
         else:
+            # The explanation and the confirmations were about the old figures: they go.
             new = replace(
                 old,
+                explanation=None,
+                confirmed_warnings=frozenset(),
                 numerator=(
                     _source_value(answers, question.numerator_source)[1]
                     if question.numerator_source is not None
@@ -1614,11 +1843,12 @@ def _sync_dependents(
                     else old.denominator
                 ),
             )
-            if (
+            if old.same_content(new):
+                new = old
+            elif (
                 new.numerator is None
                 or new.denominator is None
                 or new.numerator > new.denominator
-                or (_target_missed(context, question, new) is not None and not _explained(new))
             ):
                 new = None  # ask it again rather than keep a figure that no longer holds
         if new != old:
@@ -1678,18 +1908,23 @@ def _first_unanswered(
 
 def _next_while_editing(
     context: ConversationContext, answers: Mapping[str, Answer], question: Question
-) -> Question | None:
-    """After an edit: a ratio of the edited figure that now has to be asked, if any."""
+) -> tuple[Question | None, bool]:
+    """After an edit: a ratio of the edited figure to ask again, or whose new figures
+    miss the target and need a giải trình (True), if any."""
     sources = {question.id, question.numerator_source, question.denominator_source} - {None}
     for other in context.questions:
-        if (
-            other.id != question.id
-            and (other.numerator_source in sources or other.denominator_source in sources)
-            and other.id not in answers
-            and not _auto(other, answers)[0]
+        if other.id == question.id or not (
+            other.numerator_source in sources or other.denominator_source in sources
         ):
-            return other
-    return None
+            continue
+        if _auto(other, answers)[0]:
+            continue
+        answer = answers.get(other.id)
+        if answer is None:
+            return other, False
+        if _target_missed(context, other, answer) is not None and not _explained(answer):
+            return other, True
+    return None, False
 
 
 def _normalise(context: ConversationContext, state: DraftState) -> tuple[DraftState, bool]:
@@ -1709,6 +1944,8 @@ def _normalise(context: ConversationContext, state: DraftState) -> tuple[DraftSt
         if state.editing or following is None:
             return DraftState(state.answers, SUMMARY, None, False), True
         return DraftState(state.answers, following.id, None, False), True
+    if state.origin and (not state.editing or state.origin not in context.by_id):
+        state = replace(state, origin="")
     pending = state.pending
     if pending is not None and not _pending_fits(question, pending):
         return replace(state, pending=None), False
@@ -1790,11 +2027,16 @@ def _question_view(
     all_notices: list[Notice] = []
     candidate: FormattedAnswer | None = None
     reading: str | None = None
+    explanation_for: str | None = None
     if pending is not None and pending.candidate is not None:
         candidate = _format_answer(question, pending.candidate)
         if step_kind is Step.CONFIRM_WARNING:
             all_notices.extend(pending.warnings)
+        elif step_kind is Step.EXPLANATION and pending.warnings:
+            all_notices.extend(pending.warnings)
+            explanation_for = "warning"
         elif step_kind is Step.EXPLANATION:
+            explanation_for = "target"
             target = _target_missed(context, question, pending.candidate)
             if target is not None:
                 params = {
@@ -1866,13 +2108,18 @@ def _question_view(
         interpretation=pending.interpretation if pending is not None else None,
         candidate=candidate,
         current=_format_answer(question, saved) if saved is not None else None,
-        buttons=_question_buttons(context, state, question, step_kind),
+        buttons=_question_buttons(context, state, question, step_kind, all_notices),
         notices=tuple(all_notices),
+        explanation_for=explanation_for,
     )
 
 
 def _question_buttons(
-    context: ConversationContext, state: DraftState, question: Question, step_kind: Step
+    context: ConversationContext,
+    state: DraftState,
+    question: Question,
+    step_kind: Step,
+    notices: Sequence[Notice] = (),
 ) -> tuple[Button, ...]:
     ind = question.indicator
     back = Button(ButtonLabel.BACK, Action.BACK)
@@ -1882,15 +2129,17 @@ def _question_buttons(
             Button(ButtonLabel.NUMBER_WRONG, Action.REJECT),
             back,
         )
+    fixes = _fix_buttons(context, state, notices, exclude=question)
     if step_kind is Step.CONFIRM_WARNING:
         return (
             Button(ButtonLabel.WARNING_CONFIRM, Action.CONFIRM),
             Button(ButtonLabel.WARNING_CORRECT, Action.REJECT),
+            *fixes,
             back,
         )
     if step_kind is Step.EXPLANATION:
         return (back,)
-    buttons: list[Button] = []
+    buttons: list[Button] = list(fixes)
     if question.type is IndicatorType.BOOLEAN:
         buttons += [Button(ButtonLabel.YES, Action.YES), Button(ButtonLabel.NO, Action.NO)]
     if question.type is IndicatorType.CHOICE:
@@ -1912,7 +2161,12 @@ def _question_buttons(
 
 
 def _summary_view(
-    context: ConversationContext, state: DraftState, notices: Sequence[Notice]
+    context: ConversationContext,
+    state: DraftState,
+    notices: Sequence[Notice],
+    *,
+    brief: bool = False,
+    changed: tuple[int, ...] = (),
 ) -> SummaryView:
     effective = _effective(context, state.answers)
     errors = _open_errors(context, state)
@@ -1948,6 +2202,7 @@ def _summary_view(
             buttons.append(Button(ButtonLabel.SUBMIT, Action.SUBMIT))
         if _first_unanswered(context, state.answers) is not None:
             buttons.append(Button(ButtonLabel.CONTINUE, Action.NEXT))
+        buttons.extend(_fix_buttons(context, state, errors, exclude=None))
         buttons.extend(
             Button(ButtonLabel.EDIT, Action.EDIT, str(question.number))
             for question in context.questions
@@ -1966,7 +2221,39 @@ def _summary_view(
         submitted=submitted,
         buttons=tuple(buttons),
         notices=tuple(notices),
+        brief=brief,
+        changed=changed,
     )
+
+
+FIX_BUTTONS_MAX: Final = 6
+"""At most this many «Sửa câu N» buttons under a failed cross-check."""
+
+
+def _fix_buttons(
+    context: ConversationContext,
+    state: DraftState,
+    notices: Iterable[Notice],
+    *,
+    exclude: Question | None,
+) -> list[Button]:
+    """«Sửa câu N» for every typed question a failed cross-check reads (not `exclude`)."""
+    numbers: list[str] = []
+    for notice in notices:
+        if notice.code not in (NoticeCode.RULE_ERROR, NoticeCode.RULE_WARNING):
+            continue
+        for number in notice.params.get("numbers", "").split(","):
+            number = number.strip()
+            if not number.isdigit() or number in numbers:
+                continue
+            index = int(number) - 1
+            if not 0 <= index < context.total:
+                continue
+            question = context.questions[index]
+            if question is exclude or _auto(question, state.answers)[0]:
+                continue
+            numbers.append(number)
+    return [Button(ButtonLabel.FIX, Action.EDIT, n) for n in numbers[:FIX_BUTTONS_MAX]]
 
 
 def _format_answer(
@@ -2056,40 +2343,68 @@ def _number_kind(ind: Indicator) -> tuple[NumberKind, int]:
 
 
 def _part_kind(ind: Indicator) -> tuple[NumberKind, int]:
-    """Ratio parts are counts, unless the ratio sets decimals (money, say)."""
+    """Ratio parts are counts, unless the ratio sets decimals or counts money in triệu đồng."""
     if ind.decimals:
         return NumberKind.DECIMAL, ind.decimals
+    units = [part.unit for part in (ind.numerator, ind.denominator) if part is not None]
+    money = [decimals_for_unit(unit) for unit in units]
+    if any(decimals is not None for decimals in money):
+        return NumberKind.DECIMAL, max(decimals or 0 for decimals in money)
     return NumberKind.COUNT, 0
 
 
 def _parse_ratio_text(ind: Indicator, text: str) -> tuple[Decimal, Decimal]:
-    """Read "17/20" (or "17 trên 20"); raise NumberInputError."""
-    kind, decimals = _part_kind(ind)
+    """Read "17/20" (or "17 trên 20", "17 hồ sơ/20 hồ sơ"); raise NumberInputError."""
+    decimals = _part_kind(ind)[1]
     denominator_max = ind.denominator.max if ind.denominator is not None else None
-    if kind is NumberKind.COUNT:
-        maximum = int(denominator_max) if denominator_max is not None else None
-        parsed = parse_ratio(text, maximum_denominator=maximum)
-        return Decimal(parsed.numerator), Decimal(parsed.denominator)
-    terms = _RATIO_SPLIT.split(text.strip())
-    if len(terms) != 2:
-        raise _ratio_format_error()
-    values: list[Decimal] = []
-    for term, maximum_part in ((terms[0], None), (terms[1], denominator_max)):
-        parsed_term = parse_number(term, kind, decimals=decimals, maximum=_decimal(maximum_part))
-        if parsed_term.ambiguous:
-            raise _ratio_format_error()
-        values.append(parsed_term.value)
-    return values[0], values[1]
-
-
-def _ratio_format_error() -> NumberInputError:
-    template = ERROR_MESSAGES[NumberErrorReason.RATIO_FORMAT]
-    return NumberInputError(NumberErrorReason.RATIO_FORMAT, template.format(example=RATIO_EXAMPLE))
+    units = (
+        ind.numerator.unit if ind.numerator is not None else None,
+        ind.denominator.unit if ind.denominator is not None else None,
+    )
+    return parse_ratio_parts(
+        text, decimals=decimals, maximum_denominator=_decimal(denominator_max), units=units
+    )
 
 
 def _number_error(error: NumberInputError, part: str) -> Notice:
     params = {"part": part, "reason": error.reason.value, "message": error.message}
     return Notice(NoticeCode.INVALID_NUMBER, params)
+
+
+_NONE_WORDS: Final = frozenset({"khong", "khong co"})
+"""Typed on a figure that may be «Không phát sinh», these mean it (folded, see `_fold`)."""
+
+
+def _saved_notice(question: Question, answer: Answer) -> tuple[Notice, ...]:
+    """The echo of an accepted figure on the next screen ("✅ Câu 7: 1.234 hồ sơ")."""
+    ind = question.indicator
+    number = str(question.number)
+    if question.type not in _FIGURE_TYPES:
+        return ()
+    if answer.not_applicable:
+        return (Notice(NoticeCode.NOT_APPLICABLE_SAVED, {"number": number}),)
+    if question.type is IndicatorType.RATIO:
+        percentage = answer.percentage
+        if percentage is None:
+            return ()
+        params = {
+            "number": number,
+            "numerator": _format_part(ind, answer.numerator),
+            "denominator": _format_part(ind, answer.denominator),
+            "percent": format_percent(percentage, PERCENT_DECIMALS),
+        }
+        return (Notice(NoticeCode.RATIO_SAVED, params),)
+    if answer.value is None:
+        return ()
+    value = _format_figure(ind, "value", answer.value)
+    if ind.unit and question.type is not IndicatorType.PERCENT and ind.unit.strip() != "%":
+        value = f"{value} {ind.unit}"
+    return (Notice(NoticeCode.VALUE_SAVED, {"number": number, "value": value}),)
+
+
+_FIGURE_TYPES: Final = frozenset(
+    {IndicatorType.INTEGER, IndicatorType.DECIMAL, IndicatorType.PERCENT, IndicatorType.RATIO}
+)
 
 
 def _choice_by_number(ind: Indicator, text: str) -> Answer | None:

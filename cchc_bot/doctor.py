@@ -26,6 +26,7 @@ from cchc_bot import calendar
 from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import Configuration, check_configuration, load_configuration
 from cchc_bot.settings import Settings
+from cchc_bot.telegram_request import one_shot_bot
 from db.migrate import alembic_config, current_revision, head_revision
 from db.models import Member, Unit
 from db.session import create_engine, is_sqlite
@@ -73,8 +74,8 @@ def skip(name: str, needs: str) -> Check:
 
 
 def default_bot(token: str, settings: Settings) -> Bot:
-    """A Bot for the configured Bot API."""
-    return Bot(token, base_url=settings.telegram_api_url, base_file_url=settings.telegram_file_url)
+    """A Bot for the configured Bot API, through the configured proxy."""
+    return one_shot_bot(settings, token)
 
 
 @dataclass

@@ -41,6 +41,30 @@ class TokenRedactingFilter(logging.Filter):
         return True
 
 
+# Network failures carry no bug to debug, only a fault to name: their tracebacks (deep in the
+# HTTP client, ending in a URL that holds the token) shrink to one line unless at DEBUG.
+_NETWORK_ERRORS = {"NetworkError", "TimedOut", "InvalidToken"}
+
+
+class OneLineNetworkErrors(logging.Filter):
+    """Replace the traceback of a Telegram network error by its one-line description."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Fold `exc_info` of a telegram.error network failure into the message."""
+        exc = record.exc_info[1] if record.exc_info else None
+        if (
+            exc is not None
+            and type(exc).__module__.startswith("telegram")
+            and type(exc).__name__ in _NETWORK_ERRORS
+            and logging.getLogger().getEffectiveLevel() > logging.DEBUG
+        ):
+            record.msg = f"{record.getMessage()} ({type(exc).__name__}: {exc})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 _STANDARD_FIELDS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
     "asctime",
@@ -108,6 +132,7 @@ def configure_logging(
 ) -> None:
     """Configure the root logger (stderr by default); quiet loggers that carry content."""
     handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(OneLineNetworkErrors())
     handler.addFilter(TokenRedactingFilter(secrets))
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()

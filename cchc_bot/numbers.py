@@ -77,29 +77,51 @@ class NumberErrorReason(StrEnum):
     RATIO_FORMAT = "ratio_format"
 
 
-# Wording (to move to handlers/texts.py). Placeholders: example, limit, decimals, minimum,
-# maximum.
-EMPTY_MESSAGE: Final = "Bạn chưa nhập số. Vui lòng nhập một số, ví dụ {example}."
+# Wording (to move to handlers/texts.py). Every message names what was typed ({subject}:
+# «12a», or «12a» after "Tử số" inside a ratio) and what is wrong with it. Placeholders:
+# subject, example, limit, decimals, minimum, maximum, letters, symbol.
+EMPTY_MESSAGE: Final = "Anh/chị chưa nhập số. Vui lòng nhập một số, ví dụ {example}."
 TOO_LONG_MESSAGE: Final = (
     "Nội dung quá dài (tối đa {limit} ký tự). Vui lòng nhập một số, ví dụ {example}."
 )
-NOT_A_NUMBER_MESSAGE: Final = "Vui lòng nhập một số, ví dụ {example}."
-NEGATIVE_MESSAGE: Final = "Số liệu không được âm. Vui lòng nhập số từ 0 trở lên, ví dụ {example}."
+NOT_A_NUMBER_MESSAGE: Final = "{subject} không phải là số. Vui lòng nhập một số, ví dụ {example}."
+HAS_LETTERS_MESSAGE: Final = (
+    "{subject} có chữ «{letters}». Vui lòng chỉ nhập chữ số, ví dụ {example}."
+)
+HAS_SYMBOL_MESSAGE: Final = (
+    "{subject} có ký tự «{symbol}». Vui lòng chỉ nhập chữ số, ví dụ {example}."
+)
+PERCENT_SIGN_MESSAGE: Final = (
+    "{subject} có dấu %, nhưng câu này không hỏi tỷ lệ phần trăm. "
+    "Vui lòng chỉ nhập số, ví dụ {example}."
+)
+NEGATIVE_MESSAGE: Final = "{subject} là số âm. Vui lòng nhập số từ 0 trở lên, ví dụ {example}."
 NOT_FINITE_MESSAGE: Final = "Vui lòng nhập một số cụ thể, viết đủ các chữ số, ví dụ {example}."
-NOT_INTEGER_MESSAGE: Final = "Số liệu này phải là số nguyên không âm, ví dụ {example}."
+NOT_INTEGER_MESSAGE: Final = (
+    "{subject} có phần thập phân, nhưng câu này chỉ nhận số nguyên, ví dụ {example}."
+)
 TOO_MANY_DECIMALS_MESSAGE: Final = (
-    "Chỉ được nhập tối đa {decimals} chữ số sau dấu phẩy, ví dụ {example}."
+    "{subject} có quá nhiều chữ số sau dấu phẩy: tối đa {decimals} chữ số, ví dụ {example}."
 )
-BELOW_MINIMUM_MESSAGE: Final = "Số liệu phải từ {minimum} trở lên."
-ABOVE_MAXIMUM_MESSAGE: Final = "Số liệu không được lớn hơn {maximum}."
+BELOW_MINIMUM_MESSAGE: Final = "{subject} nhỏ hơn mức tối thiểu: số liệu phải từ {minimum} trở lên."
+ABOVE_MAXIMUM_MESSAGE: Final = "{subject} vượt mức tối đa: số liệu không được lớn hơn {maximum}."
 BAD_SEPARATORS_MESSAGE: Final = (
-    "Dấu phân cách chưa đúng: dùng dấu chấm để tách hàng nghìn và dấu phẩy trước "
-    "phần thập phân, ví dụ {example}."
+    "{subject} có dấu phân cách chưa đúng: dùng dấu chấm để tách hàng nghìn và dấu phẩy "
+    "trước phần thập phân, ví dụ {example}."
 )
-RATIO_FORMAT_MESSAGE: Final = "Vui lòng nhập dạng tử số/mẫu số, ví dụ {example}."
+RATIO_FORMAT_MESSAGE: Final = "{subject} chưa đúng dạng tử số/mẫu số, ví dụ {example}."
+RATIO_AMBIGUOUS_MESSAGE: Final = (
+    "{subject} đọc được hai cách (dấu chấm tách hàng nghìn hay phần thập phân). Vui lòng "
+    "viết số không có dấu chấm, hoặc nhập tử số và mẫu số lần lượt, ví dụ {example}."
+)
 DENOMINATOR_ABOVE_MAXIMUM_MESSAGE: Final = "Mẫu số không được lớn hơn {maximum}."
-INTERPRETATION_MESSAGE: Final = "Hiểu là {number} ({words})."
+INTERPRETATION_MESSAGE: Final = "{words}"
 PERCENT_WORDS: Final = "phần trăm"
+SUBJECT: Final = "«{text}»"
+NUMERATOR_SUBJECT: Final = "Tử số «{text}»"
+DENOMINATOR_SUBJECT: Final = "Mẫu số «{text}»"
+# Shown text is cut to this length inside a message (input is at most 60 characters anyway).
+_SHOWN_LENGTH: Final = 40
 
 ERROR_MESSAGES: Final[Mapping[NumberErrorReason, str]] = {
     NumberErrorReason.EMPTY: EMPTY_MESSAGE,
@@ -115,6 +137,7 @@ ERROR_MESSAGES: Final[Mapping[NumberErrorReason, str]] = {
     NumberErrorReason.RATIO_FORMAT: RATIO_FORMAT_MESSAGE,
 }
 RATIO_EXAMPLE: Final = "17/20"
+DECIMAL_RATIO_EXAMPLE: Final = "1234,5/2000"
 
 
 class NumberInputError(ValueError):
@@ -145,12 +168,14 @@ class ParsedRatio:
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    """What a kind and its options accept."""
+    """What a kind and its options accept, and how its errors name the typed text."""
 
     kind: NumberKind
     decimals: int
     minimum: Decimal | None
     maximum: Decimal | None
+    subject: str = SUBJECT
+    example_text: str | None = None
 
     @property
     def integral(self) -> bool:
@@ -158,20 +183,25 @@ class _Rules:
 
     @property
     def example(self) -> str:
+        if self.example_text is not None:
+            return self.example_text
         if self.kind is NumberKind.PERCENT:
             return ("95", "95,5", "95,25")[min(self.decimals, 2)] + " %"
-        if self.kind is NumberKind.COUNT:
+        if self.kind is NumberKind.COUNT or self.decimals == 0:
             return "1.234"
         return ("1.234", "1.234,5", "1.234,56")[min(self.decimals, 2)]
 
-    def error(self, reason: NumberErrorReason) -> NumberInputError:
-        template = ERROR_MESSAGES[reason]
-        message = template.format(
+    def error(
+        self, reason: NumberErrorReason, text: str = "", template: str | None = None, **extra: str
+    ) -> NumberInputError:
+        message = (template or ERROR_MESSAGES[reason]).format(
+            subject=self.subject.format(text=_shown(text)),
             example=self.example,
             limit=MAX_INPUT_LENGTH,
             decimals=self.decimals,
             minimum=self.show(self.minimum),
             maximum=self.show(self.maximum),
+            **extra,
         )
         return NumberInputError(reason, message)
 
@@ -199,7 +229,7 @@ _CLEAN_UP: Final[dict[int, str]] = {
     **{ord(char): " " for char in _SPACES},
     **{ord(char): "-" for char in _MINUSES},
 }
-_ZERO_WORDS: Final = frozenset({"không", "khong"})
+_ZERO_WORDS: Final = frozenset({"không", "khong", "không có", "khong co"})
 _NOT_FINITE_WORDS: Final = frozenset({"inf", "infinity", "nan", "snan", "qnan", "∞"})
 _NUMBER_CHARS: Final = frozenset("0123456789., ")
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -207,6 +237,11 @@ _GROUP_HEAD: Final = re.compile(r"[1-9][0-9]{0,2}")
 _GROUP: Final = re.compile(r"[0-9]{3}")
 _EXPONENT: Final = re.compile(r"[0-9.,]*[0-9][0-9.,]*e([+-]?[0-9]+)")
 _RATIO_SEPARATOR: Final = re.compile(r"\s*(?:/|trên|tren)\s*")
+_LETTERS: Final = re.compile(r"[^\W\d_]+")
+_ALLOWED_SYMBOLS: Final = frozenset("0123456789., +-%")
+# Units of money counted in thousands of đồng or more take decimals ("1.234,5 triệu đồng").
+_MONEY_UNIT: Final = re.compile(r"(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+đồng", re.IGNORECASE)
+MONEY_DECIMALS: Final = 3
 # Far more than any figure plus padding; longer text is refused before the costly clean-up.
 _RAW_LENGTH_LIMIT: Final = 1000
 
@@ -218,8 +253,13 @@ def parse_number(
     decimals: int = 2,
     minimum: Decimal | int | None = None,
     maximum: Decimal | int | None = None,
+    unit: str | None = None,
 ) -> ParsedNumber:
-    """Read a figure typed in Vietnamese conventions; raise `NumberInputError` if unusable."""
+    """Read a figure typed in Vietnamese conventions; raise `NumberInputError` if unusable.
+
+    A trailing `unit` (the question's unit of count, "12 hồ sơ", with or without
+    diacritics) is allowed after the number.
+    """
     if decimals < 0:
         raise ValueError(f"decimals must be >= 0, got {decimals}")
     if kind is NumberKind.PERCENT:
@@ -231,40 +271,82 @@ def parse_number(
         minimum=None if minimum is None else Decimal(minimum),
         maximum=None if maximum is None else Decimal(maximum),
     )
-    cleaned = _clean(text, rules)
-    if cleaned in _ZERO_WORDS:
+    return _parse(text, rules, unit)
+
+
+def parse_ratio(
+    text: str,
+    *,
+    maximum_denominator: int | None = None,
+    units: tuple[str | None, str | None] = (None, None),
+) -> ParsedRatio:
+    """Read a ratio such as "17/20", "17 / 20" or "17 trên 20" of two non-negative integers.
+
+    Each side may carry its unit ("17 hồ sơ/20 hồ sơ"; `units` are numerator's, denominator's).
+    """
+    numerator, denominator = parse_ratio_parts(
+        text, maximum_denominator=maximum_denominator, units=units
+    )
+    return ParsedRatio(numerator=int(numerator), denominator=int(denominator))
+
+
+def parse_ratio_parts(
+    text: str,
+    *,
+    decimals: int = 0,
+    maximum_denominator: Decimal | int | None = None,
+    units: tuple[str | None, str | None] = (None, None),
+) -> tuple[Decimal, Decimal]:
+    """Read a ratio's two sides, with up to `decimals` decimals each (money, say)."""
+    example = RATIO_EXAMPLE if decimals == 0 else DECIMAL_RATIO_EXAMPLE
+    rules = _Rules(
+        kind=NumberKind.COUNT, decimals=0, minimum=None, maximum=None, example_text=example
+    )
+    cleaned = _clean(text, rules, limit=MAX_RATIO_LENGTH).casefold()
+    terms = _RATIO_SEPARATOR.split(cleaned)
+    if len(terms) != 2 or not all(terms):
+        raise rules.error(NumberErrorReason.RATIO_FORMAT, text)
+    numerator = _ratio_term(terms[0], NUMERATOR_SUBJECT, units[0], decimals, example)
+    denominator = _ratio_term(terms[1], DENOMINATOR_SUBJECT, units[1], decimals, example)
+    if maximum_denominator is not None and denominator > maximum_denominator:
+        message = DENOMINATOR_ABOVE_MAXIMUM_MESSAGE.format(
+            maximum=format_number(maximum_denominator, decimals)
+        )
+        raise NumberInputError(NumberErrorReason.ABOVE_MAXIMUM, message)
+    return numerator, denominator
+
+
+def decimals_for_unit(unit: str | None) -> int | None:
+    """Decimals a unit of measure allows on its own: money in thousands of đồng or more."""
+    if unit is not None and _MONEY_UNIT.search(unicodedata.normalize("NFC", unit)):
+        return MONEY_DECIMALS
+    return None
+
+
+def _parse(text: str, rules: _Rules, unit: str | None) -> ParsedNumber:
+    # The unit's own length does not count against the figure's.
+    cleaned = _clean(text, rules, limit=MAX_INPUT_LENGTH + (len(unit) + 1 if unit else 0))
+    folded = cleaned.casefold()
+    if folded in _ZERO_WORDS:
         return ParsedNumber(Decimal(0))
-    negative, body = _split_sign_and_percent(cleaned, rules)
+    folded = _without_unit(folded, unit)
+    negative, body = _split_sign_and_percent(folded, rules, cleaned)
     if body in _NOT_FINITE_WORDS:
-        raise rules.error(NumberErrorReason.NOT_FINITE)
+        raise rules.error(NumberErrorReason.NOT_FINITE, cleaned)
     exponent = _EXPONENT.fullmatch(body)
     if exponent is not None:
         huge = abs(int(exponent.group(1))) >= _HUGE_EXPONENT
-        raise rules.error(NumberErrorReason.NOT_FINITE if huge else NumberErrorReason.NOT_A_NUMBER)
+        raise rules.error(
+            NumberErrorReason.NOT_FINITE if huge else NumberErrorReason.NOT_A_NUMBER, cleaned
+        )
     if not set(body) <= _NUMBER_CHARS or not any(char.isdigit() for char in body):
-        raise rules.error(NumberErrorReason.NOT_A_NUMBER)
+        raise _not_a_number(rules, cleaned)
     readings = _readings(body)
     if not readings:
-        raise rules.error(NumberErrorReason.BAD_SEPARATORS)
+        raise rules.error(NumberErrorReason.BAD_SEPARATORS, cleaned)
     if negative and any(reading.value != 0 for reading in readings):
-        raise rules.error(NumberErrorReason.NEGATIVE)
-    return _choose(readings, rules, lone_dot="." in body)
-
-
-def parse_ratio(text: str, *, maximum_denominator: int | None = None) -> ParsedRatio:
-    """Read a ratio such as "17/20", "17 / 20" or "17 trên 20" of two non-negative integers."""
-    rules = _Rules(kind=NumberKind.COUNT, decimals=0, minimum=None, maximum=None)
-    cleaned = _clean(text, rules, example=RATIO_EXAMPLE, limit=MAX_RATIO_LENGTH)
-    terms = _RATIO_SEPARATOR.split(cleaned)
-    if len(terms) != 2:
-        raise _ratio_error(NumberErrorReason.RATIO_FORMAT)
-    numerator, denominator = (_ratio_term(term) for term in terms)
-    if maximum_denominator is not None and denominator > maximum_denominator:
-        message = DENOMINATOR_ABOVE_MAXIMUM_MESSAGE.format(
-            maximum=format_number(maximum_denominator)
-        )
-        raise NumberInputError(NumberErrorReason.ABOVE_MAXIMUM, message)
-    return ParsedRatio(numerator=numerator, denominator=denominator)
+        raise rules.error(NumberErrorReason.NEGATIVE, cleaned)
+    return _choose(readings, rules, cleaned, lone_dot="." in body)
 
 
 def format_number(value: Decimal | int | float, decimals: int = 0) -> str:
@@ -314,55 +396,95 @@ def number_in_words(value: Decimal | int) -> str:
     return f"âm {words}" if number < 0 and (int(whole) or fraction) else words
 
 
-def _clean(
-    text: str, rules: _Rules, *, example: str | None = None, limit: int = MAX_INPUT_LENGTH
-) -> str:
-    """Normalise typed text for reading, refusing empty and over-long input."""
+def _clean(text: str, rules: _Rules, *, limit: int = MAX_INPUT_LENGTH) -> str:
+    """Normalise typed text for reading (case kept), refusing empty and over-long input."""
     stripped = text.strip()
     if len(stripped) > _RAW_LENGTH_LIMIT:
-        raise _error(rules, NumberErrorReason.TOO_LONG, example, limit)
+        raise rules.error(NumberErrorReason.TOO_LONG, template=_limit(TOO_LONG_MESSAGE, limit))
     translated = unicodedata.normalize("NFC", stripped.translate(_CLEAN_UP))
     visible = "".join(char for char in translated if unicodedata.category(char) != "Cf")
     cleaned = re.sub(" +", " ", visible.strip())
     if not cleaned:
-        raise _error(rules, NumberErrorReason.EMPTY, example, limit)
+        raise rules.error(NumberErrorReason.EMPTY)
     if len(cleaned) > limit:
-        raise _error(rules, NumberErrorReason.TOO_LONG, example, limit)
-    return cleaned.casefold()
+        raise rules.error(NumberErrorReason.TOO_LONG, template=_limit(TOO_LONG_MESSAGE, limit))
+    return cleaned
 
 
-def _error(
-    rules: _Rules, reason: NumberErrorReason, example: str | None, limit: int
-) -> NumberInputError:
-    if example is None:
-        return rules.error(reason)
-    return NumberInputError(reason, ERROR_MESSAGES[reason].format(example=example, limit=limit))
+def _limit(template: str, limit: int) -> str:
+    return template.replace("{limit}", str(limit))
 
 
-def _ratio_error(reason: NumberErrorReason) -> NumberInputError:
-    return NumberInputError(reason, ERROR_MESSAGES[reason].format(example=RATIO_EXAMPLE))
+def _shown(text: str) -> str:
+    """Typed text as quoted back in a message: one line, not too long."""
+    line = " ".join(text.split())
+    return line if len(line) <= _SHOWN_LENGTH else line[: _SHOWN_LENGTH - 1] + "…"
 
 
-def _ratio_term(term: str) -> int:
-    """One side of a ratio: a plain, unambiguous non-negative integer."""
+def _fold(text: str) -> str:
+    """Lower case without diacritics ("hồ sơ" -> "ho so"), for matching words."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+
+
+def _without_unit(folded: str, unit: str | None) -> str:
+    """The text without the question's unit after the number ("12 hồ sơ" -> "12")."""
+    if not unit:
+        return folded
+    unit_words = _fold(unicodedata.normalize("NFC", unit)).split()
+    words = folded.split(" ")
+    count = len(unit_words)
+    if not unit_words or len(words) <= count:
+        return folded
+    if [_fold(word) for word in words[-count:]] != unit_words:
+        return folded
+    return " ".join(words[:-count])
+
+
+def _not_a_number(rules: _Rules, cleaned: str) -> NumberInputError:
+    """Say what in the text is not part of a number: letters first, else a symbol."""
+    reason = NumberErrorReason.NOT_A_NUMBER
+    if not any(char in "0123456789" for char in cleaned):
+        return rules.error(reason, cleaned)
+    letters = _LETTERS.search(cleaned)
+    if letters is not None:
+        return rules.error(reason, cleaned, HAS_LETTERS_MESSAGE, letters=letters.group(0))
+    symbol = next((char for char in cleaned if char not in _ALLOWED_SYMBOLS), None)
+    if symbol is not None:
+        shown = symbol if symbol.isprintable() and not symbol.isspace() else repr(symbol)
+        return rules.error(reason, cleaned, HAS_SYMBOL_MESSAGE, symbol=shown)
+    return rules.error(reason, cleaned)
+
+
+def _ratio_term(term: str, subject: str, unit: str | None, decimals: int, example: str) -> Decimal:
+    """One side of a ratio: a plain, unambiguous non-negative figure."""
+    rules = _Rules(
+        kind=NumberKind.COUNT if decimals == 0 else NumberKind.DECIMAL,
+        decimals=decimals,
+        minimum=None,
+        maximum=None,
+        subject=subject,
+        example_text=example,
+    )
     try:
-        parsed = parse_number(term, NumberKind.COUNT, decimals=0)
+        parsed = _parse(term, rules, unit)
     except NumberInputError as error:
         if error.reason in (NumberErrorReason.NEGATIVE, NumberErrorReason.NOT_INTEGER):
-            raise _ratio_error(error.reason) from None
-        raise _ratio_error(NumberErrorReason.RATIO_FORMAT) from None
+            raise
+        # The reason stays "ratio format"; the message says what is wrong with the side.
+        raise NumberInputError(NumberErrorReason.RATIO_FORMAT, error.message) from None
     if parsed.ambiguous:
-        raise _ratio_error(NumberErrorReason.RATIO_FORMAT)
-    return int(parsed.value)
+        raise rules.error(NumberErrorReason.RATIO_FORMAT, term, RATIO_AMBIGUOUS_MESSAGE)
+    return parsed.value
 
 
-def _split_sign_and_percent(cleaned: str, rules: _Rules) -> tuple[bool, str]:
+def _split_sign_and_percent(folded: str, rules: _Rules, cleaned: str) -> tuple[bool, str]:
     """Take off a leading sign and, for percentages, a trailing "%"."""
-    negative = cleaned.startswith("-")
-    body = cleaned[1:].lstrip() if cleaned[0] in "+-" else cleaned
+    negative = folded.startswith("-")
+    body = folded[1:].lstrip() if folded[0] in "+-" else folded
     if body.endswith("%"):
         if rules.kind is not NumberKind.PERCENT:
-            raise rules.error(NumberErrorReason.NOT_A_NUMBER)
+            raise rules.error(NumberErrorReason.NOT_A_NUMBER, cleaned, PERCENT_SIGN_MESSAGE)
         body = body[:-1].rstrip()
     return negative, body
 
@@ -421,17 +543,19 @@ def _problem(reading: _Reading, rules: _Rules, *, check_decimals: bool) -> Numbe
     return None
 
 
-def _choose(readings: list[_Reading], rules: _Rules, *, lone_dot: bool) -> ParsedNumber:
+def _choose(
+    readings: list[_Reading], rules: _Rules, cleaned: str, *, lone_dot: bool
+) -> ParsedNumber:
     """Take the first plausible reading and decide whether it must be confirmed."""
     plausible = [r for r in readings if _problem(r, rules, check_decimals=False) is None]
     if not plausible:
         reason = _problem(readings[0], rules, check_decimals=False)
         assert reason is not None
-        raise rules.error(reason)
+        raise rules.error(reason, cleaned)
     chosen = plausible[0]
     reason = _problem(chosen, rules, check_decimals=True)
     if reason is not None:
-        raise rules.error(reason)
+        raise rules.error(reason, cleaned)
     # Two plausible readings differ only for "a.bbb" / "a,bbb"; a decimal comma is trusted.
     ambiguous = chosen.english or (len(plausible) > 1 and lone_dot)
     if not ambiguous:
@@ -443,7 +567,7 @@ def _interpret(reading: _Reading, rules: _Rules) -> str:
     words = number_in_words(reading.value)
     if rules.kind is NumberKind.PERCENT:
         words = f"{words} {PERCENT_WORDS}"
-    return INTERPRETATION_MESSAGE.format(number=rules.show(reading.value), words=words)
+    return INTERPRETATION_MESSAGE.format(words=words)
 
 
 def _to_decimal(value: Decimal | int | float) -> Decimal:

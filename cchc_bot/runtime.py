@@ -42,7 +42,7 @@ class Runtime:
 def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     """Load the configuration and connect the database (the schema must already exist)."""
     config = load_configuration(settings.config_dir)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     session_factory = create_session_factory(engine)
     return Runtime(
         settings=settings,

@@ -6,6 +6,7 @@ import re
 import zoneinfo
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,14 @@ class Settings(BaseSettings):
     log_format: str = "text"
     log_level: str = "INFO"
     webhook_secret: SecretStr | None = None
+    # "one": `cchc-bot run` refuses to start beside another on the same database; "many":
+    # several webhook processes behind one load balancer share it (polling is always one).
+    instances: Literal["one", "many"] = "one"
+    # SQLite's `PRAGMA synchronous`: "full" (an acknowledged answer survives a power cut) or
+    # "normal" (faster commits; the last transactions may be lost on power loss, not corrupted).
+    sqlite_synchronous: Literal["full", "normal"] = "full"
+    # Proxy for every Telegram call (http://host:port); unset: HTTPS_PROXY / ALL_PROXY apply.
+    proxy_url: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -44,6 +53,21 @@ class Settings(BaseSettings):
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @field_validator("sqlite_synchronous", mode="before")
+    @classmethod
+    def _lower_synchronous(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("proxy_url")
+    @classmethod
+    def _proxy_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None  # `CCHC_PROXY_URL=` left blank in .env means "no proxy of our own"
+        value = value.strip()
+        if not re.fullmatch(r"https?://[^/\s]+/?", value):
+            raise ValueError("must look like http://proxy.example:3128")
         return value
 
     @field_validator("webhook_secret")

@@ -92,14 +92,26 @@ class WebhookEndpoint:
                 extra={"remote": request.remote},
             )
             return web.Response(status=403, text="Forbidden")
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            logger.warning("webhook request refused: body too large")
+            return web.Response(status=413, text="Payload Too Large")
         try:
-            data = json.loads(await request.read())
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:  # a chunked body that grew past the limit
+            logger.warning("webhook request refused: body too large")
+            return web.Response(status=413, text="Payload Too Large")
+        try:
+            data = json.loads(body)
             if not isinstance(data, dict):
                 raise TypeError("an update is a JSON object")
             update = Update.de_json(data, self._application.bot)
         except Exception:  # malformed input from the network is answered, never raised
             logger.warning("webhook request refused: not a Telegram update")
             return web.Response(status=400, text="Bad Request")
+        # The Application's queue is the inbox (cchc_bot/inbox_queue.py): `put` returns once
+        # the update is stored, so a 200 is never an acknowledgement of something only in
+        # memory, and a replayed update_id is dropped there. A failed store answers 500 and
+        # Telegram delivers the update again.
         await self._application.update_queue.put(update)
         return web.Response(status=200)
 

@@ -34,6 +34,21 @@ from cchc_bot.config.base import UNIT_KIND_LABELS
 from cchc_bot.config.questionnaire import Indicator, IndicatorType
 from cchc_bot.numbers import format_number, format_percent, percent_of
 from cchc_bot.spreadsheet import neutralise_cell
+from cchc_bot.workbook_cells import Cell, CellValue, Row, Style
+from cchc_bot.workbook_layout import (
+    EXPLANATION_CAPS,
+    FIGURE_WIDTH,
+    REMINDER_CAPS,
+    STATUS_CAPS,
+    SUMMARY_CAPS,
+    TEXTFIGURE_WIDTH,
+    UNIT_NAME_CAP,
+    PrintSetup,
+    apply_print_setup,
+    fit_width,
+    fitted_widths,
+    row_heights,
+)
 
 # --- Wording (moves to handlers/texts.py with the rest of the user-facing text) -------------
 
@@ -154,6 +169,7 @@ REMINDER_KIND_LABELS = {
     "overdue_3": "Quá hạn 3 ngày làm việc",
 }
 REMINDER_KIND_PREFIXES = {"digest-": "Tổng hợp gửi Phòng Nội vụ", "manual-": "Nhắc thủ công"}
+PAGE_FOOTER = "&C&9Trang &P/&N"  # XlsxWriter's codes: centred, 9 pt, page number / pages
 
 # --- Layout ---------------------------------------------------------------------------------
 
@@ -171,36 +187,6 @@ _NOT_FILE_SAFE = re.compile(r"[^A-Za-z0-9]+")
 _CSV_PERCENT_PLACES = Decimal("0.01")
 
 
-class Style(Enum):
-    """How a cell is stored and formatted."""
-
-    # Members are singletons compared by identity; Enum's own __hash__ (of the name, in Python)
-    # is a measurable share of the export's hot loop at province scale.
-    __hash__ = object.__hash__
-
-    TEXT = "text"
-    WRAP = "wrap"
-    COUNT = "count"
-    DECIMAL = "decimal"
-    PERCENT = "percent"
-    DATETIME = "datetime"
-    NOT_ASKED = "not_asked"
-    HEADER = "header"
-    SECTION = "section"
-    TITLE = "title"
-    LABEL = "label"
-
-
-CellValue = str | Decimal | int | dt.datetime | None
-
-
-class Cell(NamedTuple):
-    """One cell of a table: a percent is in percent units (85,5 means 85,5 %)."""
-
-    value: CellValue
-    style: Style = Style.TEXT
-
-
 class Column(NamedTuple):
     """One column of the per-unit table: which indicator, which part of it, and its header."""
 
@@ -208,9 +194,6 @@ class Column(NamedTuple):
     part: str
     header: str
     style: Style
-
-
-Row = Sequence[Cell]
 
 
 def export_filename(
@@ -272,6 +255,8 @@ def unit_columns(data: ExportData) -> list[Column]:
     """The indicator columns of the per-unit table (a ratio takes three)."""
     columns: list[Column] = []
     for _, indicator in data.questionnaire.indicators():
+        if not asked_in_period(indicator, data.period.kind):
+            continue
         label = short_label(indicator.label)
         ident = indicator.id
         match indicator.type:
@@ -289,6 +274,11 @@ def unit_columns(data: ExportData) -> list[Column]:
     return columns
 
 
+def asked_in_period(indicator: Indicator, period_kind: str) -> bool:
+    """Whether the questionnaire asks this indicator in a period kind (its `periods`)."""
+    return indicator.periods is None or period_kind in indicator.periods
+
+
 def unit_header(columns: Sequence[Column]) -> list[Cell]:
     """The header row of the per-unit table."""
     return [Cell(text, Style.HEADER) for text in _unit_header_texts(columns)]
@@ -304,7 +294,7 @@ def unit_rows(data: ExportData, columns: Sequence[Column]) -> Iterator[list[Cell
     not_asked = Cell(None, Style.NOT_ASKED)
     for unit in data.units:
         row = [
-            Cell(unit.name),
+            Cell(unit.name, Style.WRAP),
             Cell(unit.code),
             Cell(kind_label(unit.kind)),
             Cell(STATE_LABELS.get(unit.state, unit.state)),
@@ -324,6 +314,8 @@ def summary_rows(data: ExportData, totals: Sequence[IndicatorTotal]) -> Iterator
     """The district lines of "Tổng hợp", a title row before each section."""
     section_code: str | None = None
     for total in totals:
+        if not asked_in_period(total.indicator, data.period.kind):
+            continue
         if total.section.code != section_code:
             section_code = total.section.code
             yield [Cell(total.section.title, Style.SECTION)] + [Cell(None, Style.SECTION)] * (
@@ -338,7 +330,7 @@ def status_rows(data: ExportData) -> Iterator[list[Cell]]:
         yield [
             Cell(number, Style.COUNT),
             Cell(unit.code),
-            Cell(unit.name),
+            Cell(unit.name, Style.WRAP),
             Cell(kind_label(unit.kind)),
             Cell(STATE_LABELS.get(unit.state, unit.state)),
             Cell(unit.submitted_at, Style.DATETIME),
@@ -706,6 +698,7 @@ class _Layout:
     """How one sheet looks: column widths, frozen rows and columns, row heights, autofilter."""
 
     widths: Sequence[float]
+    print_setup: PrintSetup
     frozen_rows: int = 0
     frozen_columns: int = 0
     heights: Mapping[int, float] = dataclasses.field(default_factory=dict)
@@ -737,13 +730,11 @@ class _Workbook:
         self._summary_sheet(totals)
         self._units_sheet()
         status = list(status_rows(data))
-        self._table_sheet(2, STATUS_HEADERS, status, (6, 14, 40, 22, 14, 17, 16, 24, 9, 40))
+        self._table_sheet(2, STATUS_HEADERS, status, STATUS_CAPS, title_columns=3)
         explanations = list(explanation_rows(data))
-        self._table_sheet(
-            3, EXPLANATION_HEADERS, explanations, (14, 32, 28, 11, 45, 22, 22, 12, 70)
-        )
+        self._table_sheet(3, EXPLANATION_HEADERS, explanations, EXPLANATION_CAPS)
         reminders = list(reminder_rows(data))
-        self._table_sheet(4, REMINDER_HEADERS, reminders, (14, 36, 24, 26, 17, 20, 17, 40))
+        self._table_sheet(4, REMINDER_HEADERS, reminders, REMINDER_CAPS)
 
     def _summary_sheet(self, totals: Sequence[IndicatorTotal]) -> None:
         data = self._data
@@ -789,11 +780,14 @@ class _Workbook:
             [Cell(text.format(previous=previous), Style.HEADER) for text in SUMMARY_HEADERS]
         )
         rows.extend(summary_rows(data, totals))
+        headers = [cell.value for cell in rows[header_row]]
+        widths = fitted_widths([str(text) for text in headers], rows, SUMMARY_CAPS)
         layout = _Layout(
-            widths=(12, 60, 10, 16, 13, 13, 14, 11, 11, 30, 12, 10, 12, 12, 16, 30),
+            widths=widths,
+            print_setup=PrintSetup((header_row, header_row), (0, 1), PAGE_FOOTER),
             frozen_rows=header_row + 1,
             frozen_columns=2,
-            heights={header_row: 45},
+            heights=row_heights(rows, widths),
         )
         self._sheet(0, layout, rows, (len(rows), len(SUMMARY_HEADERS)))
 
@@ -801,21 +795,53 @@ class _Workbook:
         data = self._data
         columns = unit_columns(data)
         width = len(UNIT_HEADERS) + len(columns)
+        units = data.units
+        name, code, kind, state = UNIT_HEADERS
+        widths = [
+            fit_width((u.name for u in units), header=name, maximum=UNIT_NAME_CAP, minimum=20),
+            fit_width((u.code for u in units), header=code, maximum=30),
+            fit_width((kind_label(u.kind) for u in units), header=kind, maximum=28),
+            fit_width(
+                (STATE_LABELS.get(u.state, u.state) for u in units), header=state, maximum=16
+            ),
+            *(
+                TEXTFIGURE_WIDTH if column.style is Style.TEXT else FIGURE_WIDTH
+                for column in columns
+            ),
+        ]
+        header = unit_header(columns)
+        # Only the name wraps in a unit's row: measuring it keeps the hot loop untouched.
+        heights = row_heights([header], widths)
+        heights.update(row_heights(([Cell(u.name, Style.WRAP)] for u in units), widths, 1))
         layout = _Layout(
-            widths=(36, 16, 16, 16, *([16] * len(columns))),
+            widths=widths,
+            print_setup=PrintSetup((0, 0), (0, 0), PAGE_FOOTER),
             frozen_rows=1,
             frozen_columns=1,
-            heights={0: 90},
+            heights=heights,
             filter_row=0,
         )
-        rows = itertools.chain([unit_header(columns)], unit_rows(data, columns))
+        rows = itertools.chain([header], unit_rows(data, columns))
         self._sheet(1, layout, rows, (1 + len(data.units), width))
 
     def _table_sheet(
-        self, index: int, headers: Sequence[str], body: Sequence[Row], widths: Sequence[float]
+        self,
+        index: int,
+        headers: Sequence[str],
+        body: Sequence[Row],
+        caps: Sequence[float],
+        *,
+        title_columns: int = 2,
     ) -> None:
-        layout = _Layout(widths=widths, frozen_rows=1, heights={0: 30}, filter_row=0)
         header = [Cell(text, Style.HEADER) for text in headers]
+        widths = fitted_widths(headers, body, caps)
+        layout = _Layout(
+            widths=widths,
+            print_setup=PrintSetup((0, 0), (0, title_columns - 1), PAGE_FOOTER),
+            frozen_rows=1,
+            heights=row_heights(itertools.chain([header], body), widths),
+            filter_row=0,
+        )
         width = max([len(headers), *(len(row) for row in body)])
         self._sheet(index, layout, itertools.chain([header], body), (1 + len(body), width))
 
@@ -831,12 +857,8 @@ class _Workbook:
             sheet.set_column(number, number, width)
         if layout.frozen_rows or layout.frozen_columns:
             sheet.freeze_panes(layout.frozen_rows, layout.frozen_columns)
-        # Phòng Nội vụ prints these: landscape A4, one page wide, header rows on every page.
-        sheet.set_landscape()
-        sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
-        if layout.frozen_rows:
-            sheet.repeat_rows(0, layout.frozen_rows - 1)
+        # Phòng Nội vụ prints these: landscape A4, header rows (and names) on every page.
+        apply_print_setup(sheet, layout.widths, layout.print_setup)
         written = self._rows(sheet, rows, column_count, layout.heights)
         if written > row_count:
             raise ValueError(f"sheet {SHEET_NAMES[index]!r} has more rows than {row_count}")

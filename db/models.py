@@ -115,6 +115,21 @@ class Invite(Base):
     revoked_at: Mapped[dt.datetime | None]
 
 
+class LinkGuard(Base):
+    """One row per Telegram account that tried `/start TOKEN`: locked for each attempt.
+
+    Every link attempt upserts this row first, so the attempts of one account run one after
+    the other on PostgreSQL too (the row lock is held to the end of the transaction): the
+    failed-attempt count each one reads is never stale, and one account never links twice.
+    """
+
+    __tablename__ = "link_guards"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    last_attempt_at: Mapped[dt.datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class QuestionnaireVersion(Base):
     """A questionnaire as it was synced; a changed `questionnaire.yaml` adds a new row."""
 
@@ -249,6 +264,18 @@ class ReminderLog(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class BulkSendSlot(Base):
+    """A place in the bulk-send timetable every process shares (see services/bulk_pacing.py).
+
+    Slot k starts k / rate seconds after the Unix epoch; one bulk message per slot, whichever
+    process (the bot, `cchc-bot remind`) took it. Rows older than a minute are dropped.
+    """
+
+    __tablename__ = "bulk_send_slots"
+
+    slot: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
 class AuditEvent(Base):
     """Who did what and when: links, revokes, role changes, failed links, returns, exports."""
 
@@ -261,3 +288,51 @@ class AuditEvent(Base):
     actor_telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     details: Mapped[dict[str, Any]]
+
+
+class InboxUpdate(Base):
+    """An update fetched from Telegram, stored before it is acknowledged (see cchc_bot/inbox.py).
+
+    `state` is `pending` (stored, nothing done yet), `applied` (the handler committed a change
+    or sent a message: never handled again) or `done` (the handler returned).
+    """
+
+    __tablename__ = "update_inbox"
+    __table_args__ = (Index("ix_update_inbox_bot_id_state", "bot_id", "state"),)
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10))
+    received_at: Mapped[dt.datetime]
+    handled_at: Mapped[dt.datetime | None]
+
+
+class UpdateMark(Base):
+    """Per bot: the high-water mark at and below which every update id counts as handled."""
+
+    __tablename__ = "update_marks"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    handled_through: Mapped[int] = mapped_column(BigInteger)
+
+
+class CoordinatorPrompt(Base):
+    """A question the bot asked a coordinator and waits to be answered (a return's reason).
+
+    Only the bot's own prompt, found here by the member and the prompt's message id, makes a
+    coordinator's next text a reason: the text of a replied-to message is never parsed.
+    """
+
+    __tablename__ = "coordinator_prompts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    # What the answer is for: "return_reason".
+    purpose: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str] = mapped_column(String(40))
+    period_code: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -9,7 +10,15 @@ from sqlalchemy import Executable, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from db.models import Answer, Member, Period, QuestionnaireVersion, Submission, Unit
+from db.models import (
+    Answer,
+    LinkGuard,
+    Member,
+    Period,
+    QuestionnaireVersion,
+    Submission,
+    Unit,
+)
 
 # Statements run for every answer are built once: SQLAlchemy memoizes a statement's cache
 # key on the object, so reusing it skips construction and key generation each time.
@@ -117,4 +126,24 @@ async def upsert_answer(
     statement = _upsert_answer_statement(connection.dialect.name, tuple(sorted(columns)))
     await connection.execute(
         statement, {"submission_id": submission_id, "indicator_id": indicator_id, **columns}
+    )
+
+
+async def lock_link_guard(session: AsyncSession, telegram_user_id: int, now: dt.datetime) -> None:
+    """Take the account's link-attempt row lock until the transaction ends (created if new).
+
+    An upsert locks the row on PostgreSQL, so a second attempt of the same account waits for
+    the first to commit and then reads its outcome; SQLite's `BEGIN IMMEDIATE` already
+    serializes writers.
+    """
+    bind = session.get_bind()
+    module = postgresql if bind.dialect.name == "postgresql" else sqlite
+    statement = module.insert(LinkGuard).values(
+        telegram_user_id=telegram_user_id, last_attempt_at=now, attempts=1
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[LinkGuard.telegram_user_id],
+            set_={"last_attempt_at": now, "attempts": LinkGuard.attempts + 1},
+        )
     )

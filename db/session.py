@@ -1,9 +1,18 @@
-"""Engine and session factory: SQLite in WAL mode with foreign keys, or PostgreSQL."""
+"""Engine and session factory: SQLite (stock aiosqlite, WAL, one writer in turn) or PostgreSQL.
+
+On a SQLite file every transaction of an engine runs on its one pooled connection
+(`pool_size=1, max_overflow=0`), taken in arrival order: SQLite allows one writer at a time
+anyway, so queueing in the pool costs nothing and spares writers SQLite's busy handler, whose
+sleeps grow with every retry. Statements run in aiosqlite's worker thread, never on the event
+loop. Another process holding the file (a CLI command, a second bot) is waited for by SQLite's
+busy handler in that thread, up to `SQLITE_LOCK_TIMEOUT`. `PRAGMA synchronous=FULL` by default,
+so an acknowledged answer survives a power cut (DESIGN decision 1).
+"""
 
 from __future__ import annotations
 
-import os
-from typing import Any
+import asyncio
+from typing import Any, Literal
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -13,12 +22,15 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-
-from db.inline_sqlite import BLOCKING_BUSY_TIMEOUT_MS, WriteGate, inline_creator
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
+from sqlalchemy.util import await_, compat
+from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty
 
 SessionFactory = async_sessionmaker[AsyncSession]
+Synchronous = Literal["full", "normal"]
 
 SQLITE_LOCK_TIMEOUT = 30.0  # seconds a transaction waits for another writer before failing
+SQLITE_SYNCHRONOUS: Synchronous = "full"
 
 
 def is_sqlite(url: str) -> bool:
@@ -26,45 +38,83 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-# One gate per database file and process, shared by every engine on that file, so two engines
-# of one process (a CLI command's and a service's, say) also take turns instead of making
-# SQLite busy-wait on the event loop.
-_WRITE_GATES: dict[str, WriteGate] = {}
+class FifoQueue(AsyncAdaptedQueue[ConnectionPoolEntry]):
+    """The async pool's queue, made fair: connections go to waiters strictly in arrival order.
+
+    `asyncio.Queue` lets a newcomer take a connection that was just handed to a waiter whose
+    task has not run yet (the waiter then queues again, at the back); waiting on an
+    `asyncio.Lock` first, which never lets a newcomer pass a waiter, keeps the order.
+    """
+
+    def __init__(self, maxsize: int = 0, use_lifo: bool = False) -> None:
+        super().__init__(maxsize, use_lifo)
+        self._turn: asyncio.Lock | None = None
+
+    def get(self, block: bool = True, timeout: float | None = None) -> ConnectionPoolEntry:
+        """Take a connection, after every earlier waiter has had theirs."""
+        if not block:
+            return self.get_nowait()
+        if self._turn is None:
+            self._turn = asyncio.Lock()
+        try:
+            if timeout is None:
+                return await_(self._fair_get(self._turn))
+            return await_(compat.wait_for(timeout, self._fair_get, self._turn))
+        except TimeoutError as error:
+            raise Empty() from error
+
+    async def _fair_get(self, turn: asyncio.Lock) -> ConnectionPoolEntry:
+        async with turn:
+            return await self._queue.get()
 
 
-def _write_gate(database: str) -> WriteGate:
-    key = os.path.realpath(database)
-    gate = _WRITE_GATES.get(key)
-    if gate is None:
-        gate = _WRITE_GATES[key] = WriteGate(timeout=SQLITE_LOCK_TIMEOUT)
-    return gate
+class FifoPool(AsyncAdaptedQueuePool):
+    """SQLAlchemy's async queue pool with the fair queue above."""
+
+    _queue_class = FifoQueue
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """Create the async engine; on SQLite turn on WAL, foreign keys and a busy timeout."""
+def create_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    synchronous: Synchronous = SQLITE_SYNCHRONOUS,
+    lock_timeout: float = SQLITE_LOCK_TIMEOUT,
+) -> AsyncEngine:
+    """Create the async engine (bound parameters never appear in errors or logs).
+
+    On SQLite: WAL, foreign keys, `BEGIN IMMEDIATE`, `PRAGMA synchronous` as given, and for a
+    file one connection taken in turn; `lock_timeout` bounds the wait for another writer.
+    """
     if not is_sqlite(url):
-        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+        return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     database = make_url(url).database
-    inline = database not in (None, "", ":memory:") and not make_url(url).query
-    if inline:
-        # Plain database files run inline on the event loop (see db/inline_sqlite.py).
-        assert database is not None
-        gate = _write_gate(database)
-        engine = create_async_engine(url, echo=echo, async_creator=inline_creator(database, gate))
-    else:
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": SQLITE_LOCK_TIMEOUT})
-    busy_timeout_ms = BLOCKING_BUSY_TIMEOUT_MS if inline else int(SQLITE_LOCK_TIMEOUT * 1000)
+    on_file = database not in (None, "", ":memory:")
+    pool: dict[str, Any] = (
+        {"poolclass": FifoPool, "pool_size": 1, "max_overflow": 0, "pool_timeout": lock_timeout}
+        if on_file
+        else {}
+    )
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        connect_args={"timeout": lock_timeout},
+        **pool,
+    )
+    pragma = {"full": "FULL", "normal": "NORMAL"}[synchronous]
+    busy_timeout_ms = int(lock_timeout * 1000)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event open transactions, not the driver (SQLAlchemy recipe).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        if make_url(url).database not in (None, "", ":memory:"):
+        if on_file:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={pragma}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -15,6 +15,7 @@ from telegram.ext import (
     filters,
 )
 
+from cchc_bot import inbox
 from handlers import texts
 from handlers.auth import current_actor
 from handlers.context import CchcApplication, CchcContext
@@ -62,6 +63,7 @@ async def stale_button(update: Update, context: CchcContext) -> None:
 
 async def on_error(update: object, context: CchcContext) -> None:
     """Log a bug with its traceback and tell the user politely; never crash the bot."""
+    inbox.record_error(context.error)  # so `update handled` says the outcome truthfully
     if isinstance(context.error, Forbidden):
         # 403: the user blocked the bot or deleted the account; coordinators see it in /status.
         if isinstance(update, Update) and update.effective_user is not None:

@@ -11,6 +11,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from cchc_bot.inbox import UpdateInbox, handling
+
 logger = logging.getLogger(__name__)
 
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}")
@@ -59,31 +61,40 @@ class TimedUpdateProcessor(BaseUpdateProcessor):
 
     PTB runs every update through its processor, whatever happens inside (a guard raising
     ApplicationHandlerStop, a handler failing), so this sees each update exactly once, which
-    a pair of TypeHandlers in early and late groups would not.
+    a pair of TypeHandlers in early and late groups would not. With an inbox it also marks
+    the update as being handled (its side effects are recorded against it) and, once the
+    handler returned, done.
     """
 
-    __slots__ = ("_inner",)
+    __slots__ = ("_inbox", "_inner")
 
-    def __init__(self, inner: BaseUpdateProcessor) -> None:
+    def __init__(self, inner: BaseUpdateProcessor, updates: UpdateInbox | None = None) -> None:
         super().__init__(inner.max_concurrent_updates)
         self._inner = inner
+        self._inbox = updates
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Run the update through the wrapped processor and log how long it took."""
+        """Run the update through the wrapped processor, log its outcome and how long it took."""
         started = time.perf_counter()
         outcome = "failed"
+        error: str | None = None
         try:
-            await self._inner.do_process_update(update, coroutine)
-            outcome = "ok"
+            update_id = update.update_id if isinstance(update, Update) else None
+            with handling(self._inbox, update_id) as in_flight:
+                await self._inner.do_process_update(update, coroutine)
+            error = in_flight.error
+            if self._inbox is not None and update_id is not None:
+                await self._inbox.mark_done(update_id)
+            outcome = "ok" if error is None else "failed"
+        except Exception as exc:
+            error = error or type(exc).__name__
+            raise
         finally:
-            logger.info(
-                "update handled",
-                extra={
-                    **update_fields(update),
-                    "outcome": outcome,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+            fields: dict[str, Any] = {**update_fields(update), "outcome": outcome}
+            if error is not None:
+                fields["error"] = error
+            fields["ms"] = round((time.perf_counter() - started) * 1000, 1)
+            logger.info("update handled", extra=fields)
 
     async def initialize(self) -> None:
         """Initialize the wrapped processor."""

@@ -15,6 +15,11 @@ from telegram.ext import BaseUpdateProcessor
 # at 16, same throughput).
 MAX_CONCURRENT_UPDATES = 16
 
+# What this processor tells PTB (and any processor wrapping it) it can take at once: every
+# update may wait for its chat's turn without holding a slot, so the outer semaphore must
+# never be the one that blocks; the real limit is the inner one, taken after the chat's turn.
+UNBOUNDED = 2**31 - 1
+
 
 def ordering_key(update: object) -> Hashable:
     """The queue an update waits in: its chat (else its user); unknown updates share one."""
@@ -29,22 +34,42 @@ def ordering_key(update: object) -> Hashable:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Serialise each chat's updates (answers apply to a draft in the order typed, two devices
     included) while other people's updates run meanwhile, so a slow database write for one
-    person never holds up everyone else."""
+    person never holds up everyone else.
 
-    __slots__ = ("_locks", "_waiting")
+    An update first waits for its chat's turn and only then for one of the `update_slots`
+    handler slots: a chat with forty queued updates holds one slot, never all of them. PTB's
+    own semaphore (taken before `do_process_update`, also by a wrapping processor) is made
+    unbounded for that reason.
+    """
+
+    __slots__ = ("_locks", "_slots", "_update_slots", "_waiting")
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+        if max_concurrent_updates < 1:
+            raise ValueError("max_concurrent_updates must be a positive integer")
+        super().__init__(UNBOUNDED)
+        self._update_slots = max_concurrent_updates
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._waiting: dict[Hashable, int] = {}
 
+    @property
+    def update_slots(self) -> int:
+        """How many updates (each of a different chat) are handled at once."""
+        return self._update_slots
+
+    @property
+    def busy_slots(self) -> int:
+        """How many handler slots are taken right now."""
+        return self._update_slots - self._slots._value
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Wait for the chat's earlier updates (FIFO), then handle this one."""
+        """Wait for the chat's earlier updates (FIFO), then for a free slot, then handle it."""
         key = ordering_key(update)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             self._waiting[key] -= 1

@@ -11,17 +11,19 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from cchc_bot import calendar
 from cchc_bot.access import Actor, Role
-from cchc_bot.conversation import ButtonPress, QuestionView, TextInput
-from cchc_bot.services.reports import (
+from cchc_bot.conversation import ButtonPress, QuestionView, SummaryView, TextInput
+from cchc_bot.services.attachments import (
     ALLOWED_ATTACHMENTS,
     MAX_ATTACHMENT_BYTES,
-    ReportOutcome,
-    ReportResult,
-    Screen,
+    kind_label,
+    shown_name,
+    suffix_of,
 )
-from handlers import report_views, texts
+from cchc_bot.services.reports import ReportOutcome, ReportResult, Screen
+from handlers import report_lines, report_views, returns, texts
 from handlers.auth import current_actor, for_roles, refuse
 from handlers.context import CchcApplication, CchcContext
+from handlers.notify import notify_all
 from scheduler.delivery import REPORT_CALLBACK
 
 logger = logging.getLogger(__name__)
@@ -29,14 +31,20 @@ logger = logging.getLogger(__name__)
 UNIT_ROLES = (Role.HEAD, Role.STAFF)
 
 
-async def send_screen(message: Message, context: CchcContext, screen: Screen) -> None:
-    """Show a question, or a summary split across messages with the buttons on the last."""
+async def send_screen(
+    message: Message, context: CchcContext, screen: Screen, *, opening: bool = False
+) -> None:
+    """Show a question, or a summary split across messages with the buttons on the last.
+
+    `opening`: the report was just opened, so its period, deadline and length come first.
+    """
     view = screen.view
+    intro = report_lines.opening(screen, context.runtime.clock()) if opening else ""
     if isinstance(view, QuestionView):
-        text, markup = report_views.render_question(screen, view)
+        text, markup = report_views.render_question(screen, view, opening=intro)
         await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
         return
-    chunks, markup = report_views.render_summary(screen, view)
+    chunks, markup = report_views.render_summary(screen, view, opening=intro)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
         await message.reply_text(
@@ -44,14 +52,16 @@ async def send_screen(message: Message, context: CchcContext, screen: Screen) ->
         )
 
 
-async def show_result(message: Message, context: CchcContext, result: ReportResult) -> None:
-    """Render whatever a report call produced."""
+async def show_result(
+    message: Message, context: CchcContext, result: ReportResult, *, opening: bool = False
+) -> None:
+    """Render whatever a report call produced (`opening`: the report was just opened)."""
     runtime = context.runtime
     match result.outcome:
         case ReportOutcome.SCREEN | ReportOutcome.STALE if result.screen is not None:
             if result.outcome is ReportOutcome.STALE:
                 await message.reply_text(texts.REPORT_STALE)
-            await send_screen(message, context, result.screen)
+            await send_screen(message, context, result.screen, opening=opening)
         case ReportOutcome.CHOOSE_PERIOD:
             text, markup = report_views.render_period_choice(result.options)
             await message.reply_text(text, reply_markup=markup)
@@ -80,8 +90,9 @@ async def show_result(message: Message, context: CchcContext, result: ReportResu
                     parse_mode=ParseMode.HTML,
                 )
                 if result.notify_returner is not None:
-                    await context.bot.send_message(
-                        result.notify_returner,
+                    await notify_all(
+                        context,
+                        [result.notify_returner],
                         texts.REVISION_ARRIVED.format(
                             unit=texts.html(result.receipt.unit_name),
                             label=result.period.label,
@@ -131,29 +142,29 @@ async def ask_heads_to_approve(context: CchcContext, result: ReportResult) -> No
     """Send the unit's heads the prepared report with Duyệt / Trả lại buttons."""
     assert result.period is not None
     assert result.receipt is not None
-    for telegram_user_id in result.notify_member_ids:
-        markup = InlineKeyboardMarkup(
+    markup = InlineKeyboardMarkup(
+        [
             [
-                [
-                    InlineKeyboardButton(
-                        texts.APPROVE_BUTTON,
-                        callback_data=f"{report_views.APPROVE_PREFIX}|{result.submission_id}|1",
-                    ),
-                    InlineKeyboardButton(
-                        texts.SEND_BACK_BUTTON,
-                        callback_data=f"{report_views.APPROVE_PREFIX}|{result.submission_id}|0",
-                    ),
-                ]
+                InlineKeyboardButton(
+                    texts.APPROVE_BUTTON,
+                    callback_data=f"{report_views.APPROVE_PREFIX}|{result.submission_id}|1",
+                ),
+                InlineKeyboardButton(
+                    texts.SEND_BACK_BUTTON,
+                    callback_data=f"{report_views.APPROVE_PREFIX}|{result.submission_id}|0",
+                ),
             ]
-        )
-        await context.bot.send_message(
-            telegram_user_id,
-            texts.APPROVAL_REQUEST.format(
-                label=result.period.label, unit=texts.html(result.receipt.unit_name)
-            ),
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-        )
+        ]
+    )
+    await notify_all(
+        context,
+        result.notify_member_ids,
+        texts.APPROVAL_REQUEST.format(
+            label=result.period.label, unit=texts.html(result.receipt.unit_name)
+        ),
+        html=True,
+        reply_markup=markup,
+    )
 
 
 @for_roles(*UNIT_ROLES)
@@ -161,7 +172,7 @@ async def report_command(update: Update, context: CchcContext, actor: Actor) -> 
     """Start or resume the unit's report."""
     assert update.effective_message is not None
     result = await context.runtime.reports.start(actor)
-    await show_result(update.effective_message, context, result)
+    await show_result(update.effective_message, context, result, opening=True)
 
 
 @for_roles(*UNIT_ROLES)
@@ -187,6 +198,13 @@ async def text_message(update: Update, context: CchcContext) -> None:
     user_id = update.effective_user.id if update.effective_user else message.chat_id
     result = await context.runtime.reports.answer_from(user_id, TextInput(message.text))
     if result.outcome in (ReportOutcome.NOT_LINKED, ReportOutcome.NOT_IN_REPORT):
+        actor = result.actor  # a coordinator may be giving the reason the bot asked for
+        if (
+            actor is not None
+            and actor.is_coordinator
+            and await returns.answer_prompt(message, context, actor)
+        ):
+            return
         await idle_reply(message, result.actor)
         return
     await show_result(message, context, result)
@@ -271,7 +289,7 @@ async def document_message(update: Update, context: CchcContext) -> None:
     if not await reports.in_report(actor):
         await message.reply_text(texts.ATTACHMENT_REFUSED["no_report"])
         return
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    suffix = suffix_of(name)
     if suffix not in ALLOWED_ATTACHMENTS:
         await message.reply_text(texts.ATTACHMENT_REFUSED["type"])
         return
@@ -279,16 +297,30 @@ async def document_message(update: Update, context: CchcContext) -> None:
     content = bytes(await file.download_as_bytearray())
     result = await reports.attach(actor, name, document.mime_type or "", content)
     if not result.accepted:
-        await message.reply_text(texts.ATTACHMENT_REFUSED[result.reason or "type"])
+        refusal = texts.ATTACHMENT_REFUSED.get(
+            result.reason or "", texts.ATTACHMENT_REFUSED["type"]
+        )
+        await message.reply_text(refusal.format(name=shown_name(name), kind=kind_label(suffix)))
         return
     size = (
         f"{result.size / 1024:.0f} KB"
         if result.size < 1024 * 1024
         else f"{result.size / 1048576:.1f} MB"
     )
-    await message.reply_text(
-        texts.ATTACHMENT_SAVED.format(name=texts.html(name), size=size), parse_mode=ParseMode.HTML
-    )
+    text = texts.ATTACHMENT_SAVED.format(name=texts.html(shown_name(name)), size=size)
+    markup = None
+    screen = result.screen
+    if screen is not None and isinstance(screen.view, SummaryView):
+        # At the summary: its buttons again under the file (the summary's own still work).
+        view = screen.view
+        advice = (
+            texts.ATTACHMENT_AT_SUMMARY
+            if view.submit_allowed
+            else texts.ATTACHMENT_AT_SUMMARY_BLOCKED
+        )
+        text += "\n" + advice
+        markup = report_views.keyboard(screen, report_views.summary_buttons(view))
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 async def remove_buttons(update: Update) -> None:
@@ -388,8 +420,7 @@ async def approval_button(update: Update, context: CchcContext) -> None:
     else:
         await query.message.reply_text(texts.APPROVAL_SENT_BACK.format(label=label))
         note = texts.APPROVAL_BACK_FOR_STAFF.format(label=label)
-    for telegram_user_id in result.notify_member_ids:
-        await context.bot.send_message(telegram_user_id, note)
+    await notify_all(context, result.notify_member_ids, note)
 
 
 NON_TEXT = (

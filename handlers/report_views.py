@@ -15,14 +15,18 @@ from cchc_bot.conversation import (
     ButtonLabel,
     FormattedAnswer,
     Notice,
+    NoticeCode,
     QuestionView,
     Step,
+    SummaryItem,
     SummaryView,
 )
+from cchc_bot.services.attachments import shown_name
 from cchc_bot.services.reports import PeriodOption, Receipt, Screen
-from handlers import texts
+from handlers import message_parts, report_lines, texts
 
-MESSAGE_LIMIT = 3900  # under Telegram's 4096, leaving room for entities
+MESSAGE_LIMIT = 3900  # rendered UTF-16 units, under Telegram's 4096
+CURRENT_PREVIEW = 600  # of a long saved text shown above its question
 BAR_CELLS = 10
 CALLBACK_PREFIX = "r"
 PERIOD_PREFIX = "rp"
@@ -63,6 +67,10 @@ def notice_lines(notices: Iterable[Notice]) -> list[str]:
         template = texts.NOTICES.get(notice.code.value)
         if template is None:
             continue
+        with_figures = report_lines.rule_line(notice)
+        if with_figures is not None:
+            lines.append(with_figures)
+            continue
         params = {key: texts.html(value) for key, value in notice.params.items()}
         try:
             lines.append(template.format(**params))
@@ -100,6 +108,8 @@ def _button_label(view_options: Sequence[str], button: Button) -> str:
         option = view_options[index] if 0 <= index < len(view_options) else button.argument
         short = option if len(option) <= 32 else option[:31] + "…"
         return f"{button.argument}. {short}"
+    if button.label is ButtonLabel.FIX:
+        return texts.BUTTON_FIX.format(number=button.argument)
     return texts.BUTTON_LABELS[button.label.value]
 
 
@@ -157,6 +167,8 @@ def _prompt(view: QuestionView) -> str:
             )
         case Step.CONFIRM_WARNING:
             return texts.PROMPT_CONFIRM_WARNING
+        case Step.EXPLANATION if view.explanation_for == "warning":
+            return texts.PROMPT_EXPLANATION_WARNING
         case Step.EXPLANATION:
             return texts.PROMPT_EXPLANATION
         case _:
@@ -178,11 +190,12 @@ def _prompt(view: QuestionView) -> str:
 
 
 def render_question(
-    screen: Screen, view: QuestionView, extra: Sequence[Notice] = ()
+    screen: Screen, view: QuestionView, extra: Sequence[Notice] = (), opening: str = ""
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and keyboard of one question."""
-    parts = notice_lines([*extra, *view.notices])
-    if parts:
+    """The text and keyboard of one question (after the report's opening, when given)."""
+    parts = [opening, ""] if opening else []
+    parts += notice_lines([*extra, *view.notices])
+    if len(parts) > (2 if opening else 0):
         parts.append("")
     parts.append(
         texts.QUESTION_HEADER.format(
@@ -211,12 +224,12 @@ def render_question(
     if view.help:
         parts.append(f"<i>{texts.html(view.help)}</i>")
     if view.current is not None and view.step in (Step.ANSWER, Step.NUMERATOR):
-        parts.append(texts.QUESTION_CURRENT.format(value=answer_text(view.current)))
+        current = message_parts.truncate_html(answer_text(view.current), CURRENT_PREVIEW)
+        parts.append(texts.QUESTION_CURRENT.format(value=current))
     parts.append("")
     parts.append(_prompt(view))
     text = "\n".join(parts)
-    if len(text) > MESSAGE_LIMIT:
-        text = text[: MESSAGE_LIMIT - 1] + "…"
+    text = message_parts.truncate_html(text, MESSAGE_LIMIT)
     return text, keyboard(screen, view.buttons, view.options)
 
 
@@ -225,7 +238,7 @@ def summary_buttons(view: SummaryView) -> list[Button]:
     buttons: list[Button] = []
     has_edit = False
     for button in view.buttons:
-        if button.action is Action.EDIT:
+        if button.action is Action.EDIT and button.label is ButtonLabel.EDIT:
             has_edit = True
             continue
         buttons.append(button)
@@ -235,10 +248,78 @@ def summary_buttons(view: SummaryView) -> list[Button]:
 
 
 def render_summary(
-    screen: Screen, view: SummaryView, extra: Sequence[Notice] = ()
+    screen: Screen, view: SummaryView, extra: Sequence[Notice] = (), opening: str = ""
 ) -> tuple[list[str], InlineKeyboardMarkup]:
-    """The summary split into messages under Telegram's limit; the keyboard goes on the last."""
-    lines = notice_lines([*extra, *view.notices])
+    """The summary split into messages under Telegram's limit; the keyboard goes on the last.
+
+    A brief one (the reply to an edit or to a message at the summary) shows only what
+    changed, what blocks submitting and how to go on, not every line again.
+    """
+    buttons = summary_buttons(view)
+    lines = [opening, ""] if opening else []
+    lines += notice_lines([*extra, *view.notices])
+    if view.brief and not view.submitted:
+        lines += _brief_lines(screen, view)
+    else:
+        lines += _full_lines(screen, view)
+    if not view.submitted:
+        lines.append("")
+        lines.append(report_lines.how_to_act(buttons))
+    return split_messages(lines), keyboard(screen, buttons)
+
+
+def _item_lines(item: SummaryItem) -> list[str]:
+    template = texts.SUMMARY_ITEM_ERROR if item.has_error else texts.SUMMARY_ITEM
+    lines = [
+        template.format(
+            number=item.number, label=texts.html(item.label), value=answer_text(item.answer)
+        )
+    ]
+    if item.answer is not None and item.answer.explanation:
+        explanation = texts.ANSWER_EXPLANATION.format(
+            explanation=texts.html(item.answer.explanation)
+        )
+        lines.append("   " + explanation)
+    return lines
+
+
+def _error_lines(view: SummaryView, *, unanswered: int) -> list[str]:
+    """What blocks submitting; unanswered questions are one line (or the count, mid-report)."""
+    errors, missing = report_lines.grouped_missing(view.errors)
+    if unanswered:
+        errors = [e for e in errors if e.code is not NoticeCode.MISSING_ANSWER]
+        missing = None
+    lines = notice_lines(errors)
+    if missing is not None:
+        lines.append(missing)
+    return [texts.SUMMARY_ERRORS, *lines] if lines else []
+
+
+def _attachment_line(screen: Screen, view: SummaryView) -> list[str]:
+    if screen.attachment_name:
+        name = texts.html(shown_name(screen.attachment_name))
+        return [texts.SUMMARY_ATTACHMENT.format(name=name)]
+    return [] if view.submitted else [texts.SUMMARY_NO_ATTACHMENT]
+
+
+def _brief_lines(screen: Screen, view: SummaryView) -> list[str]:
+    lines: list[str] = []
+    items = [item for section in view.sections for item in section.items]
+    changed = [item for item in items if item.number in view.changed]
+    if changed:
+        lines.append(texts.SUMMARY_CHANGED)
+        for item in changed:
+            lines += _item_lines(item)
+    lines.append(texts.SUMMARY_PROGRESS.format(answered=view.answered, total=view.total))
+    unanswered = sum(1 for item in items if item.answer is None)
+    lines += _error_lines(view, unanswered=unanswered)
+    if screen.attachment_name:
+        lines += _attachment_line(screen, view)
+    return lines
+
+
+def _full_lines(screen: Screen, view: SummaryView) -> list[str]:
+    lines: list[str] = []
     if screen.returned_reason and screen.state == "returned":
         lines.append(texts.SUMMARY_RETURNED.format(reason=texts.html(screen.returned_reason)))
     lines.append(
@@ -254,54 +335,29 @@ def render_summary(
             start=calendar.format_day(view.window_start), end=calendar.format_day(view.window_end)
         )
     )
+    unanswered = 0
     for section in view.sections:
+        answered_items = [item for item in section.items if item.answer is not None]
+        unanswered += len(section.items) - len(answered_items)
+        if not answered_items:
+            continue  # mid-report: what is left is counted below, not listed
         lines.append(texts.SUMMARY_SECTION.format(title=texts.html(section.title)))
-        for item in section.items:
-            template = texts.SUMMARY_ITEM_ERROR if item.has_error else texts.SUMMARY_ITEM
-            lines.append(
-                template.format(
-                    number=item.number, label=texts.html(item.label), value=answer_text(item.answer)
-                )
-            )
-            if item.answer is not None and item.answer.explanation:
-                lines.append(
-                    "   "
-                    + texts.ANSWER_EXPLANATION.format(
-                        explanation=texts.html(item.answer.explanation)
-                    )
-                )
-    if view.errors:
-        lines.append(texts.SUMMARY_ERRORS)
-        lines += notice_lines(view.errors)
+        for item in answered_items:
+            lines += _item_lines(item)
+    if unanswered:
+        lines.append("")
+        lines.append(texts.SUMMARY_LEFT.format(count=unanswered))
+    lines += _error_lines(view, unanswered=unanswered)
     if view.warnings:
         lines.append(texts.SUMMARY_WARNINGS)
         lines += notice_lines(view.warnings)
-    if screen.attachment_name:
-        lines.append(texts.SUMMARY_ATTACHMENT.format(name=texts.html(screen.attachment_name)))
-    elif not view.submitted:
-        lines.append(texts.SUMMARY_NO_ATTACHMENT)
-    if not view.submitted:
-        lines.append("")
-        lines.append(texts.SUMMARY_FOOTER)
-    return split_messages(lines), keyboard(screen, summary_buttons(view))
+    lines += _attachment_line(screen, view)
+    return lines
 
 
 def split_messages(lines: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Join lines into as few messages as fit under the limit, never splitting a line."""
-    messages: list[str] = []
-    current = ""
-    for line in lines:
-        if len(line) > limit:
-            line = line[: limit - 1] + "…"
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            messages.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not messages:
-        messages.append(current)
-    return messages
+    """Join HTML lines into as few messages as fit `limit` (rendered), each one valid HTML."""
+    return message_parts.split_html(lines, limit)
 
 
 def render_receipt(receipt: Receipt, deadline_text: str, tz: ZoneInfo) -> str:
@@ -310,9 +366,9 @@ def render_receipt(receipt: Receipt, deadline_text: str, tz: ZoneInfo) -> str:
         texts.REPORT_LATE.format(deadline=deadline_text) if receipt.late else texts.REPORT_ON_TIME
     )
     return texts.REPORT_RECEIPT.format(
+        **report_lines.receipt_counts(receipt),
         label=receipt.period_label,
         unit=texts.html(receipt.unit_name),
-        figures=receipt.figures,
         at=calendar.format_datetime(receipt.submitted_at, tz),
         timeliness=timeliness,
         version=receipt.version,

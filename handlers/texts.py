@@ -31,6 +31,13 @@ UNEXPECTED_ERROR = (
 
 UNKNOWN_COMMAND = "Bot không hiểu lệnh này. Gửi /help để xem các lệnh anh/chị dùng được."
 
+# Sent on start to a chat whose message was being handled when the bot stopped abruptly.
+INTERRUPTED_BY_RESTART = (
+    "Bot vừa khởi động lại khi đang xử lý tin nhắn gần nhất của anh/chị. "
+    "Tin nhắn đó đã được ghi nhận nhưng có thể anh/chị chưa nhận được trả lời: "
+    "gửi /report để xem báo cáo đang ở câu nào, hoặc /help."
+)
+
 
 def start_unlinked(telegram_user_id: int) -> str:
     """The reply to /start from an account that is not linked."""
@@ -40,6 +47,13 @@ def start_unlinked(telegram_user_id: int) -> str:
 def html(text: str) -> str:
     """Escape user or configuration text for Telegram's HTML parse mode."""
     return escape(text, quote=False)
+
+
+def mid_sentence(label: str) -> str:
+    """A label as said inside a sentence: "Số hồ sơ" -> "số hồ sơ"; "TTHC" stays as it is."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
 
 
 # --- Accounts and linking -------------------------------------------------------------
@@ -103,7 +117,7 @@ RELINK_KEPT = "Đã giữ nguyên liên kết cũ: <b>{current}</b>."
 START_LINKED = "Chào {name}! Tài khoản của anh/chị đang liên kết: <b>{current}</b>.\n\n{help}"
 
 HELP_HEAD = (
-    "<b>Hướng dẫn</b> ({role} — {unit})\n"
+    "<b>Hướng dẫn</b> — {role}, {unit}\n"
     "• /report hoặc /baocao — nhập, tiếp tục hoặc sửa báo cáo CCHC của đơn vị; "
     "bot hỏi từng câu, có nút bấm, nhập số theo kiểu Việt Nam (1.234 hoặc 95,5)\n"
     "• /status hoặc /tinhtrang — tình trạng báo cáo của đơn vị\n"
@@ -112,14 +126,16 @@ HELP_HEAD = (
 )
 
 HELP_COORDINATOR = (
-    "<b>Hướng dẫn</b> ({role})\n"
-    "• /status hoặc /tinhtrang [MÃ_KỲ] — tình trạng nộp báo cáo của các đơn vị\n"
-    "• /remind hoặc /nhacnho [MÃ_KỲ] — nhắc các đơn vị chưa nộp\n"
-    "• /return hoặc /tralai MÃ_ĐƠN_VỊ MÃ_KỲ LÝ_DO — trả lại báo cáo để đơn vị sửa\n"
-    "• /export hoặc /xuat [MÃ_KỲ] — bảng tổng hợp Excel\n"
-    "• /close hoặc /dongky MÃ_KỲ — đóng kỳ, không nhận thêm báo cáo; /reopen hoặc /moky MÃ_KỲ — mở lại\n"
+    "<b>Hướng dẫn</b> — {role}\n"
+    "• /status hoặc /tinhtrang [KỲ] — tình trạng nộp báo cáo của các đơn vị\n"
+    "• /view hoặc /xem ĐƠN_VỊ [KỲ] — xem báo cáo đơn vị đã gửi (số liệu, cảnh báo, giải trình, tệp)\n"
+    "• /remind hoặc /nhacnho [KỲ hoặc ĐƠN_VỊ] — nhắc các đơn vị chưa nộp\n"
+    "• /return hoặc /tralai ĐƠN_VỊ KỲ LÝ_DO — trả lại báo cáo để đơn vị sửa\n"
+    "• /export hoặc /xuat [KỲ] — bảng tổng hợp Excel\n"
+    "• /close hoặc /dongky KỲ — đóng kỳ, không nhận thêm báo cáo; /reopen hoặc /moky KỲ — mở lại\n"
     "• /help hoặc /huongdan — hướng dẫn này\n"
-    "Mã kỳ có dạng 2024-Q1, 2024-H1, 2024-Q3, 2024-Y."
+    "Đơn vị: tên, vài chữ đầu của tên hoặc mã như trong /status (không cần dấu). "
+    "Kỳ: Q1, quý 1, 6 tháng, quý 3, năm (của năm nay) hoặc mã như 2024-Q1."
 )
 
 NOT_LINKED = (
@@ -150,6 +166,7 @@ MENU_COORDINATOR = [
     ("status", "Tình trạng nộp báo cáo"),
     ("remind", "Nhắc đơn vị chưa nộp"),
     ("export", "Tải bảng tổng hợp Excel"),
+    ("view", "Xem báo cáo một đơn vị đã gửi"),
     ("return", "Trả lại báo cáo để sửa"),
     ("help", "Hướng dẫn"),
 ]
@@ -195,8 +212,8 @@ REMINDER_OVERDUE = (
     "⚠️ <b>Báo cáo CCHC {label} đã QUÁ HẠN {late} ngày</b>\n"
     "Đơn vị: <b>{unit}</b> chưa gửi báo cáo (hạn {deadline}).\n"
     "{progress}\n"
-    "Đề nghị thủ trưởng chỉ đạo hoàn thành và gửi ngay hôm nay; "
-    "Phòng Nội vụ đang theo dõi để tổng hợp báo cáo UBND huyện."
+    "Đề nghị anh/chị hoàn thành và gửi báo cáo ngay hôm nay; "
+    "Phòng Nội vụ đang chờ để tổng hợp báo cáo UBND huyện."
 )
 REMINDER_MANUAL = (
     "📣 <b>Phòng Nội vụ nhắc: báo cáo CCHC {label}</b>\n"
@@ -265,18 +282,26 @@ PROMPTS = {
 PROMPT_TEXT_MIN = "Gõ câu trả lời (ít nhất {min_length}, tối đa {max_length} ký tự)."
 PROMPT_NUMERATOR = (
     "Nhập <b>{numerator}</b>{unit}.\n"
-    "Có thể gõ cả tử số và mẫu số trong một tin, ví dụ 17/20 ({numerator} / {denominator})."
+    "Có thể gõ cả tử số và mẫu số trong một tin, ví dụ 17/20 nghĩa là tử số 17, mẫu số 20."
 )
 PROMPT_NUMERATOR_FIXED = (
-    "Mẫu số lấy từ câu {source}: <b>{denominator_value}</b> ({denominator}).\n"
+    "Mẫu số lấy từ câu {source} — {denominator}: <b>{denominator_value}</b>.\n"
     "Nhập <b>{numerator}</b>{unit}."
+)
+PROMPT_NUMERATOR_FIXED_UNNAMED = (
+    "Mẫu số lấy từ câu {source}: <b>{denominator_value}</b>.\nNhập <b>{numerator}</b>{unit}."
 )
 PROMPT_DENOMINATOR = "Đã nhận tử số: <b>{numerator_value}</b>.\nNhập <b>{denominator}</b>{unit}."
 PROMPT_CONFIRM_NUMBER = (
-    "Bot hiểu số anh/chị nhập là <b>{reading}</b>.\n{interpretation}\nĐúng không?"
+    "Bot hiểu số anh/chị nhập là <b>{reading}</b> ({interpretation}). Đúng không?"
 )
+PROMPT_CONFIRM_NUMBER_PLAIN = "Bot hiểu số anh/chị nhập là <b>{reading}</b>. Đúng không?"
 PROMPT_CONFIRM_WARNING = "Anh/chị xác nhận số liệu trên là đúng, hay sửa lại?"
 PROMPT_EXPLANATION = "Vui lòng ghi ngắn gọn lý do chưa đạt chỉ tiêu (giải trình), ít nhất 10 ký tự."
+PROMPT_EXPLANATION_WARNING = (
+    "Anh/chị đã xác nhận số liệu đúng. Vui lòng ghi ngắn gọn giải trình cho số liệu này, "
+    "ít nhất 10 ký tự."
+)
 CHOICE_LINE = "{number}. {option}"
 ANSWER_YES = "Có"
 ANSWER_NO = "Không"
@@ -303,10 +328,11 @@ BUTTON_LABELS = {
     "continue": "▶️ Nhập tiếp",
     "edit": "✏️ Sửa",
 }
+BUTTON_FIX = "✏️ Sửa câu {number}"
 
 NOTICES = {
     "invalid_number": "⚠️ {message}",
-    "invalid_ratio": "⚠️ {message} Ví dụ: 17/20.",
+    "invalid_ratio": "⚠️ {message}",
     "numerator_above_denominator": "⚠️ Tử số ({numerator}) không được lớn hơn mẫu số ({denominator}).",
     "part_above_maximum": "⚠️ Số này vượt quá mức tối đa {maximum}.",
     "part_mismatch": "⚠️ Mẫu số phải bằng số đã trả lời ở câu {source_number} ({expected}).",
@@ -327,6 +353,15 @@ NOTICES = {
     "ambiguous_rejected": "Vui lòng nhập lại số cho rõ.",
     "rule_error": "⛔ {message} (các câu {numbers})",
     "rule_warning": "⚠️ {message} (các câu {numbers})",
+    "dependent_changed": (
+        "🔁 Câu {number} lấy số từ câu {source_number} nên đã đổi: "
+        "{before_numerator}/{before_denominator} = {before_percent} → "
+        "{numerator}/{denominator} = {percent}."
+    ),
+    "dependent_cleared": (
+        "🔁 Câu {number} lấy số từ câu {source_number}: số cũ không còn hợp lệ, cần trả lời lại."
+    ),
+    "warning_not_explained": "• Câu {number}: {message} Cần ghi giải trình.",
     "jump": "⚠️ {value} cao hơn {factor} lần so với kỳ trước ({previous}).",
     "below_first_quarter": (
         "⚠️ Số lũy kế {value} thấp hơn số đã báo cáo ở Quý I ({first_quarter}); "
@@ -334,6 +369,8 @@ NOTICES = {
     ),
     "target_missed": "📉 Số liệu {value} chưa đạt chỉ tiêu {target}.",
     "ratio_saved": "✅ Câu {number}: {numerator}/{denominator} = {percent}.",
+    "value_saved": "✅ Câu {number}: {value}.",
+    "not_applicable_saved": "✅ Câu {number}: Không phát sinh.",
     "passed_over": "ℹ️ Câu {number} tự động ghi «Không phát sinh» vì câu {source_number} bằng 0.",
     "resumed": "▶️ Tiếp tục báo cáo: đã trả lời {answered}/{total} câu.",
     "position_reset": "ℹ️ Phiếu báo cáo đã thay đổi, bot đưa anh/chị về câu chưa trả lời.",
@@ -362,6 +399,54 @@ SUMMARY_NO_ATTACHMENT = (
 )
 SUMMARY_FOOTER = "Bấm «Gửi báo cáo» để nộp, hoặc «Sửa» rồi gõ số câu cần sửa (ví dụ: sửa 7)."
 SUMMARY_RETURNED = "↩️ Phòng Nội vụ trả lại báo cáo: <i>{reason}</i>"
+# A rule not met, written out with the person's figures: "1.150 + 40 = 1.190, nhưng …".
+RULE_WITH_ARITHMETIC = {
+    "rule_error": "⛔ {message}\n{arithmetic} (câu {numbers})",
+    "rule_warning": "⚠️ {message}\n{arithmetic} (câu {numbers})",
+}
+RULE_SIDE_FIGURE = "{label} là {value}"
+RULE_SIDE_SUM = "{expression} = {value}"
+RULE_SIDE_FIGURE_SHORT = "{label} ({value})"
+RULE_ARITHMETIC = {
+    "==": "{left}, nhưng {right}",
+    "!=": "{left}, bằng {right_short}",
+    "<=": "{left}, lớn hơn {right_short}",
+    "<": "{left}, không nhỏ hơn {right_short}",
+    ">=": "{left}, nhỏ hơn {right_short}",
+    ">": "{left}, không lớn hơn {right_short}",
+}
+SUMMARY_CHANGED = "✏️ Đã lưu:"
+SUMMARY_PROGRESS = "Đã trả lời {answered}/{total} câu."
+SUMMARY_LEFT = "Còn <b>{count}</b> câu chưa trả lời."
+SUMMARY_MISSING_GROUP = "• {count} câu chưa trả lời: câu {numbers}."
+SUMMARY_HOW = "Bấm {ways}."
+SUMMARY_HOW_SEPARATOR = "; "
+SUMMARY_WAYS = {
+    "submit": "«✅ Gửi báo cáo» để nộp",
+    "continue": "«▶️ Nhập tiếp» để trả lời các câu còn lại",
+    "fix": "«✏️ Sửa câu …» để sửa câu có vấn đề",
+    "edit": "«✏️ Sửa» (hoặc gõ «sửa 7») để sửa một câu",
+    "review": "gõ «xem lại» để xem toàn bộ bảng tóm tắt",
+}
+REPORT_OPENING = (
+    "📝 <b>Báo cáo CCHC {label}</b> — {unit}\n"
+    "Số liệu tính từ {start} đến {end}.\n"
+    "Hạn nộp: <b>{deadline}</b> ({left}).\n"
+    "{questions} câu hỏi, mất khoảng {minutes} phút. Mỗi câu trả lời được lưu ngay: "
+    "có thể dừng (/cancel) và nhập tiếp bất cứ lúc nào."
+)
+REPORT_OPENING_RESUME = (
+    "📝 <b>Báo cáo CCHC {label}</b> — {unit}\n"
+    "Số liệu tính từ {start} đến {end}.\n"
+    "Hạn nộp: <b>{deadline}</b> ({left}).\n"
+    "Còn {left_questions}/{questions} câu, mất khoảng {minutes} phút."
+)
+REPORT_OPENING_READY = (
+    "📝 <b>Báo cáo CCHC {label}</b> — {unit}\n"
+    "Số liệu tính từ {start} đến {end}.\n"
+    "Hạn nộp: <b>{deadline}</b> ({left}).\n"
+    "Đã trả lời đủ {questions} câu: kiểm tra bảng tóm tắt bên dưới trước khi gửi."
+)
 
 REPORT_CHOOSE_PERIOD = "Đơn vị đang có {count} kỳ báo cáo mở. Chọn kỳ muốn nhập:"
 REPORT_PERIOD_LINE = "{number}. {label} — hạn {deadline} ({state})"
@@ -383,13 +468,21 @@ REPORT_CANCEL_NOTHING = "Không có báo cáo nào đang nhập. Gửi /report �
 REPORT_RECEIPT = (
     "✅ <b>Đã gửi báo cáo CCHC {label}</b>\n"
     "Đơn vị: {unit}\n"
-    "Số chỉ tiêu đã báo cáo: {figures}\n"
+    "Đã trả lời: {answered}/{total} câu{details}\n"
+    "{attachment}\n"
     "Thời gian gửi: {at}\n"
     "{timeliness}\n"
     "Phiên bản: {version}\n"
     "Cảm ơn anh/chị! Nếu cần sửa trước hạn, gửi /report."
 )
 REPORT_ON_TIME = "Đúng hạn ✅"
+RECEIPT_DETAILS = " ({parts})"
+RECEIPT_PARTS = {
+    "not_applicable": "{count} không phát sinh",
+    "skipped": "{count} bỏ qua",
+}
+RECEIPT_ATTACHMENT = "Tệp đính kèm: {name}"
+RECEIPT_NO_ATTACHMENT = "Không có tệp đính kèm."
 REPORT_LATE = "Nộp muộn (sau hạn {deadline}) ⚠️"
 REPORT_AWAITING = (
     "📨 Đã chuyển báo cáo {label} cho thủ trưởng đơn vị duyệt. "
@@ -425,11 +518,17 @@ REPORT_EDITED_IGNORED = (
 )
 REPORT_FORWARD_IGNORED = "Bot không nhận tin nhắn chuyển tiếp; vui lòng gõ câu trả lời."
 ATTACHMENT_SAVED = "📎 Đã lưu tệp <b>{name}</b> ({size}). Tệp sẽ được gửi kèm báo cáo."
+ATTACHMENT_AT_SUMMARY = "Bấm «✅ Gửi báo cáo» bên dưới để nộp kèm tệp, hoặc «✏️ Sửa» để sửa một câu."
+ATTACHMENT_AT_SUMMARY_BLOCKED = "Báo cáo chưa gửi được: còn câu cần sửa (gõ «xem lại» để xem)."
 ATTACHMENT_REFUSED = {
     "type": "Chỉ nhận tệp báo cáo đã ký dạng PDF, DOC/DOCX hoặc XLS/XLSX.",
     "size": "Tệp quá lớn: bot chỉ nhận tệp tối đa 20 MB.",
     "empty": "Tệp rỗng, vui lòng gửi lại.",
     "no_report": "Chưa mở báo cáo nào để đính kèm tệp. Gửi /report trước.",
+    "content": (
+        "Tệp «{name}» không đúng định dạng {kind}: nội dung tệp không khớp với đuôi tệp. "
+        "Tệp chưa được lưu; vui lòng gửi lại đúng tệp báo cáo đã ký."
+    ),
 }
 
 
@@ -443,7 +542,7 @@ STATUS_COUNTS = (
     "↩️ Bị trả lại: {returned} · ☎️ Không liên lạc được: {unreachable}"
 )
 STATUS_KIND = "\n<b>{kind}</b>"
-STATUS_LINE = "{icon} {name} — {detail}"
+STATUS_LINE = "{icon} {name} (<code>{code}</code>) — {detail}"
 STATUS_ICONS = {"submitted": "✅", "draft": "✏️", "not_started": "⭕", "returned": "↩️"}
 STATUS_SUBMITTED = "nộp {at}"
 STATUS_SUBMITTED_LATE = "nộp {at}, muộn {days} ngày"
@@ -475,13 +574,25 @@ STATUS_UNIT_SUBMITTED = "Đã gửi lúc {at} (phiên bản {version}){late}."
 STATUS_UNIT_LATE = ", sau hạn"
 STATUS_UNIT_RETURNED = "Lý do trả lại: <i>{reason}</i>. Gửi /report để sửa và gửi lại."
 STATUS_UNIT_NEXT = "Gửi /report để nhập tiếp."
-UNKNOWN_PERIOD = "Không có kỳ báo cáo «{code}». Mã kỳ có dạng 2024-Q1, 2024-H1, 2024-Q3, 2024-Y."
+UNKNOWN_PERIOD = (
+    "Không có kỳ báo cáo «{code}». Gõ Q1, quý 1, 6 tháng, quý 3 hoặc năm (của năm nay), "
+    "hoặc mã như 2024-Q1, 2024-H1, 2024-Q3, 2024-Y."
+)
+UNIT_NOT_FOUND = (
+    "Không tìm thấy đơn vị «{query}». Gõ tên, vài chữ đầu của tên hoặc mã đơn vị "
+    "như trong /status (không cần dấu)."
+)
+UNIT_AMBIGUOUS = "«{query}» khớp với {count} đơn vị, xin gõ rõ hơn (hoặc gõ mã):"
+UNIT_CANDIDATE = "• {name} — <code>{code}</code>"
+UNIT_MORE_CANDIDATES = "… và {count} đơn vị khác."
 
 REMIND_PLAN = (
     "📣 Nhắc báo cáo {label}: sẽ gửi cho <b>{people}</b> người của <b>{units}</b> đơn vị chưa nộp."
 )
-REMIND_RECENT = "Bỏ qua {count} đơn vị vừa được nhắc trong {hours} giờ qua."
-REMIND_NO_MEMBERS = "{count} đơn vị chưa có tài khoản liên kết (cần gọi điện): {units}."
+REMIND_RECENT = "Bỏ qua {count} đơn vị vừa được nhắc trong {hours} giờ qua:"
+REMIND_NO_MEMBERS = "☎️ {count} đơn vị chưa có tài khoản liên kết (cần gọi điện):"
+REMIND_UNIT_LINE = "• {name}{phone}"
+REMIND_PHONE = " — ☎️ {phone}"
 REMIND_NOBODY = "Không có đơn vị nào cần nhắc lúc này cho kỳ {label}."
 REMIND_CONFIRM = "✅ Gửi nhắc"
 REMIND_CANCEL = "✖️ Thôi"
@@ -491,14 +602,24 @@ REMIND_DONE = (
 )
 
 RETURN_USAGE = (
-    "Cách dùng: <code>/return MÃ_ĐƠN_VỊ MÃ_KỲ LÝ_DO</code>\n"
-    "Ví dụ: <code>/return xa_tai_van 2024-Q1 Số hồ sơ quá hạn chưa khớp với phần mềm một cửa</code>"
+    "Cách dùng: <code>/return ĐƠN_VỊ KỲ LÝ_DO</code>\n"
+    "Đơn vị: tên, vài chữ đầu của tên hoặc mã như trong /status; "
+    "kỳ: Q1, quý 1, 6 tháng, quý 3, năm hoặc mã như 2024-Q1.\n"
+    "Ví dụ: <code>/return Tài Văn Q1 Số hồ sơ quá hạn chưa khớp với phần mềm một cửa</code>"
 )
 RETURN_PROMPT = (
-    "↩️ Trả lại báo cáo {label} của {unit} ({code} {period}).\n"
-    "Trả lời tin nhắn này bằng lý do trả lại (đơn vị sẽ nhận được lý do)."
+    "↩️ Trả lại báo cáo {label} của <b>{unit}</b>.\n"
+    "Gõ lý do trả lại ở tin nhắn tiếp theo (đơn vị sẽ nhận được lý do), "
+    "hoặc bấm «✖️ Thôi» nếu không trả lại."
 )
-RETURN_DONE = "↩️ Đã trả lại báo cáo {label} của {unit}. Đã báo cho {count} người của đơn vị."
+RETURN_PROMPT_CANCEL = "✖️ Thôi"
+RETURN_PROMPT_CANCELLED = "Đã thôi, không trả lại báo cáo nào."
+RETURN_DONE = "↩️ Đã trả lại báo cáo {label} của {unit}."
+RETURN_REACHED = "Đã báo cho: {names}."
+RETURN_BLOCKED = "Không nhắn được (đã chặn bot; đã ghi là không liên lạc được): {names}."
+RETURN_NOT_SENT = "Chưa gửi được cho: {names} (lỗi kết nối); xin báo lại cho họ."
+RETURN_NOBODY = "Chưa ai của đơn vị nhận được tin: cần gọi điện báo{phone}."
+RETURN_PHONE = " (☎️ {phone})"
 RETURN_FAILED = {
     "unknown_unit": "Không có đơn vị mã «{code}». Xem mã ở /status.",
     "not_submitted": "{unit} chưa gửi báo cáo {label} nên chưa trả lại được.",
@@ -521,3 +642,25 @@ PERIOD_UNCHANGED = "Kỳ {label} vốn đã ở trạng thái này."
 
 EXPORT_CAPTION = "📎 Bảng tổng hợp báo cáo CCHC {label} ({units} đơn vị, {submitted} đã nộp)."
 EXPORT_WORKING = "⏳ Đang lập bảng tổng hợp {label}…"
+
+# --- /view: one unit's submitted report ------------------------------------------------
+
+VIEW_USAGE = (
+    "Cách dùng: <code>/view ĐƠN_VỊ [KỲ]</code>, ví dụ <code>/xem Tài Văn Q1</code>.\n"
+    "Đơn vị: tên, vài chữ đầu của tên hoặc mã như trong /status."
+)
+VIEW_TITLE = (
+    "🔎 <b>{unit}</b> (<code>{code}</code>) — báo cáo {label}\n"
+    "Phiên bản {version}, gửi lúc {at}{late}. Tình trạng: {state}."
+)
+VIEW_LATE = ", sau hạn"
+VIEW_STATES = {
+    "submitted": "đã gửi",
+    "revising": "đơn vị đang sửa (bản dưới đây vẫn được tính)",
+    "returned": "đã trả lại để sửa",
+}
+VIEW_RETURNED = "Lý do trả lại: <i>{reason}</i>"
+VIEW_NOT_SUBMITTED = "{unit} chưa gửi báo cáo {label} nên chưa có gì để xem."
+VIEW_NO_ATTACHMENT = "📎 Đơn vị không đính kèm tệp."
+VIEW_ATTACHMENT_CAPTION = "📎 Tệp đính kèm của {unit} — báo cáo {label}"
+VIEW_RETURN_BUTTON = "↩️ Trả lại"

@@ -18,6 +18,7 @@ from cchc_bot.services.reminders import (
     ReminderMessage,
 )
 from handlers import texts
+from handlers.send_pacing import bulk_sends
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,8 @@ def render_reminder(message: ReminderMessage) -> str:
 async def deliver(
     bot: Bot, message: ReminderMessage, limiter: AsyncLimiter | None = None
 ) -> DeliveryResult:
-    """Send one reminder (within the bulk limit); 403 means unreachable, others retry later."""
+    """Send one reminder as a bulk send (paced by the bot's `PacedRateLimiter`, and by
+    `limiter` when given); 403 means unreachable, other errors retry later."""
     keyboard = None
     if not message.overdue_units:
         keyboard = InlineKeyboardMarkup(
@@ -83,12 +85,13 @@ async def deliver(
         await limiter.acquire()
     started = time.monotonic()
     try:
-        sent = await bot.send_message(
-            message.telegram_user_id,
-            render_reminder(message),
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,
-        )
+        with bulk_sends():
+            sent = await bot.send_message(
+                message.telegram_user_id,
+                render_reminder(message),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+            )
     except Forbidden as exc:
         return DeliveryResult(DeliveryOutcome.UNREACHABLE, error=str(exc))
     except TelegramError as exc:

@@ -17,7 +17,8 @@ async def tick(context: CchcContext) -> RunReport:
     """Send whatever reminders are due now; never raise into the scheduler."""
 
     async def send(message: ReminderMessage) -> DeliveryResult:
-        return await deliver(context.bot, message, context.bot_data.bulk_limiter)
+        # Paced by the bot's PacedRateLimiter (replies counted) and the shared slot timetable.
+        return await deliver(context.bot, message)
 
     return await context.runtime.reminders.run(send)
 

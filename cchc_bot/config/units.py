@@ -7,6 +7,8 @@ from pydantic import Field
 from cchc_bot.config.base import StrictModel, UnitKind
 
 UNIT_CODE_PATTERN = r"^[a-z0-9_]+$"
+# A phone number as people write it: digits with spaces, dots or dashes, "+84" allowed.
+PHONE_PATTERN = r"^\+?[0-9][0-9 .\-]{7,18}[0-9]$"
 
 
 class UnitConfig(StrictModel):
@@ -18,6 +20,8 @@ class UnitConfig(StrictModel):
     has_tthc: bool = False
     active: bool = True
     note: str | None = None
+    # Whom Phòng Nội vụ calls when nobody of the unit is reachable on Telegram.
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
 
     def flags(self) -> dict[str, bool]:
         """Return the boolean flags that `applies_to` rules can test."""

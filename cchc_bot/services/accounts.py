@@ -303,6 +303,9 @@ class AccountService:
         """Link an account through an invite token; single use, even under concurrent attempts."""
         now = self._clock()
         async with self._sessions.begin() as session:
+            # One attempt of an account at a time, on every database: the lockout count read
+            # below is then never stale, and the account cannot get two active memberships.
+            await repositories.lock_link_guard(session, identity.telegram_user_id, now)
             since = now - FAILED_LINK_WINDOW
             failures = await session.scalar(
                 select(func.count())
@@ -330,6 +333,24 @@ class AccountService:
                 return LinkResult(LinkOutcome.TOO_MANY_ATTEMPTS, retry_after=retry)
 
             outcome, invite, unit = await self._check_invite(session, token, now)
+            current = await _active_member(session, identity.telegram_user_id)
+            if (
+                outcome is LinkOutcome.USED
+                and invite is not None
+                and current is not None
+                and current[0].invite_id == invite.id
+            ):
+                # The same /start TOKEN twice (a double tap, a retried update): not a wrong token.
+                member, member_unit = current
+                return LinkResult(
+                    LinkOutcome.ALREADY_LINKED,
+                    actor=actor_from(member, member_unit),
+                    target=LinkTarget(
+                        Role(member.role),
+                        member_unit.code if member_unit else None,
+                        member_unit.name if member_unit else None,
+                    ),
+                )
             if outcome is not None:
                 _audit(
                     session,
@@ -344,7 +365,6 @@ class AccountService:
             target = LinkTarget(
                 Role(invite.role), unit.code if unit else None, unit.name if unit else None
             )
-            current = await _active_member(session, identity.telegram_user_id)
             if current is not None:
                 member, member_unit = current
                 if member.role == invite.role and member.unit_id == invite.unit_id:

@@ -38,6 +38,14 @@ from cchc_bot.conversation import (
 )
 from cchc_bot.services import periods as period_queries
 from cchc_bot.services.accounts import actor_from
+from cchc_bot.services.attachments import (
+    ALLOWED_ATTACHMENTS,
+    MAX_ATTACHMENT_BYTES,
+    STORED_NAME_MAX,
+    content_matches,
+    shown_name,
+    suffix_of,
+)
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.config_sync import questionnaire_fingerprint
 from cchc_bot.services.status import unit_config
@@ -58,16 +66,6 @@ from db.models import (
 from db.session import SessionFactory
 
 EDITABLE_STATES = frozenset({"draft", "returned", "revising"})
-# Signed report files: what Phòng Nội vụ files with the province.
-ALLOWED_ATTACHMENTS = {
-    ".pdf": "application/pdf",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-# Bots can download files up to 20 MB through getFile.
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 class ReportOutcome(StrEnum):
@@ -109,6 +107,12 @@ class Receipt:
     version: int
     awaiting_approval: bool
     submitted_by: str
+    # Counted as the progress bar counts: every question with an answer, of all asked.
+    answered: int = 0
+    total: int = 0
+    not_applicable: int = 0
+    skipped: int = 0
+    attachment_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,8 @@ class AttachmentResult:
     file_name: str | None = None
     size: int = 0
     sha256: str | None = None
+    # The summary again when the draft is at it: its buttons stay valid after an upload.
+    screen: Screen | None = None
 
 
 @dataclass
@@ -916,6 +922,8 @@ class ReportService(ConfiguredService):
                 )
             ).all()
         )
+        loaded = await self._load(session, submission, unit)
+        counts = conversation.progress(loaded.context, loaded.state.answers)
         by = ""
         if submission.submitted_by_member_id is not None:
             by = (
@@ -933,6 +941,11 @@ class ReportService(ConfiguredService):
             version=submission.version,
             awaiting_approval=submission.state == "awaiting_approval",
             submitted_by=by,
+            answered=counts.answered,
+            total=counts.total,
+            not_applicable=counts.not_applicable,
+            skipped=counts.skipped,
+            attachment_name=await self._attachment_name(session, submission.id),
         )
 
     # --- leaving, revising, approving ----------------------------------------------------
@@ -1064,13 +1077,15 @@ class ReportService(ConfiguredService):
         """Store the signed report file of the active draft, with its SHA-256."""
         require_unit_member(actor, "attach a file")
         now = self._clock()
-        suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+        suffix = suffix_of(file_name)
         if suffix not in ALLOWED_ATTACHMENTS:
             return AttachmentResult(False, reason="type")
         if len(content) > MAX_ATTACHMENT_BYTES:
             return AttachmentResult(False, reason="size")
         if not content:
             return AttachmentResult(False, reason="empty")
+        if not content_matches(suffix, content):
+            return AttachmentResult(False, reason="content", file_name=file_name)
         digest = hashlib.sha256(content).hexdigest()
         async with self._sessions.begin() as session:
             member = await self._member(session, actor)
@@ -1085,7 +1100,7 @@ class ReportService(ConfiguredService):
             session.add(
                 Attachment(
                     submission_id=submission.id,
-                    file_name=file_name[:255],
+                    file_name=shown_name(file_name, STORED_NAME_MAX),
                     mime_type=ALLOWED_ATTACHMENTS[suffix],
                     size=len(content),
                     sha256=digest,
@@ -1094,11 +1109,20 @@ class ReportService(ConfiguredService):
                     uploaded_at=now,
                 )
             )
-            submission.updated_at = max(now, submission.updated_at + dt.timedelta(microseconds=1))
-        return AttachmentResult(True, file_name=file_name, size=len(content), sha256=digest)
+            # The draft's position is unchanged, so its state token (and the buttons on the
+            # screen the person is looking at) stays valid: the file is part of the draft.
+            screen = None
+            if submission.position == conversation.SUMMARY:
+                await session.flush()
+                loaded = await self._load(session, submission)
+                view = conversation.summary(loaded.context, loaded.state)
+                screen = await self._screen(session, loaded, view)
+        return AttachmentResult(
+            True, file_name=file_name, size=len(content), sha256=digest, screen=screen
+        )
 
     async def missing_questions(self, actor: Actor, period: ReportingPeriod) -> tuple[int, ...]:
-        """Numbers of the questions the unit's draft still lacks (all of them if none)."""
+        """Numbers of the required questions the unit's draft (or an empty one) still lacks."""
         require_unit_member(actor, "read a report")
         async with self._sessions() as session:
             row = await repositories.find_period(session, period.code)
@@ -1112,13 +1136,18 @@ class ReportService(ConfiguredService):
                 else None
             )
             if submission is None:
+                # No draft yet: what an empty draft lacks (required questions only).
                 unit = await session.get(Unit, actor.unit_id)
                 assert unit is not None
-                asked = self._config.questionnaire.questions_for(unit_config(unit), period.kind)
-                return tuple(range(1, len(asked) + 1))
-            loaded = await self._load(session, submission)
+                context = conversation.context_for_period(
+                    self._config.questionnaire, unit_config(unit), period
+                )
+                state = DraftState()
+            else:
+                loaded = await self._load(session, submission)
+                context, state = loaded.context, loaded.state
         numbers = []
-        for notice in conversation.open_errors(loaded.context, loaded.state):
+        for notice in conversation.open_errors(context, state):
             if notice.code is conversation.NoticeCode.MISSING_ANSWER:
                 numbers.append(int(notice.params["number"]))
         return tuple(numbers)

@@ -1,9 +1,10 @@
-"""Telegram's flood limits: about 30 messages a second overall, 1 a second per chat."""
+"""Telegram's flood limits as sliding windows: 30 messages in any second overall, 1 per chat."""
 
 from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -44,34 +45,49 @@ MESSAGE_METHODS = frozenset(
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Rates and bursts; the defaults follow Telegram's published guidance."""
+    """Telegram's flood limits, each a sliding window: never more than N in any W seconds.
 
-    per_second: float = 30.0
-    burst: int = 30
+    Overall: `per_second` messages in any 1-second window, all chats together. One chat:
+    `per_chat_burst` messages in any `per_chat_burst / per_chat_per_second` seconds (the
+    default, 1 in any second). One group: `group_burst` in any
+    `group_burst / per_group_per_minute` minutes (20 in any minute).
+    """
+
+    per_second: int = 30
     per_chat_per_second: float = 1.0
-    per_chat_burst: int = 3
+    per_chat_burst: int = 1
     per_group_per_minute: float = 20.0
     group_burst: int = 20
 
 
-class _Bucket:
-    """A token bucket: `capacity` calls at once, refilled at `rate` per second."""
+class SlidingWindow:
+    """At most `limit` events in any window of `seconds`; a refused event is not counted."""
 
-    def __init__(self, rate: float, capacity: int, now: float) -> None:
-        self.rate = rate
-        self.capacity = float(capacity)
-        self.tokens = float(capacity)
-        self.updated = now
+    def __init__(self, limit: int, seconds: float) -> None:
+        if limit < 1 or seconds <= 0:
+            raise ValueError("a sliding window needs a positive limit and length")
+        self.limit = limit
+        self.seconds = seconds
+        self._times: deque[float] = deque()
 
     def wait(self, now: float) -> float:
-        """Seconds until one token is available (0 if it is now)."""
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
+        """Seconds until one more event fits (0 if it does now)."""
+        times = self._times
+        # An event at t counts in every window (now - seconds, now] that contains it.
+        while times and times[0] <= now - self.seconds:
+            times.popleft()
+        if len(times) < self.limit:
+            return 0.0
+        return times[len(times) - self.limit] + self.seconds - now
 
-    def take(self) -> None:
-        """Spend one token."""
-        self.tokens -= 1.0
+    def add(self, now: float) -> None:
+        """Count one event at `now`."""
+        self._times.append(now)
+
+    @property
+    def idle(self) -> bool:
+        """True once no counted event is left in the window (the last `wait` purged them)."""
+        return not self._times
 
 
 class RateLimiter:
@@ -88,12 +104,12 @@ class RateLimiter:
         self.enabled = enabled
         self.limited = 0
         self._monotonic = monotonic
-        self._overall: _Bucket | None = None
-        self._chats: dict[int, _Bucket] = {}
-        self._groups: dict[int, _Bucket] = {}
+        self._overall: SlidingWindow | None = None
+        self._chats: dict[int, SlidingWindow] = {}
+        self._groups: dict[int, SlidingWindow] = {}
 
     def configure(self, limits: RateLimits | None = None, *, enabled: bool = True) -> None:
-        """Switch the limits on or off (and optionally change them); the buckets start full."""
+        """Switch the limits on or off (and optionally change them); the windows start empty."""
         self.limits = limits or self.limits
         self.enabled = enabled
         self._overall = None
@@ -107,24 +123,43 @@ class RateLimiter:
         now = self._monotonic()
         limits = self.limits
         if self._overall is None:
-            self._overall = _Bucket(limits.per_second, limits.burst, now)
-        buckets = [self._overall]
+            self._overall = SlidingWindow(limits.per_second, 1.0)
+        windows = [self._overall]
         if chat_id is not None:
-            if chat_id not in self._chats:
-                self._chats[chat_id] = _Bucket(
-                    limits.per_chat_per_second, limits.per_chat_burst, now
+            windows.append(
+                _window_of(
+                    self._chats,
+                    chat_id,
+                    limits.per_chat_burst,
+                    limits.per_chat_burst / limits.per_chat_per_second,
                 )
-            buckets.append(self._chats[chat_id])
+            )
             if group:
-                if chat_id not in self._groups:
-                    self._groups[chat_id] = _Bucket(
-                        limits.per_group_per_minute / 60.0, limits.group_burst, now
+                windows.append(
+                    _window_of(
+                        self._groups,
+                        chat_id,
+                        limits.group_burst,
+                        60.0 * limits.group_burst / limits.per_group_per_minute,
                     )
-                buckets.append(self._groups[chat_id])
-        wait = max(bucket.wait(now) for bucket in buckets)
+                )
+        wait = max(window.wait(now) for window in windows)
         if wait > 0:
             self.limited += 1
             return max(1, math.ceil(wait))
-        for bucket in buckets:
-            bucket.take()
+        for window in windows:
+            window.add(now)
+        if len(self._chats) > 4096:  # forget chats whose windows are empty
+            for key in [k for k, window in self._chats.items() if not window.wait(now)]:
+                if self._chats[key].idle:
+                    del self._chats[key]
         return None
+
+
+def _window_of(
+    windows: dict[int, SlidingWindow], key: int, limit: int, seconds: float
+) -> SlidingWindow:
+    window = windows.get(key)
+    if window is None:
+        window = windows[key] = SlidingWindow(limit, seconds)
+    return window

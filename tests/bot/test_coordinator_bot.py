@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from cchc_bot.access import Role
+from cchc_bot.telegram_server import MessageRecord
 from db.models import ReminderLog
 
 from .conftest import Harness
@@ -17,6 +18,21 @@ COORDINATOR = 4001
 HEAD = 4002
 STAFF = 4003
 OTHER_HEAD = 4004
+
+
+async def press_and_wait(
+    harness: Harness,
+    user_id: int,
+    button_text: str,
+    *,
+    count: int = 1,
+    message: MessageRecord | None = None,
+) -> list[MessageRecord]:
+    """Press a button and wait for `count` new bot messages (paced replies may come late)."""
+    last = harness.server.transcript(user_id)[-1].message_id
+    target = message or harness.message_with_button(user_id, button_text)
+    harness.server.press_button(user_id, target.message_id, text=button_text)
+    return await harness.replies(user_id, after=last, count=count)
 
 
 async def test_coordinator_status_has_counts_pages_and_a_chart(harness: Harness) -> None:
@@ -69,7 +85,7 @@ async def test_remind_asks_first_then_nudges_at_most_once_per_unit(harness: Harn
     await harness.link(OTHER_HEAD, Role.HEAD, "xa_vien_an")
     plan = (await harness.say(COORDINATOR, "/nhacnho"))[0].text or ""
     assert "3 người của 2 đơn vị" in plan
-    done = await harness.press(COORDINATOR, "✅ Gửi nhắc")
+    done = await press_and_wait(harness, COORDINATOR, "✅ Gửi nhắc")
     assert "gửi được 3" in (done[-1].text or "")
     assert "Phòng Nội vụ nhắc" in (harness.server.last_bot_message(HEAD).text or "")
     again = (await harness.say(COORDINATOR, "/remind"))[0].text or ""

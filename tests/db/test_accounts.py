@@ -22,7 +22,7 @@ from cchc_bot.services.accounts import (
 )
 from cchc_bot.services.config_sync import sync_configuration
 from db.models import AuditEvent, Invite, Member
-from db.session import SessionFactory
+from db.session import SessionFactory, create_engine, create_session_factory
 
 HEAD_A = TelegramIdentity(1001, "Nguyễn Văn A", "nva")
 HEAD_B = TelegramIdentity(1002, "Trần Thị B", None)
@@ -238,3 +238,97 @@ async def test_invites_for_all_units_cover_every_active_unit(
     active = {unit.code for unit in bundled_config.units.units if unit.active}
     assert {invite.unit_code for invite in invites} == active
     assert len({invite.token for invite in invites}) == len(invites)
+
+
+async def _link_in_own_session(
+    database_url: str, clock: MovableClock, identity: TelegramIdentity, token: str, **kw: bool
+) -> LinkOutcome:
+    """Link through a service on its own engine, as a second bot process would."""
+    engine = create_engine(database_url)
+    try:
+        service = AccountService(create_session_factory(engine), clock)
+        return (await service.link(identity, token, **kw)).outcome
+    finally:
+        await engine.dispose()
+
+
+async def test_forty_concurrent_wrong_tokens_evaluate_at_most_five(
+    accounts: AccountService, session_factory: SessionFactory
+) -> None:
+    tokens = [f"{'C' * 30}{attempt:02d}" for attempt in range(40)]
+    results = await asyncio.gather(*(accounts.link(STRANGER, token) for token in tokens))
+    outcomes = [result.outcome for result in results]
+    assert outcomes.count(LinkOutcome.UNKNOWN) == 5, outcomes
+    assert outcomes.count(LinkOutcome.TOO_MANY_ATTEMPTS) == 35
+    actions = await audit_actions(session_factory)
+    assert actions.count("link_failed") == 5
+    assert actions.count("link_blocked") == 35
+
+
+async def test_wrong_tokens_from_two_processes_share_one_lockout(
+    accounts: AccountService, database_url: str, clock: MovableClock
+) -> None:
+    tokens = [f"{'D' * 30}{attempt:02d}" for attempt in range(12)]
+    outcomes = await asyncio.gather(
+        *(_link_in_own_session(database_url, clock, STRANGER, token) for token in tokens)
+    )
+    assert outcomes.count(LinkOutcome.UNKNOWN) == 5, outcomes
+    assert outcomes.count(LinkOutcome.TOO_MANY_ATTEMPTS) == 7
+
+
+async def test_one_account_sending_its_token_twice_at_once_links_once(
+    accounts: AccountService, session_factory: SessionFactory
+) -> None:
+    for round_number in range(5):
+        invite = await accounts.create_invite(Role.HEAD, "xa_tai_van")
+        identity = TelegramIdentity(6000 + round_number, f"Double {round_number}")
+        results = await asyncio.gather(
+            accounts.link(identity, invite.token), accounts.link(identity, invite.token)
+        )
+        outcomes = sorted(result.outcome.value for result in results)
+        assert outcomes == ["already_linked", "linked"], outcomes
+        assert all(result.actor is not None for result in results)
+    async with session_factory() as session:
+        members = (await session.scalars(select(Member))).all()
+    assert len(members) == 5
+    # The repeat is not a wrong token: it does not count towards the lockout.
+    assert "link_failed" not in await audit_actions(session_factory)
+
+
+async def test_one_account_linking_two_invites_at_once_never_raises(
+    accounts: AccountService, session_factory: SessionFactory
+) -> None:
+    for round_number in range(5):
+        first = await accounts.create_invite(Role.HEAD, "xa_tai_van")
+        second = await accounts.create_invite(Role.STAFF, "xa_vien_an")
+        identity = TelegramIdentity(7000 + round_number, f"Twice {round_number}")
+        results = await asyncio.gather(
+            accounts.link(identity, first.token, confirmed=True),
+            accounts.link(identity, second.token, confirmed=True),
+        )
+        assert all(result.outcome is LinkOutcome.LINKED for result in results), results
+        # Both were confirmed: the later one replaced the earlier; one account is active.
+        async with session_factory() as session:
+            active = (
+                await session.scalars(
+                    select(Member).where(
+                        Member.telegram_user_id == identity.telegram_user_id,
+                        Member.revoked_at.is_(None),
+                    )
+                )
+            ).all()
+        assert len(active) == 1
+
+
+async def test_one_account_linking_two_invites_unconfirmed_asks_for_the_second(
+    accounts: AccountService,
+) -> None:
+    for round_number in range(5):
+        first = await accounts.create_invite(Role.HEAD, "xa_tai_van")
+        second = await accounts.create_invite(Role.STAFF, "xa_vien_an")
+        identity = TelegramIdentity(8000 + round_number, f"Ask {round_number}")
+        results = await asyncio.gather(
+            accounts.link(identity, first.token), accounts.link(identity, second.token)
+        )
+        outcomes = sorted(result.outcome.value for result in results)
+        assert outcomes == ["confirm", "linked"], outcomes

@@ -207,6 +207,87 @@ async def test_refused_requests_never_reach_the_bot(
     assert not await invite_used(setup)
 
 
+async def test_a_replayed_update_id_is_ignored(
+    setup: Setup, webhook_bot: tuple[WebhookSettings, RunningWebhook]
+) -> None:
+    # Issue 11 item 18: Telegram retries a delivery it thinks failed; the retry must not be
+    # handled again (it would become the answer to the next question).
+    config, running = webhook_bot
+    user = setup.server.add_user(5005, "Chủ tịch Tài Văn")
+    invite = await invite_token(setup)
+    update = {
+        "update_id": 900003,
+        "message": {
+            "message_id": 1,
+            "date": 1709604000,
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": {"id": user.id, "is_bot": False, "first_name": user.first_name},
+            "text": f"/start {invite}",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    url = f"http://127.0.0.1:{running.port}{config.path}"
+    async with aiohttp.ClientSession() as http:
+        for _ in range(3):
+            async with http.post(url, json=update, headers={SECRET_HEADER: SECRET}) as response:
+                assert response.status == 200  # acknowledged, so Telegram stops retrying
+        await setup.server.wait_for_bot_messages(user.id, after=0, timeout=10)
+        await setup.server.wait_until_idle(timeout=10)
+        replies = [c for c in setup.server.request_log if c.method == "sendMessage"]
+        assert len(replies) == 1
+        assert "Đã liên kết" in str(replies[0].params.get("text"))
+
+
+async def test_an_oversized_body_gets_413(
+    setup: Setup, webhook_bot: tuple[WebhookSettings, RunningWebhook]
+) -> None:
+    config, running = webhook_bot
+    url = f"http://127.0.0.1:{running.port}{config.path}"
+    body = b'{"update_id": 1, "padding": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, data=body, headers={SECRET_HEADER: SECRET}) as response:
+            assert response.status == 413
+
+        async def chunks() -> AsyncIterator[bytes]:
+            for _ in range(40):
+                yield b"x" * 65536
+
+        async with http.post(url, data=chunks(), headers={SECRET_HEADER: SECRET}) as response:
+            assert response.status == 413
+    assert not [call for call in setup.server.request_log if call.method == "sendMessage"]
+
+
+async def test_a_replay_after_a_restart_is_ignored(setup: Setup) -> None:
+    port = free_port()
+    config = WebhookSettings(
+        public_url=public_webhook_url(f"http://127.0.0.1:{port}/cchc", TOKEN),
+        listen="127.0.0.1",
+        port=port,
+        secret=SECRET,
+    )
+    user = setup.server.add_user(5006, "Chủ tịch Tài Văn")
+    update = {
+        "update_id": 900004,
+        "message": {
+            "message_id": 1,
+            "date": 1709604000,
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": {"id": user.id, "is_bot": False, "first_name": user.first_name},
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    url = f"http://127.0.0.1:{port}{config.path}"
+    for _ in range(2):  # the same update, before and after a restart of the bot
+        application = build_application(setup.runtime, TOKEN, with_scheduler=False)
+        async with serving_webhook(application, config), aiohttp.ClientSession() as http:
+            async with http.post(url, json=update, headers={SECRET_HEADER: SECRET}) as response:
+                assert response.status == 200
+            await setup.server.wait_until_idle(timeout=10)
+            await asyncio.wait_for(application.update_queue.join(), timeout=10)
+    assert len([c for c in setup.server.request_log if c.method == "sendMessage"]) == 1
+
+
 def test_an_unusable_webhook_url_is_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CCHC_BOT_TOKEN", TOKEN)
     result = CliRunner().invoke(app, ["run", "--webhook-url", "ftp://example.org/x"])

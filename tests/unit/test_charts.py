@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import struct
 import time
 import warnings
 from collections import Counter
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from cchc_bot.calendar import ReportingPeriod, period_by_code
-from cchc_bot.charts import cumulative_submissions, status_by_kind, status_chart
+from cchc_bot.charts import (
+    CATEGORY_LABELS,
+    cumulative_submissions,
+    status_by_kind,
+    status_chart,
+    status_figure,
+)
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.services.status import PeriodStatus, UnitStatus
 from cchc_bot.settings import bundled_config_dir
@@ -29,7 +40,9 @@ def q1() -> ReportingPeriod:
     return period_by_code(config.schedule, "2024-Q1", ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
-def unit(number: int, kind: str, state: str, *, late: bool = False) -> UnitStatus:
+def unit(
+    number: int, kind: str, state: str, *, late: bool = False, linked: bool = True
+) -> UnitStatus:
     """One unit's status."""
     return UnitStatus(
         code=f"u{number}",
@@ -40,8 +53,8 @@ def unit(number: int, kind: str, state: str, *, late: bool = False) -> UnitStatu
         submitted_at=None,
         answered=0,
         total=30,
-        linked=True,
-        reachable=True,
+        linked=linked,
+        reachable=linked,
         version=1 if state in ("submitted", "returned") else 0,
         returned_reason=None,
     )
@@ -136,3 +149,148 @@ def test_cumulative_submissions_count_earlier_days_and_fill_gaps(
     per_day: list[tuple[dt.date, int]], expected: list[tuple[dt.date, int]]
 ) -> None:
     assert cumulative_submissions(per_day, D(2024, 3, 9), D(2024, 3, 11)) == expected
+
+
+def _artist(figure: Figure, gid: str) -> Line2D | Text:
+    """The one artist of the days chart with this gid."""
+    days_axes = figure.axes[1]
+    found = [a for a in [*days_axes.lines, *days_axes.texts] if a.get_gid() == gid]
+    assert len(found) == 1, [a.get_gid() for a in [*days_axes.lines, *days_axes.texts]]
+    artist = found[0]
+    assert isinstance(artist, Line2D | Text)
+    return artist
+
+
+def _cumulative(figure: Figure) -> tuple[list[float], list[float]]:
+    line = _artist(figure, "cumulative")
+    assert isinstance(line, Line2D)
+    xs = np.asarray(line.get_xdata(), dtype=float)
+    ys = np.asarray(line.get_ydata(), dtype=float)
+    return [float(x) for x in xs], [float(y) for y in ys]
+
+
+# Quý I/2024 opens on 24/2 (day 0 of the chart) and is due on 11/3: day 16 (2024 is a leap year).
+OPENING = D(2024, 2, 24)
+DEADLINE_DAY = 16
+
+
+def test_cumulative_line_stops_today_and_the_axis_still_reaches_the_deadline() -> None:
+    status = PeriodStatus(q1(), False, tuple(unit(i, "xa", "draft") for i in range(6)))
+    days = [(D(2024, 2, 26), 1), (D(2024, 3, 1), 2)]
+    figure = status_figure(status, days, today=D(2024, 3, 5))
+    xs, ys = _cumulative(figure)
+    assert xs == [float(day) for day in range(11)]  # 24/2 .. 5/3
+    assert ys[-1] == 3
+    assert ys[2] == 1  # 26/2
+    assert figure.axes[1].get_xlim()[1] >= DEADLINE_DAY
+
+
+def test_no_line_before_the_period_opens() -> None:
+    status = PeriodStatus(q1(), False, (unit(1, "xa", "not_started"),))
+    xs, ys = _cumulative(status_figure(status, [], today=D(2024, 2, 20)))
+    assert (xs, ys) == ([], [])
+
+
+def test_after_the_deadline_the_line_runs_to_today_through_late_submissions() -> None:
+    status = PeriodStatus(q1(), False, tuple(unit(i, "xa", "draft") for i in range(4)))
+    days = [(D(2024, 3, 4), 2), (D(2024, 3, 14), 1)]
+    xs, ys = _cumulative(status_figure(status, days, today=D(2024, 3, 18)))
+    assert xs[-1] == (D(2024, 3, 18) - OPENING).days
+    assert ys[-1] == 3
+    assert figure_xlim_right(status, days, D(2024, 3, 18)) >= xs[-1]
+
+
+def figure_xlim_right(
+    status: PeriodStatus, days: list[tuple[dt.date, int]], today: dt.date
+) -> float:
+    """Where the days axis ends."""
+    return float(status_figure(status, days, today=today).axes[1].get_xlim()[1])
+
+
+def _overlaps_line(figure: Figure, label: Text) -> bool:
+    """Whether the label's box touches the cumulative line (its segments sampled densely)."""
+    figure.canvas.draw()
+    box = label.get_window_extent()
+    line = _artist(figure, "cumulative")
+    assert isinstance(line, Line2D)
+    transform = figure.axes[1].transData
+    xs, ys = _cumulative(figure)
+    points = list(zip(xs, ys, strict=True))
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        for step in range(21):
+            t = step / 20
+            px, py = transform.transform((x0 + (x1 - x0) * t, y0 + (y1 - y0) * t))
+            # The margin covers half the line's width and its markers.
+            if box.x0 - 4 <= px <= box.x1 + 4 and box.y0 - 4 <= py <= box.y1 + 4:
+                return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("units", "days", "today"),
+    [
+        # Nobody submitted: the line runs along the bottom through the deadline.
+        (tuple(unit(i, "xa", "not_started") for i in range(5)), [], D(2024, 3, 20)),
+        # Everybody submitted early: the line runs along the total through the deadline.
+        (tuple(unit(i, "xa", "submitted") for i in range(5)), [(D(2024, 3, 1), 5)], D(2024, 3, 20)),
+        # A few of many submitted: the line runs low, where a label at the foot would sit.
+        (
+            tuple(unit(i, "xa", "draft") for i in range(40)),
+            [(D(2024, 3, 1), 1), (D(2024, 3, 8), 2)],
+            D(2024, 3, 20),
+        ),
+        # Half-way, on the deadline day itself.
+        (
+            tuple(unit(i, "xa", "submitted") for i in range(10)),
+            [(D(2024, 3, 8), 3), (D(2024, 3, 11), 2)],
+            D(2024, 3, 11),
+        ),
+    ],
+)
+def test_deadline_label_never_sits_on_the_line(
+    units: tuple[UnitStatus, ...], days: list[tuple[dt.date, int]], today: dt.date
+) -> None:
+    figure = status_figure(PeriodStatus(q1(), False, units), days, today=today)
+    label = _artist(figure, "deadline")
+    assert isinstance(label, Text)
+    assert label.get_text() == "Hạn nộp 11/3/2024"
+    assert not _overlaps_line(figure, label)
+    total = _artist(figure, "total")
+    assert isinstance(total, Text)
+    assert not label.get_window_extent().overlaps(total.get_window_extent())
+
+
+def test_units_without_an_account_have_their_own_bar_segment() -> None:
+    status = PeriodStatus(
+        q1(),
+        False,
+        (
+            unit(1, "xa", "not_started", linked=False),
+            unit(2, "xa", "not_started", linked=False),
+            unit(3, "xa", "not_started"),
+            unit(4, "xa", "submitted"),
+            unit(5, "phong", "not_started", linked=False),
+        ),
+    )
+    by_kind = status_by_kind(status)
+    assert by_kind["xa"] == Counter(no_account=2, not_started=1, submitted_on_time=1)
+    assert by_kind["phong"] == Counter(no_account=1)
+    figure = status_figure(status, [], today=D(2024, 3, 5))
+    kinds_axes = figure.axes[0]
+    legend = kinds_axes.get_legend()
+    assert legend is not None
+    names = [text.get_text() for text in legend.get_texts()]
+    assert CATEGORY_LABELS["no_account"] == "Chưa có tài khoản"
+    assert "Chưa có tài khoản" in names
+    # The segment's bars: one per kind, as wide as the count of units without an account.
+    container = next(c for c in kinds_axes.containers if c.get_label() == "Chưa có tài khoản")
+    widths = {
+        label.get_text(): patch.get_width()
+        for label, patch in zip(kinds_axes.get_yticklabels(), container, strict=True)
+    }
+    assert widths == {
+        "Phòng chuyên môn": 1,
+        "Đơn vị sự nghiệp": 0,
+        "Cơ quan tỉnh trên địa bàn": 0,
+        "Xã, thị trấn": 2,
+    }

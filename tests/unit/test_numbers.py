@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,6 +21,7 @@ from cchc_bot.numbers import (
     NumberKind,
     ParsedNumber,
     ParsedRatio,
+    decimals_for_unit,
     format_number,
     format_percent,
     number_in_words,
@@ -180,7 +182,8 @@ TABLE = [
     refused("5 hồ sơ", COUNT, R.NOT_A_NUMBER),
     refused("17/20", COUNT, R.NOT_A_NUMBER),
     refused("1\n234", COUNT, R.NOT_A_NUMBER),
-    refused("không có", COUNT, R.NOT_A_NUMBER),
+    ok("không có", COUNT, "0"),
+    ok("Không có", DECIMAL, "0"),
     # Negative.
     refused("-5", COUNT, R.NEGATIVE),
     refused("- 5", DECIMAL, R.NEGATIVE),
@@ -253,17 +256,18 @@ def test_parse_number_follows_the_reading_rules(
 @pytest.mark.parametrize(
     ("text", "kind", "decimals", "interpretation"),
     [
-        ("1.234", DECIMAL, 2, "Hiểu là 1.234 (một nghìn hai trăm ba mươi tư)."),
-        ("12,345", COUNT, 0, "Hiểu là 12.345 (mười hai nghìn ba trăm bốn mươi lăm)."),
-        ("12.5", DECIMAL, 2, "Hiểu là 12,5 (mười hai phẩy năm)."),
-        ("95.5%", PERCENT, 2, "Hiểu là 95,5 % (chín mươi lăm phẩy năm phần trăm)."),
-        ("1.234", PERCENT, 3, "Hiểu là 1,234 % (một phẩy hai ba bốn phần trăm)."),
-        ("1,234.5", DECIMAL, 1, "Hiểu là 1.234,5 (một nghìn hai trăm ba mươi tư phẩy năm)."),
+        ("1.234", DECIMAL, 2, "một nghìn hai trăm ba mươi tư"),
+        ("12,345", COUNT, 0, "mười hai nghìn ba trăm bốn mươi lăm"),
+        ("12.5", DECIMAL, 2, "mười hai phẩy năm"),
+        ("95.5%", PERCENT, 2, "chín mươi lăm phẩy năm phần trăm"),
+        ("1.234", PERCENT, 3, "một phẩy hai ba bốn phần trăm"),
+        ("1,234.5", DECIMAL, 1, "một nghìn hai trăm ba mươi tư phẩy năm"),
     ],
 )
-def test_ambiguous_input_is_echoed_in_digits_and_words(
+def test_ambiguous_input_is_spelled_out_in_words(
     text: str, kind: NumberKind, decimals: int, interpretation: str
 ) -> None:
+    # The words only: the confirmation prompt shows the figure itself once, beside them.
     parsed = parse_number(text, kind, decimals=decimals)
     assert parsed.ambiguous
     assert parsed.interpretation == interpretation
@@ -282,24 +286,51 @@ def test_parsed_value_has_no_exponent_and_no_trailing_zeros() -> None:
 @pytest.mark.parametrize(
     ("text", "kind", "options", "message"),
     [
-        ("1,5", COUNT, {}, "Số liệu này phải là số nguyên không âm, ví dụ 1.234."),
-        ("abc", DECIMAL, {"decimals": 1}, "Vui lòng nhập một số, ví dụ 1.234,5."),
-        ("abc", PERCENT, {}, "Vui lòng nhập một số, ví dụ 95,25 %."),
-        ("101", PERCENT, {}, "Số liệu không được lớn hơn 100 %."),
-        ("0", COUNT, {"minimum": Decimal(1)}, "Số liệu phải từ 1 trở lên."),
-        ("12.345,6", DECIMAL, {"maximum": Decimal(10000)}, "Số liệu không được lớn hơn 10.000."),
+        (
+            "1,5",
+            COUNT,
+            {},
+            "«1,5» có phần thập phân, nhưng câu này chỉ nhận số nguyên, ví dụ 1.234.",
+        ),
+        ("abc", DECIMAL, {"decimals": 1}, "«abc» không phải là số. Vui lòng nhập một số, ví dụ 1.234,5."),
+        ("abc", PERCENT, {}, "«abc» không phải là số. Vui lòng nhập một số, ví dụ 95,25 %."),
+        ("12a", COUNT, {}, "«12a» có chữ «a». Vui lòng chỉ nhập chữ số, ví dụ 1.234."),
+        ("12 cuộc", COUNT, {}, "«12 cuộc» có chữ «cuộc». Vui lòng chỉ nhập chữ số, ví dụ 1.234."),
+        ("12#", COUNT, {}, "«12#» có ký tự «#». Vui lòng chỉ nhập chữ số, ví dụ 1.234."),
+        (
+            "5%",
+            COUNT,
+            {},
+            "«5%» có dấu %, nhưng câu này không hỏi tỷ lệ phần trăm. "
+            "Vui lòng chỉ nhập số, ví dụ 1.234.",
+        ),
+        ("-5", COUNT, {}, "«-5» là số âm. Vui lòng nhập số từ 0 trở lên, ví dụ 1.234."),
+        ("", COUNT, {}, "Anh/chị chưa nhập số. Vui lòng nhập một số, ví dụ 1.234."),
+        ("101", PERCENT, {}, "«101» vượt mức tối đa: số liệu không được lớn hơn 100 %."),
+        (
+            "0",
+            COUNT,
+            {"minimum": Decimal(1)},
+            "«0» nhỏ hơn mức tối thiểu: số liệu phải từ 1 trở lên.",
+        ),
+        (
+            "12.345,6",
+            DECIMAL,
+            {"maximum": Decimal(10000)},
+            "«12.345,6» vượt mức tối đa: số liệu không được lớn hơn 10.000.",
+        ),
         (
             "1,234",
             DECIMAL,
             {"decimals": 2},
-            "Chỉ được nhập tối đa 2 chữ số sau dấu phẩy, ví dụ 1.234,56.",
+            "«1,234» có quá nhiều chữ số sau dấu phẩy: tối đa 2 chữ số, ví dụ 1.234,56.",
         ),
         (
             "1..2",
             COUNT,
             {},
-            "Dấu phân cách chưa đúng: dùng dấu chấm để tách hàng nghìn và dấu phẩy trước "
-            "phần thập phân, ví dụ 1.234.",
+            "«1..2» có dấu phân cách chưa đúng: dùng dấu chấm để tách hàng nghìn và dấu phẩy "
+            "trước phần thập phân, ví dụ 1.234.",
         ),
     ],
 )
@@ -677,3 +708,171 @@ def test_number_in_words_is_always_well_formed(value: int) -> None:
     assert "  " not in words
     assert words == words.strip()
     assert (words == "không") is (value == 0)
+
+
+# A figure followed by the question's unit; money units that take decimals.
+
+BUNDLED_UNITS = ["hồ sơ", "cuộc", "văn bản", "người", "lượt người", "TTHC", "phản ánh, kiến nghị"]
+
+
+def without_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value"),
+    [
+        ("3 cuộc", "cuộc", 3),
+        ("12 hồ sơ", "hồ sơ", 12),
+        ("12 Hồ Sơ", "hồ sơ", 12),
+        ("12 ho so", "hồ sơ", 12),
+        ("1.234 hồ sơ", "hồ sơ", 1234),
+        ("1 234 hồ sơ", "hồ sơ", 1234),
+        (unicodedata.normalize("NFD", "7 người"), "người", 7),
+        ("5 TTHC", "TTHC", 5),
+    ],
+)
+def test_a_figure_may_be_followed_by_the_questions_unit(text: str, unit: str, value: int) -> None:
+    assert parse_number(text, COUNT, decimals=0, unit=unit) == ParsedNumber(Decimal(value))
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "letters"),
+    [
+        ("12 cuộc", "hồ sơ", "cuộc"),  # another unit is still refused, and named
+        ("hồ sơ", "hồ sơ", None),  # a unit alone is no figure
+        ("12 hồ", "hồ sơ", "hồ"),
+        ("12hồ sơ", "hồ sơ", "hồ"),
+    ],
+)
+def test_only_the_questions_own_unit_is_taken_off(
+    text: str, unit: str, letters: str | None
+) -> None:
+    with pytest.raises(NumberInputError) as caught:
+        parse_number(text, COUNT, decimals=0, unit=unit)
+    assert caught.value.reason is R.NOT_A_NUMBER
+    assert f"«{text}»" in caught.value.message
+    if letters is not None:
+        assert f"có chữ «{letters}»" in caught.value.message
+
+
+def test_ratio_sides_may_carry_their_units() -> None:
+    units = ("hồ sơ", "hồ sơ")
+    assert parse_ratio("17 hồ sơ/20 hồ sơ", units=units) == ParsedRatio(17, 20)
+    assert parse_ratio("17/20 hồ sơ", units=units) == ParsedRatio(17, 20)
+    assert parse_ratio("17 trên 20 ho so", units=units) == ParsedRatio(17, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "message"),
+    [
+        ("17a/20", R.RATIO_FORMAT, "Tử số «17a» có chữ «a». Vui lòng chỉ nhập chữ số, ví dụ 17/20."),
+        (
+            "17/2o",
+            R.RATIO_FORMAT,
+            "Mẫu số «2o» có chữ «o». Vui lòng chỉ nhập chữ số, ví dụ 17/20.",
+        ),
+        (
+            "1,5/20",
+            R.NOT_INTEGER,
+            "Tử số «1,5» có phần thập phân, nhưng câu này chỉ nhận số nguyên, ví dụ 17/20.",
+        ),
+        ("-1/20", R.NEGATIVE, "Tử số «-1» là số âm. Vui lòng nhập số từ 0 trở lên, ví dụ 17/20."),
+        ("17/", R.RATIO_FORMAT, "«17/» chưa đúng dạng tử số/mẫu số, ví dụ 17/20."),
+        ("17/20/30", R.RATIO_FORMAT, "«17/20/30» chưa đúng dạng tử số/mẫu số, ví dụ 17/20."),
+    ],
+)
+def test_ratio_errors_name_the_side_and_give_one_example(
+    text: str, reason: NumberErrorReason, message: str
+) -> None:
+    with pytest.raises(NumberInputError) as caught:
+        parse_ratio(text)
+    assert caught.value.reason is reason
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("unit", "decimals"),
+    [
+        ("triệu đồng", 3),
+        ("Triệu đồng", 3),
+        ("tỷ đồng", 3),
+        ("nghìn đồng", 3),
+        (unicodedata.normalize("NFD", "triệu đồng"), 3),
+        ("đồng", None),
+        ("hồ sơ", None),
+        (None, None),
+    ],
+)
+def test_money_in_thousands_of_dong_or_more_takes_decimals(
+    unit: str | None, decimals: int | None
+) -> None:
+    assert decimals_for_unit(unit) == decimals
+
+
+@settings(max_examples=200)
+@given(
+    value=st.integers(min_value=0, max_value=10**9),
+    unit=st.sampled_from(BUNDLED_UNITS),
+    plain=st.booleans(),
+    upper=st.booleans(),
+)
+def test_a_figure_with_its_unit_reads_as_the_figure(
+    value: int, unit: str, plain: bool, upper: bool
+) -> None:
+    typed_unit = without_diacritics(unit) if plain else unit
+    typed_unit = typed_unit.upper() if upper else typed_unit
+    text = f"{format_number(value)} {typed_unit}"
+    assert parse_number(text, COUNT, decimals=0, unit=unit) == parse_number(
+        format_number(value), COUNT, decimals=0
+    )
+
+
+_QUOTED = re.compile(r"«[^»]*»")
+
+
+def assert_well_worded(message: str) -> None:
+    """One sentence set: no placeholder left, one example at most, no doubled punctuation."""
+    outside = _QUOTED.sub("«»", message)  # what the person typed may hold anything
+    assert "{" not in outside and "}" not in outside, message
+    assert outside.lower().count("ví dụ") <= 1, message
+    assert not re.search(r"[.,:;]\s*[.,:;]", outside), message
+    assert "  " not in outside, message
+    assert outside.endswith("."), message
+    assert outside[0].isupper() or outside[0] == "«", message
+
+
+TYPED = st.text(alphabet=st.sampled_from(list("0123456789.,  %-+/abđếx#😀")), max_size=25)
+
+
+@settings(max_examples=300)
+@given(text=TYPED, kind=KINDS, decimals=DECIMALS)
+def test_number_errors_are_well_worded_and_quote_what_was_typed(
+    text: str, kind: NumberKind, decimals: int
+) -> None:
+    outcome = attempt(lambda: parse_number(text, kind, decimals=decimals, unit="hồ sơ"))
+    if isinstance(outcome, NumberInputError):
+        assert_well_worded(outcome.message)
+        if outcome.reason not in (R.EMPTY, R.TOO_LONG, R.NOT_FINITE):
+            assert f"«{' '.join(text.split())}»" in outcome.message
+
+
+@settings(max_examples=300)
+@given(text=TYPED)
+def test_ratio_errors_are_well_worded(text: str) -> None:
+    outcome = attempt(lambda: parse_ratio(text, maximum_denominator=1000))
+    if isinstance(outcome, NumberInputError):
+        assert_well_worded(outcome.message)
+
+
+@settings(max_examples=200)
+@given(
+    number=st.integers(min_value=0, max_value=10**6),
+    letters=st.text(alphabet=st.sampled_from(list("abcđếơxyz")), min_size=1, max_size=5),
+)
+def test_letters_after_a_number_are_named(number: int, letters: str) -> None:
+    text = f"{number}{letters}"
+    with pytest.raises(NumberInputError) as caught:
+        parse_number(text, COUNT, decimals=0)
+    assert caught.value.message.startswith(f"«{text}» có chữ «{letters}».")

@@ -610,3 +610,175 @@ def test_text_shaped_like_xlsxwriter_markup_stays_escaped_text(tmp_path: Path) -
     names = {row[1]: row[0] for row in rows(sheet)[1:]}
     workbook.close()
     assert names == expected
+
+
+# --- Printing: widths, heights, pages, and only the indicators of the period ----------------
+
+
+@functools.cache
+def bundled() -> Any:
+    """The bundled Trần Đề configuration."""
+    return load_configuration(bundled_config_dir())
+
+
+def bundled_export(period_code: str, *, explanation: str | None = None) -> ExportData:
+    """Every bundled unit, the first one submitted with the figures of the period it is asked."""
+    config = bundled()
+    period = period_by_code(config.schedule, period_code, TZ)
+    reports = []
+    for number, config_unit in enumerate(config.units.units):
+        asked = config.questionnaire.questions_for(config_unit, period.kind)
+        figures: dict[str, Figure] = {}
+        if number == 0:
+            for indicator in asked:
+                if indicator.type.value == "ratio":
+                    figures[indicator.id] = Figure.ratio(3, 4, explanation=explanation)
+                elif indicator.type.value in ("integer", "decimal", "percent"):
+                    figures[indicator.id] = Figure.number(7)
+        reports.append(
+            UnitReport(
+                code=config_unit.code,
+                name=config_unit.name,
+                kind=config_unit.kind.value,
+                state="submitted" if number == 0 else "not_started",
+                submitted_at=SUBMITTED_AT if number == 0 else None,
+                version=1 if number == 0 else 0,
+                figures=figures,
+                applicable=frozenset(indicator.id for indicator in asked),
+            )
+        )
+    return ExportData(
+        period=period,
+        questionnaire=config.questionnaire,
+        units=reports,
+        previous=None,
+        reminders=[],
+        generated_at=period.deadline,
+        district=config.units.district,
+        tz=TZ,
+    )
+
+
+def read_back(data: ExportData) -> Any:
+    """A workbook written and read back with openpyxl."""
+    buffer = io.BytesIO()
+    write_xlsx(data, buffer)
+    return openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+
+
+def column_width(sheet: Any, letter: str) -> float:
+    """A column's width as stored (XlsxWriter adds Excel's 0,71 of padding)."""
+    return float(sheet.column_dimensions[letter].width)
+
+
+def test_unit_sheet_prints_across_several_a4_landscape_pages_with_titles() -> None:
+    workbook = read_back(bundled_export("2024-Y"))
+    sheet = workbook["Theo đơn vị"]
+    setup = sheet.page_setup
+    assert (setup.orientation, str(setup.paperSize)) == ("landscape", "9")
+    # Not squeezed onto one page wide: the table runs over several pages, each repeating
+    # the header row and the unit's name, and the screen keeps both frozen.
+    assert (
+        not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage
+    )
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.print_title_cols == "$A:$A"
+    assert sheet.freeze_panes == "B2"
+    assert "&P" in sheet.oddFooter.center.text
+    assert sheet.print_options.gridLines is True
+    workbook.close()
+
+
+def test_narrow_sheets_print_one_page_wide_and_summary_repeats_its_header() -> None:
+    workbook = read_back(bundled_export("2024-Q1"))
+    status = workbook["Tình trạng nộp"]
+    assert status.sheet_properties.pageSetUpPr.fitToPage is True
+    # One page wide (1 is the default, so it may be left out), as many pages down as needed.
+    assert status.page_setup.fitToWidth in (None, 1)
+    assert status.page_setup.fitToHeight == 0
+    assert status.print_title_rows == "$1:$1"
+    assert status.page_setup.orientation == "landscape"
+    summary = workbook["Tổng hợp"]
+    header_row = find_row(summary, 1, "Mã chỉ tiêu")
+    # Only the table's header repeats on each page, not the title block above it.
+    assert summary.print_title_rows == f"${header_row}:${header_row}"
+    assert summary.page_setup.orientation == "landscape"
+    workbook.close()
+
+
+def test_columns_fit_their_longest_text_within_a_cap() -> None:
+    workbook = read_back(bundled_export("2024-Q1"))
+    names = [unit.name for unit in bundled().units.units]
+    codes = [unit.code for unit in bundled().units.units]
+    status = workbook["Tình trạng nộp"]
+    col = header_index(status)
+    # "Mã đơn vị" shows every code in full. The longest, "xa_thanh_thoi_thuan", is 116 px in
+    # Arial 10 at 96 dpi, where a "0" (the unit of widths) is 7 px: 16,6 widths, plus the
+    # 0,71 Excel keeps for the cell's margins.
+    assert max(codes, key=len) == "xa_thanh_thoi_thuan"
+    code_width = column_width(status, openpyxl.utils.get_column_letter(col["Mã đơn vị"]))
+    assert 116 / 7 + 0.71 <= code_width <= 116 / 7 + 6
+    # Names are up to 60 characters: capped (they wrap), but never narrower than a short one.
+    name_width = column_width(status, openpyxl.utils.get_column_letter(col["Tên đơn vị"]))
+    assert 30 <= name_width <= 46
+    assert max(len(name) for name in names) > name_width
+    # "STT" holds numbers up to 38: no wider than its header needs.
+    assert column_width(status, "A") <= 8
+    units = workbook["Theo đơn vị"]
+    assert 30 <= column_width(units, "A") <= 46
+    workbook.close()
+
+
+def test_wrapped_rows_get_the_height_of_their_lines() -> None:
+    long_reason = "Số hồ sơ quá hạn chưa khớp phần mềm một cửa, đề nghị rà soát lại. " * 6
+    data = bundled_export("2024-Q1", explanation=long_reason)
+    workbook = read_back(data)
+    sheet = workbook["Giải trình"]
+    col = header_index(sheet)
+    width = column_width(sheet, openpyxl.utils.get_column_letter(col["Nội dung"]))
+    assert width <= 72
+    # 396 characters (at least 0,85 of a "0" each in Arial) in at most 72 "0" widths of a
+    # column: at least 5 lines of 12,75 points.
+    assert len(long_reason) == 396
+    first = 2
+    height = sheet.row_dimensions[first].height
+    assert height is not None
+    assert 5 * 12.75 <= height <= 409
+    # A unit whose name wraps in "Tình trạng nộp" gets two lines; a short one keeps the default.
+    status = workbook["Tình trạng nộp"]
+    by_name = {row[2]: number for number, row in enumerate(rows(status), start=1)}
+    longest = max(by_name, key=lambda name: len(name or ""))
+    assert status.row_dimensions[by_name[longest]].height == 2 * 12.75
+    assert status.row_dimensions[by_name["Phòng Nội vụ"]].height is None
+    # Header rows are as tall as their longest wrapped header, not a fixed guess.
+    header_height = workbook["Theo đơn vị"].row_dimensions[1].height
+    assert header_height is not None
+    assert header_height % 12.75 == 0
+    workbook.close()
+
+
+@pytest.mark.parametrize(
+    ("period_code", "asked", "left_out"),
+    [
+        ("2024-Q1", set(), {"cddh_07", "cv_03", "tcc_01"}),
+        ("2024-H1", {"tcc_01"}, {"cddh_07", "cv_03"}),
+        ("2024-Y", {"cddh_07", "cv_03", "tcc_01"}, set()),
+    ],
+)
+def test_indicators_not_asked_in_the_period_are_left_out(
+    period_code: str, asked: set[str], left_out: set[str]
+) -> None:
+    # cddh_07 and cv_03 are asked yearly only, tcc_01 at six months and yearly.
+    workbook = read_back(bundled_export(period_code))
+    summary_ids = {row[0] for row in rows(workbook["Tổng hợp"]) if row[0]}
+    unit_ids = {str(header).split(" · ")[0] for header in rows(workbook["Theo đơn vị"])[0][4:]}
+    assert asked <= summary_ids
+    assert asked <= unit_ids
+    assert not left_out & summary_ids
+    assert not left_out & unit_ids
+    assert "cddh_01" in summary_ids  # asked every period
+    workbook.close()
+    buffer = io.StringIO(newline="")
+    write_csv(bundled_export(period_code), buffer)
+    csv_ids = {h.split(" · ")[0] for h in next(csv.reader(io.StringIO(buffer.getvalue())))[4:]}
+    assert csv_ids == unit_ids

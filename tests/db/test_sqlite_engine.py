@@ -1,29 +1,30 @@
-"""SQLite inline on the event loop: transactions queue in order, other processes are waited for."""
+"""The SQLite engine: stock aiosqlite, transactions in arrival order, other processes waited for."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 import sqlite3
 import threading
 import time
+import traceback
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiosqlite
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import inline_sqlite
-from db.inline_sqlite import InlineConnection, WriteGate, inline_creator
-from db.session import create_engine
+from db.session import Synchronous, create_engine
 
 
 @pytest.fixture
 async def counter_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An inline engine on a fresh file with one counter row."""
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    """An engine on a fresh file with one counter row."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'counter.db'}")
     async with engine.begin() as connection:
         await connection.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)"))
         await connection.execute(text("INSERT INTO counter VALUES (1, 0)"))
@@ -31,31 +32,57 @@ async def counter_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-async def test_in_memory_databases_keep_aiosqlite() -> None:
-    engine = create_engine("sqlite+aiosqlite://")
+async def _pragma(engine: AsyncEngine, name: str) -> object:
+    async with engine.connect() as connection:
+        return (await connection.execute(text(f"PRAGMA {name}"))).scalar_one()
+
+
+async def test_a_file_database_is_reached_through_stock_aiosqlite_off_the_loop_thread(
+    counter_engine: AsyncEngine,
+) -> None:
+    thread_ids: set[int] = set()
+
+    def thread_id() -> int:
+        thread_ids.add(threading.get_ident())
+        return 1
+
+    async with counter_engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        assert isinstance(raw.driver_connection, aiosqlite.Connection)
+        await raw.driver_connection.create_function("thread_id", 0, thread_id)
+        await connection.execute(text("SELECT thread_id()"))
+    assert thread_ids
+    assert threading.get_ident() not in thread_ids
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("full", 2), ("normal", 1)])
+async def test_synchronous_is_full_unless_normal_is_asked_for(
+    tmp_path: Path, setting: Synchronous, expected: int
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 's.db'}", synchronous=setting)
     try:
-        async with engine.connect() as connection:
-            raw = await connection.get_raw_connection()
-            assert isinstance(raw.driver_connection, aiosqlite.Connection)
+        assert await _pragma(engine, "synchronous") == expected
+        assert await _pragma(engine, "journal_mode") == "wal"
+        assert await _pragma(engine, "foreign_keys") == 1
     finally:
         await engine.dispose()
 
 
-async def test_a_connection_is_the_inline_kind_and_runs_on_the_loop_thread(
-    counter_engine: AsyncEngine,
-) -> None:
-    async with counter_engine.connect() as connection:
-        raw = await connection.get_raw_connection()
-        assert isinstance(raw.driver_connection, InlineConnection)
-        thread_ids: set[int] = set()
+async def test_the_default_is_synchronous_full(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
+    try:
+        assert await _pragma(engine, "synchronous") == 2  # FULL
+    finally:
+        await engine.dispose()
 
-        def thread_id() -> int:
-            thread_ids.add(threading.get_ident())
-            return 1
 
-        raw.driver_connection._conn.create_function("thread_id", 0, thread_id)
-        await connection.execute(text("SELECT thread_id()"))
-    assert thread_ids == {threading.get_ident()}
+async def test_in_memory_databases_work_too() -> None:
+    engine = create_engine("sqlite+aiosqlite://")
+    try:
+        async with engine.begin() as connection:
+            assert (await connection.execute(text("SELECT 1"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
 
 
 async def test_concurrent_read_modify_write_transactions_never_interleave(
@@ -89,34 +116,55 @@ async def test_transactions_are_granted_in_arrival_order(counter_engine: AsyncEn
     assert order == list(range(10))
 
 
-async def test_two_engines_on_one_file_take_turns_in_arrival_order(
+async def _grant_order_under_steady_arrivals(engine: AsyncEngine) -> tuple[list[int], list[int]]:
+    """Start 300 transactions a few loop turns apart; return arrival and grant orders."""
+    arrivals: list[int] = []
+    grants: list[int] = []
+
+    async def write(index: int) -> None:
+        arrivals.append(index)  # the same loop step asks the pool for the connection
+        async with engine.begin() as connection:
+            grants.append(index)
+            await connection.execute(text("UPDATE counter SET n = :n"), {"n": index})
+
+    steps = random.Random(12)
+    tasks = []
+    for index in range(300):
+        tasks.append(asyncio.create_task(write(index)))
+        for _ in range(steps.randint(0, 6)):
+            await asyncio.sleep(0)
+    await asyncio.gather(*tasks)
+    return arrivals, grants
+
+
+async def test_a_newcomer_never_takes_the_connection_promised_to_a_waiter(
+    counter_engine: AsyncEngine,
+) -> None:
+    arrivals, grants = await _grant_order_under_steady_arrivals(counter_engine)
+    assert arrivals == list(range(300))
+    assert grants == arrivals
+
+
+async def test_two_engines_on_one_file_both_get_through_without_losing_an_update(
     counter_engine: AsyncEngine,
 ) -> None:
     path = counter_engine.url.database
     assert path is not None
     other = create_engine(f"sqlite+aiosqlite:///{path}")
-    order: list[int] = []
 
-    async def write(engine: AsyncEngine, index: int) -> None:
+    async def write(engine: AsyncEngine) -> None:
         async with engine.begin() as connection:
             value = (await connection.execute(text("SELECT n FROM counter"))).scalar_one()
             await asyncio.sleep(0.005)  # hold the transaction across a real wait
             await connection.execute(text("UPDATE counter SET n = :n"), {"n": value + 1})
-            order.append(index)
 
     try:
-        tasks = []
-        for index in range(10):
-            engine = counter_engine if index % 2 else other
-            tasks.append(asyncio.create_task(write(engine, index)))
-            await asyncio.sleep(0)
         started = time.monotonic()
-        await asyncio.gather(*tasks)
+        await asyncio.gather(*(write(counter_engine if i % 2 else other) for i in range(10)))
         elapsed = time.monotonic() - started
     finally:
         await other.dispose()
-    assert order == list(range(10))  # not a busy-wait scramble between the two engines
-    assert elapsed < 1.0
+    assert elapsed < 5.0
     async with counter_engine.connect() as connection:
         assert (await connection.execute(text("SELECT n FROM counter"))).scalar_one() == 10
 
@@ -149,6 +197,34 @@ async def test_a_cancelled_transaction_lets_the_next_one_in(counter_engine: Asyn
         await connection.execute(text("UPDATE counter SET n = 2"))
     async with counter_engine.connect() as connection:
         assert (await connection.execute(text("SELECT n FROM counter"))).scalar_one() == 2
+
+
+async def test_waiting_for_the_connection_gives_up_after_the_lock_timeout(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'g.db'}", lock_timeout=0.2)
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with engine.begin() as connection:
+            await connection.execute(text("SELECT 1"))
+            entered.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold())
+    try:
+        await entered.wait()
+        started = time.monotonic()
+        with pytest.raises(PoolTimeoutError):
+            async with engine.begin() as connection:
+                await connection.execute(text("SELECT 1"))
+        assert 0.1 < time.monotonic() - started < 5
+        release.set()
+        await holder
+        async with asyncio.timeout(5), engine.begin() as connection:  # free again
+            await connection.execute(text("SELECT 1"))
+    finally:
+        release.set()
+        await holder
+        await engine.dispose()
 
 
 @pytest.fixture
@@ -217,62 +293,40 @@ async def test_waiting_for_another_process_gives_up_as_sqlite_would(
     foreign_writer: tuple[Path, threading.Event],
 ) -> None:
     path, _release = foreign_writer
-    gate = WriteGate(timeout=0.2)
-    connection = await inline_creator(str(path), gate)()
+    engine = create_engine(f"sqlite+aiosqlite:///{path}", lock_timeout=0.2)
     started = time.monotonic()
-    with pytest.raises(sqlite3.OperationalError, match="locked"):
-        await connection.cursor().execute("BEGIN IMMEDIATE")
-    assert 0.1 < time.monotonic() - started < 5
-    assert not connection.in_transaction
-    await connection.close()
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            async with engine.begin() as connection:
+                await connection.execute(text("INSERT INTO t VALUES (2)"))
+        assert 0.1 < time.monotonic() - started < 5
+    finally:
+        await engine.dispose()
 
 
-async def test_waiting_for_the_gate_gives_up_after_the_timeout(tmp_path: Path) -> None:
-    gate = WriteGate(timeout=0.1)
-    first = await inline_creator(str(tmp_path / "g.db"), gate)()
-    second = await inline_creator(str(tmp_path / "g.db"), gate)()
-    await first.cursor().execute("BEGIN IMMEDIATE")
-    with pytest.raises(sqlite3.OperationalError, match="locked"):
-        await second.cursor().execute("BEGIN IMMEDIATE")
-    await first.rollback()
-    await second.cursor().execute("BEGIN IMMEDIATE")  # free again
-    await second.commit()
-    await first.close()
-    await second.close()
+async def test_the_default_lock_timeout_is_thirty_seconds(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 't.db'}")
+    try:
+        assert await _pragma(engine, "busy_timeout") == 30_000
+        assert engine.pool.timeout() == 30.0  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
 
 
-async def test_a_connection_dropped_mid_transaction_frees_the_gate(tmp_path: Path) -> None:
-    gate = WriteGate(timeout=1)
-    dropped = await inline_creator(str(tmp_path / "d.db"), gate)()
-    await dropped.cursor().execute("BEGIN IMMEDIATE")
-    del dropped  # no close, no rollback: garbage collected
-    other = await inline_creator(str(tmp_path / "d.db"), gate)()
-    async with asyncio.timeout(5):
-        await other.cursor().execute("BEGIN IMMEDIATE")
-    await other.commit()
-    await other.close()
+SECRET = "secret-value-4711"
 
 
-async def test_cursor_offers_what_sqlalchemy_uses(tmp_path: Path) -> None:
-    connection = await inline_creator(str(tmp_path / "c.db"), WriteGate(timeout=1))()
-    cursor = connection.cursor()
-    async with cursor:
-        await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
-        await cursor.executemany("INSERT INTO t (name) VALUES (?)", [("a",), ("b",), ("c",)])
-        assert cursor.rowcount == 3
-        await cursor.execute("INSERT INTO t (name) VALUES (?)", ("d",))
-        assert cursor.lastrowid == 4
-        await cursor.execute("SELECT name FROM t ORDER BY id")
-        assert cursor.description[0][0] == "name"
-        assert await cursor.fetchone() == ("a",)
-        assert await cursor.fetchmany(2) == [("b",), ("c",)]
-        assert [row async for row in cursor] == [("d",)]
-    assert not connection.in_transaction  # autocommit statements released the gate
-    await connection.close()
-    assert connection._connection is None
-
-
-def test_busy_errors_are_told_apart_from_other_errors() -> None:
-    assert inline_sqlite.is_busy(sqlite3.OperationalError("database is locked"))
-    assert inline_sqlite.is_busy(sqlite3.OperationalError("database table is busy"))
-    assert not inline_sqlite.is_busy(sqlite3.OperationalError("no such table: t"))
+async def test_a_failing_statement_does_not_show_its_bound_parameters(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        with pytest.raises(SQLAlchemyError) as raised:
+            async with engine.connect() as connection:
+                await connection.execute(
+                    text("SELECT n FROM no_such_table WHERE name = :name"), {"name": SECRET}
+                )
+    finally:
+        await engine.dispose()
+    shown = "".join(traceback.format_exception(raised.value))
+    assert "no_such_table" in shown
+    assert "parameters hidden" in shown
+    assert SECRET not in shown

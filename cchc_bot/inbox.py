@@ -1,0 +1,283 @@
+"""Durable inbox of Telegram updates: stored before they are acknowledged, handled at most once.
+
+The guarantee (README, "Crash safety"):
+
+* An update is acknowledged to Telegram (the next `getUpdates` offset, or the webhook's 200)
+  only after it is stored here, so a crash never loses one: on start, stored updates that
+  were not handled yet are handled first, in order.
+* A redelivered update (same `update_id`: a webhook retry, a poll repeated after a crash) is
+  ignored: its row exists, or its id is at or below the bot's high-water mark.
+* An update is handled to completion at most once. The first side effect of its handler (a
+  committed database change, recorded in that same transaction, or a Telegram call other than
+  a read, recorded just before it) marks it `applied`. An update that was `applied` when the
+  process died is never handled again (its answer may already be stored: handling it again
+  would make it the answer to the next question); its chat is told to check where it stands.
+  So if the process dies between the handler's commit and its reply, the change is kept
+  exactly once and the reply is replaced by that notice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from cchc_bot.clock import Clock
+from db.models import InboxUpdate, UpdateMark
+from db.session import SessionFactory
+
+logger = logging.getLogger(__name__)
+
+PENDING = "pending"
+APPLIED = "applied"
+DONE = "done"
+
+# Telegram keeps an unacknowledged update for 24 hours: a handled row older than this can no
+# longer be redelivered, so it is folded into the high-water mark and deleted.
+RETENTION = dt.timedelta(days=2)
+
+_INBOX_SESSION = "cchc_inbox_session"
+_WROTE = "cchc_wrote"
+_MARKS = "cchc_marks_applied"
+
+
+@dataclass
+class InFlight:
+    """The update being handled in this task (a context variable), and what it did so far."""
+
+    inbox: UpdateInbox | None
+    update_id: int | None
+    applied: bool = False
+    error: str | None = None
+
+
+_current: contextvars.ContextVar[InFlight | None] = contextvars.ContextVar(
+    "cchc_update_in_flight", default=None
+)
+
+
+def current() -> InFlight | None:
+    """The update this task is handling, if it came through the inbox."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def handling(inbox: UpdateInbox | None, update_id: int | None) -> Iterator[InFlight]:
+    """Mark this task as handling an update, so its side effects are recorded against it."""
+    in_flight = InFlight(inbox, update_id)
+    token = _current.set(in_flight)
+    try:
+        yield in_flight
+    finally:
+        _current.reset(token)
+
+
+def record_error(error: BaseException | None) -> None:
+    """Note that the handler of the current update raised (the error handler calls this)."""
+    in_flight = _current.get()
+    if in_flight is not None:
+        in_flight.error = type(error).__name__ if error is not None else "error"
+
+
+async def before_side_effect() -> None:
+    """Mark the current update `applied` before its first message goes out (idempotent)."""
+    in_flight = _current.get()
+    if (
+        in_flight is None
+        or in_flight.applied
+        or in_flight.inbox is None
+        or in_flight.update_id is None
+    ):
+        return
+    await in_flight.inbox.mark_applied(in_flight.update_id)
+    in_flight.applied = True
+
+
+@dataclass
+class Recovery:
+    """What start-up found: updates to handle now, and chats whose update was interrupted."""
+
+    replay: list[dict[str, Any]] = field(default_factory=list)
+    interrupted_chats: list[int] = field(default_factory=list)
+    interrupted: int = 0
+
+
+def bot_id_of(token: str) -> int:
+    """The bot's numeric id: the part of its token before the colon."""
+    head = token.split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+class UpdateInbox:
+    """The `update_inbox` rows of one bot: admit, mark applied or done, recover on start."""
+
+    def __init__(self, session_factory: SessionFactory, bot_id: int, clock: Clock) -> None:
+        self._sessions = session_factory
+        self.bot_id = bot_id
+        self._clock = clock
+        self._sync_engine = session_factory.kw["bind"].sync_engine
+
+    def _begin(self) -> Any:
+        session = self._sessions(info={_INBOX_SESSION: True})
+        return session, session.begin()
+
+    def owns(self, session: Session) -> bool:
+        """Whether a session works on this inbox's database."""
+        bind = session.get_bind()
+        engine = getattr(bind, "engine", bind)
+        return engine is self._sync_engine
+
+    async def admit(self, update_id: int, chat_id: int | None, payload: dict[str, Any]) -> bool:
+        """Store a fetched update as pending; False if it was seen before (a redelivery)."""
+        session, transaction = self._begin()
+        async with session, transaction:
+            mark = await session.get(UpdateMark, self.bot_id)
+            if mark is not None and update_id <= mark.handled_through:
+                return False
+            dialect = session.get_bind().dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            result = await session.execute(
+                insert(InboxUpdate)
+                .values(
+                    bot_id=self.bot_id,
+                    update_id=update_id,
+                    chat_id=chat_id,
+                    payload=json.dumps(payload, ensure_ascii=False),
+                    state=PENDING,
+                    received_at=self._clock(),
+                )
+                .on_conflict_do_nothing()
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    async def mark_applied(self, update_id: int) -> None:
+        """Record that the update had a side effect, so it is never handled again."""
+        await self._set_state(update_id, APPLIED, only_from=PENDING)
+
+    async def mark_done(self, update_id: int) -> None:
+        """Record that the update's handler returned."""
+        await self._set_state(update_id, DONE)
+
+    async def _set_state(self, update_id: int, state: str, *, only_from: str | None = None) -> None:
+        session, transaction = self._begin()
+        async with session, transaction:
+            statement = update(InboxUpdate).where(
+                InboxUpdate.bot_id == self.bot_id, InboxUpdate.update_id == update_id
+            )
+            if only_from is not None:
+                statement = statement.where(InboxUpdate.state == only_from)
+            values: dict[str, Any] = {"state": state}
+            if state == DONE:
+                values["handled_at"] = self._clock()
+            await session.execute(statement.values(**values))
+
+    async def recover(self, *, older_than: dt.timedelta | None = None) -> Recovery:
+        """On start: pending updates to handle again, interrupted ones closed; prune old rows.
+
+        `older_than` leaves younger rows alone: another live process (CCHC_INSTANCES=many) may
+        be handling them right now.
+        """
+        now = self._clock()
+        recovery = Recovery()
+        session, transaction = self._begin()
+        async with session, transaction:
+            query = select(InboxUpdate).where(
+                InboxUpdate.bot_id == self.bot_id, InboxUpdate.state != DONE
+            )
+            if older_than is not None:
+                query = query.where(InboxUpdate.received_at <= now - older_than)
+            for row in (await session.scalars(query.order_by(InboxUpdate.update_id))).all():
+                if row.state == PENDING:
+                    recovery.replay.append(json.loads(row.payload))
+                    continue
+                recovery.interrupted += 1
+                if row.chat_id is not None and row.chat_id not in recovery.interrupted_chats:
+                    recovery.interrupted_chats.append(row.chat_id)
+                row.state = DONE
+                row.handled_at = now
+            await self._prune(session, now)
+        return recovery
+
+    async def _prune(self, session: Any, now: dt.datetime) -> None:
+        old = (
+            InboxUpdate.bot_id == self.bot_id,
+            InboxUpdate.state == DONE,
+            InboxUpdate.received_at < now - RETENTION,
+        )
+        newest = await session.scalar(
+            select(InboxUpdate.update_id)
+            .where(*old)
+            .order_by(InboxUpdate.update_id.desc())
+            .limit(1)
+        )
+        if newest is None:
+            return
+        mark = await session.get(UpdateMark, self.bot_id)
+        if mark is None:
+            session.add(UpdateMark(bot_id=self.bot_id, handled_through=newest))
+        else:
+            mark.handled_through = max(mark.handled_through, newest)
+        await session.execute(delete(InboxUpdate).where(*old))
+
+
+# -- recording a handler's commit in its own transaction ------------------------------------
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _mark_applied_with_the_change(session: Session) -> None:
+    in_flight = _current.get()
+    info = session.info
+    if (
+        in_flight is None
+        or in_flight.inbox is None
+        or in_flight.applied
+        or info.get(_INBOX_SESSION)
+        or not (info.get(_WROTE) or session.new or session.dirty or session.deleted)
+        or not in_flight.inbox.owns(session)
+    ):
+        return
+    session.execute(
+        update(InboxUpdate)
+        .where(
+            InboxUpdate.bot_id == in_flight.inbox.bot_id,
+            InboxUpdate.update_id == in_flight.update_id,
+            InboxUpdate.state == PENDING,
+        )
+        .values(state=APPLIED)
+    )
+    info[_MARKS] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _remember_applied(session: Session) -> None:
+    info = session.info
+    in_flight = _current.get()
+    if info.pop(_MARKS, False) and in_flight is not None:
+        in_flight.applied = True
+    info.pop(_WROTE, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_writes(session: Session) -> None:
+    session.info.pop(_WROTE, None)
+    session.info.pop(_MARKS, None)

@@ -1,0 +1,90 @@
+"""Message pacing in one process: every send counted in a sliding second, bulk sends wait.
+
+Telegram counts a bot's messages in a sliding window: about 30 in any one second overall and
+one a second in a chat. Replies to people typing are counted here but never delayed; bulk
+sends (reminders, digests, nudges) wait until the last second holds fewer than
+`BULK_PER_SECOND` messages of any kind and their chat has had nothing for a second. The one
+message of headroom under 30 absorbs network jitter (a send paced at exactly 30 a second
+reaches the server a few milliseconds early or late) and a reply landing in a full second.
+Across processes the reminder service adds a ledger in the database (`services/bulk_pacing`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable
+
+TELEGRAM_PER_SECOND = 30
+BULK_PER_SECOND = 29
+CHAT_INTERVAL = 1.0
+WINDOW = 1.0
+
+
+class SendPacer:
+    """Counts messages in the last second; `bulk_turn` waits for a place, `record` never does."""
+
+    def __init__(
+        self,
+        bulk_per_second: int = BULK_PER_SECOND,
+        *,
+        chat_interval: float = CHAT_INTERVAL,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        if bulk_per_second < 1:
+            raise ValueError("bulk_per_second must be at least 1")
+        self.bulk_per_second = bulk_per_second
+        self.chat_interval = chat_interval
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._sent: deque[float] = deque()
+        self._last_in_chat: dict[Hashable, float] = {}
+
+    def record(self, chat_id: Hashable | None) -> None:
+        """Count a message sent now (a reply: it is not delayed)."""
+        self._add(self._monotonic(), chat_id)
+
+    def wait(self, chat_id: Hashable | None) -> float:
+        """Seconds until a bulk message to `chat_id` may go (0 if it may now)."""
+        now = self._monotonic()
+        sent = self._purge(now)
+        wait = 0.0
+        if len(sent) >= self.bulk_per_second:
+            wait = sent[len(sent) - self.bulk_per_second] + WINDOW - now
+        last = self._last_in_chat.get(chat_id) if chat_id is not None else None
+        if last is not None:
+            wait = max(wait, last + self.chat_interval - now)
+        return max(0.0, wait)
+
+    async def bulk_turn(self, chat_id: Hashable | None) -> float:
+        """Wait until a bulk message to `chat_id` fits, count it, and return the seconds waited."""
+        waited = 0.0
+        while (wait := self.wait(chat_id)) > 0:
+            await self._sleep(wait)
+            waited += wait
+        self._add(self._monotonic(), chat_id)
+        return waited
+
+    def in_last_second(self) -> int:
+        """How many messages the last second holds."""
+        now = self._monotonic()
+        return sum(1 for t in self._sent if t > now - WINDOW)
+
+    def _purge(self, now: float) -> deque[float]:
+        sent = self._sent
+        # A message at t counts in every window (now - 1 s, now] that contains it.
+        while sent and sent[0] <= now - WINDOW:
+            sent.popleft()
+        return sent
+
+    def _add(self, now: float, chat_id: Hashable | None) -> None:
+        self._purge(now).append(now)
+        if chat_id is None:
+            return
+        self._last_in_chat[chat_id] = now
+        if len(self._last_in_chat) > 4096:
+            horizon = now - self.chat_interval
+            for key in [k for k, t in self._last_in_chat.items() if t <= horizon]:
+                del self._last_in_chat[key]

@@ -1,0 +1,79 @@
+"""Bulk sends paced across processes: one shared timetable of one-message slots in the database.
+
+The bot's reminder tick and a `cchc-bot remind` run beside it (cron, an operator) both fan out
+reminders; each paced at 29 a second on its own would put 58 into a second together. So every
+bulk message first takes a slot: slot k starts k / 29 seconds after the Unix epoch, one message
+per slot whichever process holds it, taken as the next slot after the latest one taken (so
+processes interleave) inside the transaction that claims the reminder (no extra commit). The
+sender sleeps until its slot starts, then sends. In-process pacing (`cchc_bot.pacing`) still
+applies on top: it counts the process's replies and keeps one chat to a message a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cchc_bot.pacing import BULK_PER_SECOND
+from db.models import BulkSendSlot
+
+KEEP_SECONDS = 60  # slots older than this are dropped (one process in 256 slots does it)
+ATTEMPTS = 16  # another process took the slot we read as free: read again
+
+
+@dataclass
+class BulkPacing:
+    """The shared bulk-send timetable: `per_second` slots a second on the wall clock."""
+
+    per_second: int = BULK_PER_SECOND
+    wall_clock: Callable[[], float] = field(default=time.time)
+    sleep: Callable[[float], Awaitable[object]] = field(default=asyncio.sleep)
+
+    def starts_at(self, slot: int) -> float:
+        """The wall-clock second a slot starts."""
+        return slot / self.per_second
+
+    async def reserve(self, session: AsyncSession, count: int) -> list[int]:
+        """Take the next `count` free slots from now on, in the caller's transaction."""
+        if count <= 0:
+            return []
+        first = math.floor(self.wall_clock() * self.per_second) + 1
+        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        module = postgresql if dialect == "postgresql" else sqlite
+        taken: list[int] = []
+        for _ in range(ATTEMPTS):
+            latest = await session.scalar(
+                select(func.max(BulkSendSlot.slot)).where(BulkSendSlot.slot >= first)
+            )
+            start = first if latest is None else latest + 1
+            wanted = count - len(taken)
+            # Another process may take some of these between the read and the insert: the
+            # conflicting ones are skipped and the rest asked for again after its latest.
+            result = await session.scalars(
+                module.insert(BulkSendSlot)
+                .values([{"slot": slot} for slot in range(start, start + wanted)])
+                .on_conflict_do_nothing(index_elements=["slot"])
+                .returning(BulkSendSlot.slot)
+            )
+            taken += result.all()
+            if len(taken) == count:
+                if any(slot % 256 == 0 for slot in taken):
+                    horizon = first - KEEP_SECONDS * self.per_second
+                    await session.execute(delete(BulkSendSlot).where(BulkSendSlot.slot < horizon))
+                return sorted(taken)
+        raise RuntimeError("no bulk-send slot free after several attempts")
+
+    async def wait_for(self, slot: int) -> float:
+        """Sleep until `slot` starts; return the seconds slept (0 when it has started)."""
+        delay = self.starts_at(slot) - self.wall_clock()
+        if delay <= 0:
+            return 0.0
+        await self.sleep(delay)
+        return delay

@@ -1,0 +1,157 @@
+"""One unit's submitted report as a coordinator reads it: every answer, warning and the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cchc_bot import calendar, conversation
+from cchc_bot.access import Actor, require_coordinator
+from cchc_bot.answers import Answer
+from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.conversation import DraftState, SummaryView
+from cchc_bot.services.base import ConfiguredService
+from cchc_bot.services.reports import figures_of
+from cchc_bot.services.status import unit_config
+from db import repositories
+from db.models import Attachment, QuestionnaireVersion, Submission, SubmissionVersion, Unit
+
+
+class ViewOutcome(StrEnum):
+    """Whether there is a submitted report to show."""
+
+    SHOWN = "shown"
+    UNKNOWN_UNIT = "unknown_unit"
+    NOT_SUBMITTED = "not_submitted"
+
+
+@dataclass(frozen=True)
+class AttachedFile:
+    """The signed file the unit attached."""
+
+    file_name: str
+    mime_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class UnitReportView:
+    """A unit's latest submitted version for a period, rendered like the head's summary."""
+
+    outcome: ViewOutcome
+    period: ReportingPeriod
+    unit_code: str
+    unit_name: str | None = None
+    state: str | None = None
+    version: int = 0
+    submitted_at: dt.datetime | None = None
+    late: bool = False
+    returned_reason: str | None = None
+    summary: SummaryView | None = None
+    attachment: AttachedFile | None = None
+
+
+class UnitViewService(ConfiguredService):
+    """Reads one unit's submitted report for a coordinator; one read transaction per call."""
+
+    async def submitted_report(
+        self, actor: Actor | None, unit_code: str, period_code: str | None
+    ) -> UnitReportView:
+        """The latest submitted version of a unit's report, with warnings and attachment."""
+        require_coordinator(actor, "view a unit's report")
+        period = self.period(period_code)
+        async with self._sessions() as session:
+            unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
+            if unit is None:
+                return UnitReportView(ViewOutcome.UNKNOWN_UNIT, period, unit_code)
+            row = await repositories.find_period(session, period.code)
+            submission = (
+                await session.scalar(
+                    select(Submission).where(
+                        Submission.unit_id == unit.id, Submission.period_id == row.id
+                    )
+                )
+                if row is not None
+                else None
+            )
+            snapshot = (
+                await session.scalar(
+                    select(SubmissionVersion)
+                    .where(SubmissionVersion.submission_id == submission.id)
+                    .order_by(SubmissionVersion.version.desc())
+                    .limit(1)
+                )
+                if submission is not None
+                else None
+            )
+            if submission is None or snapshot is None:
+                return UnitReportView(ViewOutcome.NOT_SUBMITTED, period, unit_code, unit.name)
+            stored = await session.get(QuestionnaireVersion, snapshot.questionnaire_version_id)
+            questionnaire = (
+                self.questionnaire_of(stored) if stored is not None else self._config.questionnaire
+            )
+            previous = await self._figures(session, unit.id, period.year - 1, period.kind)
+            first_quarter: dict[str, Decimal] = {}
+            if period.cumulative and period.kind != "Q1":
+                first_quarter = await self._figures(session, unit.id, period.year, "Q1")
+            attachment = await session.scalar(
+                select(Attachment)
+                .where(Attachment.submission_id == submission.id)
+                .order_by(Attachment.uploaded_at.desc(), Attachment.id.desc())
+                .limit(1)
+            )
+            attached = (
+                AttachedFile(attachment.file_name, attachment.mime_type, attachment.content)
+                if attachment is not None
+                else None
+            )
+        context = conversation.context_for_period(
+            questionnaire,
+            unit_config(unit),
+            period,
+            previous_values=previous,
+            first_quarter_values=first_quarter,
+        )
+        answers = {}
+        for indicator_id, data in snapshot.answers.items():
+            try:
+                answers[indicator_id] = Answer.from_json(data)
+            except (ValueError, TypeError, ArithmeticError):
+                continue
+        view = conversation.summary(
+            context, DraftState(answers=answers, position=conversation.DONE)
+        )
+        return UnitReportView(
+            ViewOutcome.SHOWN,
+            period,
+            unit_code,
+            unit.name,
+            submission.state,
+            snapshot.version,
+            snapshot.submitted_at,
+            snapshot.late,
+            submission.returned_reason if submission.state == "returned" else None,
+            view,
+            attached,
+        )
+
+    @staticmethod
+    async def _figures(
+        session: AsyncSession, unit_id: int, year: int, kind: str
+    ) -> dict[str, Decimal]:
+        row = await repositories.find_period(session, calendar.period_code(year, kind))
+        if row is None:
+            return {}
+        snapshot = await session.scalar(
+            select(SubmissionVersion.answers)
+            .join(Submission, Submission.id == SubmissionVersion.submission_id)
+            .where(Submission.unit_id == unit_id, Submission.period_id == row.id)
+            .order_by(SubmissionVersion.version.desc())
+            .limit(1)
+        )
+        return figures_of(snapshot) if snapshot else {}

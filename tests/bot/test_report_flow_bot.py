@@ -1,0 +1,97 @@
+"""The head's report flow over Telegram: opening, the signed file at the summary, the receipt."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from cchc_bot.access import Role
+from db.models import Attachment, Submission
+
+from .conftest import Harness
+from .reporting import fill_in_report
+
+HEAD = 3101
+SIGNED_PDF = b"%PDF-1.7\n% signed by the head\n"
+
+
+async def test_the_summary_buttons_still_work_after_the_signed_file_is_sent(
+    harness: Harness,
+) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van", "Chủ tịch Tài Văn")
+    await harness.say(HEAD, "/report")
+    await fill_in_report(harness, HEAD, submit=False)
+    summary = harness.message_with_button(HEAD, "✅ Gửi báo cáo")
+    harness.server.send_document(
+        HEAD, "bao-cao-quy-1-da-ky.pdf", SIGNED_PDF, mime_type="application/pdf"
+    )
+    saved = await harness.replies(HEAD)
+    assert "bao-cao-quy-1-da-ky.pdf" in (saved[0].text or "")
+    # The upload reply carries the summary's buttons too.
+    assert "✅ Gửi báo cáo" in saved[-1].button_texts
+    # The person presses the *old* summary's button, as the summary invites.
+    answers = await harness.press(HEAD, "✅ Gửi báo cáo", message=summary)
+    receipt = answers[-1].text or ""
+    assert "Đã gửi báo cáo CCHC Quý I/2024" in receipt, harness.server.describe_chat(HEAD)
+    assert "bao-cao-quy-1-da-ky.pdf" in receipt
+    assert "Đã trả lời: 35/35 câu" in receipt
+    async with harness.runtime.session_factory() as session:
+        assert await session.scalar(select(Submission.state)) == "submitted"
+        assert await session.scalar(select(func.count()).select_from(Attachment)) == 1
+    status = (await harness.say(HEAD, "/status"))[0].text or ""
+    assert "đang nhập" not in status
+    assert "Đã gửi" in status or "đã gửi" in status
+
+
+async def test_report_opens_with_period_window_deadline_questions_and_time(
+    harness: Harness,
+) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    first = (await harness.say(HEAD, "/report"))[0].text or ""
+    assert "Báo cáo CCHC Quý I/2024" in first
+    assert "Số liệu tính từ 11/12/2023 đến 10/3/2024" in first
+    assert "Hạn nộp: 23:59 ngày 11/3/2024 (còn 6 ngày)" in first
+    # 35 questions at 20 seconds each: 700 s, rounded up to 12 minutes.
+    assert "35 câu hỏi, mất khoảng 12 phút" in first
+    assert "Câu 1/35" in first
+
+
+async def test_a_file_whose_bytes_are_not_its_type_is_refused_and_the_draft_untouched(
+    harness: Harness,
+) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.say(HEAD, "/report")
+    async with harness.runtime.session_factory() as session:
+        before = await session.scalar(select(Submission.updated_at))
+    forged = [
+        ("bao-cao.pdf", b"MZ\x90\x00 an executable renamed"),
+        ("bao-cao.docx", b"%PDF-1.4 a pdf renamed"),
+        ("bao-cao.xls", b"PK\x03\x04 a zip is not an OLE file"),
+    ]
+    for name, content in forged:
+        harness.server.send_document(HEAD, name, content, mime_type="application/octet-stream")
+        refused = (await harness.replies(HEAD))[0].text or ""
+        assert "không đúng định dạng" in refused, refused
+        assert name in refused
+    async with harness.runtime.session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(Attachment)) == 0
+        assert await session.scalar(select(Submission.updated_at)) == before
+
+
+async def test_a_long_file_name_is_shortened_in_replies_keeping_its_extension(
+    harness: Harness,
+) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.say(HEAD, "/report")
+    name = "bao-cao-" + "rat-dai-" * 40 + "quy-1.docx"
+    assert len(name) > 200
+    harness.server.send_document(HEAD, name, b"PK\x03\x04" + b"\x00" * 40)
+    saved = (await harness.replies(HEAD))[0].text or ""
+    shown = saved.split("Đã lưu tệp ", 1)[1].rsplit(" (", 1)[0]
+    assert len(shown) == 200
+    assert shown.endswith("….docx")
+    assert name.startswith(shown[: -len("….docx")])
+    async with harness.runtime.session_factory() as session:
+        stored = await session.scalar(select(Attachment.file_name))
+    assert stored is not None
+    assert stored.endswith(".docx")  # the column holds 255: shortened too, extension kept
+    assert len(stored) == min(len(name), 255)
