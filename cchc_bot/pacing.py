@@ -1,12 +1,16 @@
 """Message pacing in one process: every send counted in a sliding second, bulk sends wait.
 
 Telegram counts a bot's messages in a sliding window: about 30 in any one second overall and
-one a second in a chat. Replies to people typing are counted here but never delayed; bulk
-sends (reminders, digests, nudges) wait until the last second holds fewer than
-`BULK_PER_SECOND` messages of any kind and their chat has had nothing for a second. The one
-message of headroom under 30 absorbs network jitter (a send paced at exactly 30 a second
-reaches the server a few milliseconds early or late) and a reply landing in a full second.
-Across processes the reminder service adds a ledger in the database (`services/bulk_pacing`).
+one a second in a chat. Replies to people typing are counted here but never delayed; a bulk
+send (reminder, digest, nudge) waits until the last `WINDOW` seconds hold fewer than 30
+messages of any kind, its chat has had nothing for a second, and the previous bulk send
+left `BULK_SPACING` ago (no bursts: a batch whose turn came late does not go out at once).
+`WINDOW` and `BULK_SPACING` carry a guard against network jitter: a message stamped here
+reaches Telegram a little later, by a varying amount, so 30 spaced at exactly 1/30 s could
+arrive within one second. The reminder service also spaces bulk sends at `BULK_PER_SECOND`
+through the timetable it shares with other processes (`services/bulk_pacing.py`), a little
+slower than `BULK_SPACING`, so a send that came late catches up instead of pushing every
+later one back.
 """
 
 from __future__ import annotations
@@ -19,24 +23,28 @@ from collections.abc import Awaitable, Callable, Hashable
 TELEGRAM_PER_SECOND = 30
 BULK_PER_SECOND = 29
 CHAT_INTERVAL = 1.0
-WINDOW = 1.0
+WINDOW = 1.02
+BULK_SPACING = 1 / 29.5
 
 
 class SendPacer:
-    """Counts messages in the last second; `bulk_turn` waits for a place, `record` never does."""
+    """Counts messages in the last `WINDOW`; `bulk_turn` waits for a place, `record` never does."""
 
     def __init__(
         self,
-        bulk_per_second: int = BULK_PER_SECOND,
+        per_window: int = TELEGRAM_PER_SECOND,
         *,
         chat_interval: float = CHAT_INTERVAL,
+        bulk_spacing: float = BULK_SPACING,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
-        if bulk_per_second < 1:
-            raise ValueError("bulk_per_second must be at least 1")
-        self.bulk_per_second = bulk_per_second
+        if per_window < 1:
+            raise ValueError("per_window must be at least 1")
+        self.per_window = per_window
         self.chat_interval = chat_interval
+        self.bulk_spacing = bulk_spacing
+        self._last_bulk: float | None = None
         self._monotonic = monotonic
         self._sleep = sleep
         self._sent: deque[float] = deque()
@@ -51,11 +59,13 @@ class SendPacer:
         now = self._monotonic()
         sent = self._purge(now)
         wait = 0.0
-        if len(sent) >= self.bulk_per_second:
-            wait = sent[len(sent) - self.bulk_per_second] + WINDOW - now
+        if len(sent) >= self.per_window:
+            wait = sent[len(sent) - self.per_window] + WINDOW - now
         last = self._last_in_chat.get(chat_id) if chat_id is not None else None
         if last is not None:
             wait = max(wait, last + self.chat_interval - now)
+        if self._last_bulk is not None:
+            wait = max(wait, self._last_bulk + self.bulk_spacing - now)
         return max(0.0, wait)
 
     async def bulk_turn(self, chat_id: Hashable | None) -> float:
@@ -64,17 +74,19 @@ class SendPacer:
         while (wait := self.wait(chat_id)) > 0:
             await self._sleep(wait)
             waited += wait
-        self._add(self._monotonic(), chat_id)
+        now = self._monotonic()
+        self._last_bulk = now
+        self._add(now, chat_id)
         return waited
 
-    def in_last_second(self) -> int:
-        """How many messages the last second holds."""
+    def in_window(self) -> int:
+        """How many messages the last `WINDOW` holds."""
         now = self._monotonic()
         return sum(1 for t in self._sent if t > now - WINDOW)
 
     def _purge(self, now: float) -> deque[float]:
         sent = self._sent
-        # A message at t counts in every window (now - 1 s, now] that contains it.
+        # A message at t counts in every window (now - WINDOW, now] that contains it.
         while sent and sent[0] <= now - WINDOW:
             sent.popleft()
         return sent

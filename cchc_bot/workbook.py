@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from enum import Enum
 from typing import IO, Any, NamedTuple, TextIO
 
 import xlsxwriter
@@ -34,14 +33,14 @@ from cchc_bot.config.base import UNIT_KIND_LABELS
 from cchc_bot.config.questionnaire import Indicator, IndicatorType
 from cchc_bot.numbers import format_number, format_percent, percent_of
 from cchc_bot.spreadsheet import neutralise_cell
-from cchc_bot.workbook_cells import Cell, CellValue, Row, Style
+from cchc_bot.workbook_cells import Cell, Row, Style
 from cchc_bot.workbook_layout import (
     EXPLANATION_CAPS,
     FIGURE_WIDTH,
     REMINDER_CAPS,
     STATUS_CAPS,
     SUMMARY_CAPS,
-    TEXTFIGURE_WIDTH,
+    TEXT_FIGURE_WIDTH,
     UNIT_NAME_CAP,
     PrintSetup,
     apply_print_setup,
@@ -142,6 +141,7 @@ MET_LABELS = {True: "Đạt", False: "Chưa đạt", None: "—"}
 NOT_ARISEN = "Không phát sinh"
 NO_DATA = "Chưa có số liệu"
 EXPLANATION_KIND = "Giải trình chỉ tiêu chưa đạt"
+WARNING_EXPLANATION_KIND = "Giải trình số liệu (cảnh báo đã xác nhận)"
 TEXT_ANSWER_KIND = "Ý kiến của đơn vị"
 NUMERATOR_HEADER = "{id} · Tử số: {label}"
 DENOMINATOR_HEADER = "{id} · Mẫu số: {label}"
@@ -366,9 +366,11 @@ def explanation_rows(data: ExportData) -> Iterator[list[Cell]]:
             ]
             if explained:
                 target = indicator.target_for(data.period.kind)
+                shown = _target_figure(figure)
+                missed = target is not None and shown is not None and not target.is_met(shown)
                 yield [
                     *head,
-                    Cell(EXPLANATION_KIND),
+                    Cell(EXPLANATION_KIND if missed else WARNING_EXPLANATION_KIND),
                     Cell(describe_figure(indicator, figure)),
                     Cell(indicator.describe_target(target) if target is not None else None),
                     Cell(figure.explanation, Style.WRAP),
@@ -381,6 +383,14 @@ def explanation_rows(data: ExportData) -> Iterator[list[Cell]]:
                     Cell(None),
                     Cell(figure.text, Style.WRAP),
                 ]
+
+
+def _target_figure(figure: Figure) -> float | None:
+    """The figure a target is about: a ratio's percentage, else the value."""
+    if figure.numerator is not None and figure.denominator is not None:
+        share = percent_of(figure.numerator, figure.denominator)
+        return float(share) if share is not None else None
+    return float(figure.value) if figure.value is not None else None
 
 
 def reminder_rows(data: ExportData) -> Iterator[list[Cell]]:
@@ -805,7 +815,7 @@ class _Workbook:
                 (STATE_LABELS.get(u.state, u.state) for u in units), header=state, maximum=16
             ),
             *(
-                TEXTFIGURE_WIDTH if column.style is Style.TEXT else FIGURE_WIDTH
+                TEXT_FIGURE_WIDTH if column.style is Style.TEXT else FIGURE_WIDTH
                 for column in columns
             ),
         ]

@@ -8,10 +8,13 @@ has to keep labels readable, without scanning thousands of cells twice.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
-import unicodedata
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
+
+from cchc_bot.workbook_cells import Cell, Row, Style
 
 LINE_HEIGHT = 12.75  # points per line of Arial 10 (Excel's default row height for it)
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
@@ -25,25 +28,55 @@ PAGE_WIDTH = 145.0
 MIN_FIT_SCALE = 0.6
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}  # inches
 
-_NARROW = frozenset("iljtfr.,:;'|!() -/[]")
-_WIDE = frozenset("mwMW@%")
+# Widest a column grows to fit its text (wider text wraps or overflows), sheet by sheet.
+SUMMARY_CAPS = (24, 60, 14, 18, 16, 16, 16, 14, 14, 36, 24, 12, 14, 14, 24, 40)
+STATUS_CAPS = (8, 30, 42, 28, 14, 18, 18, 30, 9, 50)
+EXPLANATION_CAPS = (30, 42, 40, 14, 50, 30, 30, 24, 70)
+REMINDER_CAPS = (30, 42, 30, 30, 18, 22, 18, 50)
+UNIT_NAME_CAP = 40
+FIGURE_WIDTH = 14.0
+TEXT_FIGURE_WIDTH = 24.0
+
+# Cells that wrap, and cells that overflow into their empty neighbours by design.
+_WRAPPING = frozenset({Style.WRAP, Style.HEADER})
+_UNMEASURED = frozenset({Style.TITLE, Style.SECTION})
+_DATETIME_SHOWN = "00/00/0000 00:00"
+_NARROW = "iljtfr.,:;'|!() -/[]"
+_WIDE = "mwMW@%"
 
 
-def char_width(char: str) -> float:
-    """A character's width in "0" widths (combining marks take none)."""
-    if unicodedata.combining(char):
-        return 0.0
-    if char in _NARROW:
-        return 0.55
-    if char in _WIDE or char.isupper():
-        return 1.2
-    return 0.95
+_NARROWEST_CHAR = 0.55
+_WIDEST_CHAR = 1.2
+
+
+def _deleting(chars: Iterable[str]) -> dict[int, None]:
+    return dict.fromkeys(map(ord, chars))
+
+
+# str.translate deletes a class of characters at C speed; the length lost counts them.
+_DROP_NARROW = _deleting(_NARROW)
+_DROP_WIDE = _deleting(
+    {*_WIDE, *(c for c in map(chr, [*range(0x250), *range(0x1E00, 0x1F00)]) if c.isupper())}
+)
+_DROP_MARKS = _deleting(map(chr, range(0x300, 0x370)))  # combining marks take no room
+
+
+def _line_width(line: str) -> float:
+    length = len(line)
+    narrow = length - len(line.translate(_DROP_NARROW))
+    wide = length - len(line.translate(_DROP_WIDE))
+    marks = length - len(line.translate(_DROP_MARKS))
+    average = 0.95
+    return (
+        average * (length - marks)
+        - (average - _NARROWEST_CHAR) * narrow
+        + (_WIDEST_CHAR - average) * wide
+    )
 
 
 def text_width(text: str, *, bold: bool = False) -> float:
     """The width of the longest line of a text, in "0" widths."""
-    lines = unicodedata.normalize("NFC", text).split("\n")
-    widest = max(sum(char_width(char) for char in line) for line in lines)
+    widest = max(_line_width(line) for line in text.split("\n"))
     return widest * (BOLD if bold else 1.0)
 
 
@@ -57,31 +90,36 @@ def fit_width(
     texts: Iterable[str], *, header: str = "", maximum: float, minimum: float = MIN_WIDTH
 ) -> float:
     """A column width that shows its longest text, at least its header's longest word, capped."""
-    widest = max((text_width(text) for text in texts), default=0.0)
+    widest = 0.0
+    for text in texts:
+        # No character is narrower than 0,55 or wider than 1,2 of a "0": most texts are
+        # settled by their length alone, without being measured.
+        if len(text) * _WIDEST_CHAR <= widest:
+            continue
+        if len(text) * _NARROWEST_CHAR + PADDING >= maximum and "\n" not in text:
+            widest = maximum
+            break
+        widest = max(widest, text_width(text))
+        if widest + PADDING >= maximum:
+            break  # capped: the rest need not be measured
     floor = max(minimum, longest_word(header, bold=True) + PADDING)
     return round(min(max(widest + PADDING, floor), max(maximum, floor)), 1)
 
 
 def line_count(text: str, width: float, *, bold: bool = False) -> int:
-    """How many lines a text takes when Excel wraps it in a column of this width."""
+    """About how many lines a text takes when Excel wraps it in a column of this width."""
     room = max(width - PADDING, 1.0)
     scale = BOLD if bold else 1.0
     lines = 0
-    for paragraph in unicodedata.normalize("NFC", text).split("\n"):
-        lines += 1
-        used = 0.0
-        for word in paragraph.split():
-            size = sum(char_width(char) for char in word) * scale
-            gap = char_width(" ") * scale if used else 0.0
-            if used + gap + size <= room:
-                used += gap + size
-                continue
-            if used:
-                lines += 1
-            # A word wider than the column is broken across lines.
-            extra = max(math.ceil(size / room) - 1, 0)
-            lines += extra
-            used = size - extra * room
+    for paragraph in text.split("\n"):
+        size = _line_width(paragraph) * scale
+        if size <= room:
+            lines += 1
+            continue
+        # Wrapping at spaces leaves about half a word free at the end of each line.
+        words = max(len(paragraph.split()), 1)
+        waste = min(size / words, room) / 2
+        lines += math.ceil(size / (room - waste))
     return lines
 
 
@@ -91,6 +129,55 @@ def row_height(wrapped: Iterable[tuple[str, float]], *, bold: bool = False) -> f
     if lines <= 1:
         return None
     return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+
+
+def shown(cell: Cell) -> str | None:
+    """A cell's text roughly as a spreadsheet shows it, for measuring."""
+    value = cell.value
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        return _DATETIME_SHOWN
+    if cell.style is Style.PERCENT:
+        return f"{Decimal(value):.2f}%"
+    if cell.style is Style.DECIMAL:
+        return f"{Decimal(value):,.2f}"
+    return f"{Decimal(value):,.0f}"
+
+
+def fitted_widths(
+    headers: Sequence[str], body: Sequence[Row], caps: Sequence[float]
+) -> list[float]:
+    """Each column as wide as its longest text, within its cap."""
+    widths = []
+    for number, (header, cap) in enumerate(zip(headers, caps, strict=True)):
+        texts = (
+            text
+            for row in body
+            if number < len(row)
+            and row[number].style not in _UNMEASURED
+            and (text := shown(row[number])) is not None
+        )
+        widths.append(fit_width(texts, header=header, maximum=cap))
+    return widths
+
+
+def row_heights(rows: Iterable[Row], widths: Sequence[float], start: int = 0) -> dict[int, float]:
+    """The height of every row whose wrapped cells need more than one line, by row number."""
+    heights: dict[int, float] = {}
+    for number, cells in enumerate(rows, start=start):
+        wrapped = [
+            (text, widths[column])
+            for column, cell in enumerate(cells)
+            if cell.style in _WRAPPING and column < len(widths) and (text := shown(cell))
+        ]
+        bold = any(cell.style is Style.HEADER for cell in cells)
+        height = row_height(wrapped, bold=bold)
+        if height is not None:
+            heights[number] = height
+    return heights
 
 
 def fits_one_page_wide(widths: Sequence[float]) -> bool:

@@ -113,7 +113,9 @@ def _tokens(source: str) -> list[_Token]:
     tokens: list[_Token] = []
     position = 0
     for match in _TOKEN.finditer(source):
-        tokens.extend(_Token(char, "text", rendered=char) for char in source[position : match.start()])
+        tokens.extend(
+            _Token(char, "text", rendered=char) for char in source[position : match.start()]
+        )
         if match.group("tag") is not None:
             closing = match.group("tag").startswith("</")
             kind: _Kind = "close" if closing else "open"

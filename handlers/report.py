@@ -361,8 +361,8 @@ async def report_button(update: Update, context: CchcContext) -> None:
         return
     await query.answer()
     await remove_buttons(update)
-    assert isinstance(query.message, Message)
-    await show_result(query.message, context, result)
+    if isinstance(query.message, Message):
+        await show_result(query.message, context, result)
 
 
 @for_roles(*UNIT_ROLES)
@@ -371,11 +371,14 @@ async def period_button(update: Update, context: CchcContext, actor: Actor) -> N
     query = update.callback_query
     if query is None or query.data is None:
         return
+    code = None if query.data == REPORT_CALLBACK else report_views.parse_period_choice(query.data)
+    if code is None and query.data != REPORT_CALLBACK:
+        await refuse(update, texts.STALE_BUTTON)
+        return
     await query.answer()
-    code = None if query.data == REPORT_CALLBACK else query.data.split("|", 1)[1]
     result = await context.runtime.reports.start(actor, code)
-    assert isinstance(query.message, Message)
-    await show_result(query.message, context, result)
+    if isinstance(query.message, Message):
+        await show_result(query.message, context, result, opening=True)
 
 
 @for_roles(*UNIT_ROLES)
@@ -384,15 +387,15 @@ async def revise_button(update: Update, context: CchcContext, actor: Actor) -> N
     query = update.callback_query
     if query is None or query.data is None:
         return
-    submission_id = query.data.split("|", 1)[1]
-    if not submission_id.isdigit():
+    submission_id = report_views.parse_revise(query.data)
+    if submission_id is None:
         await refuse(update, texts.STALE_BUTTON)
         return
     await query.answer()
     await remove_buttons(update)
-    result = await context.runtime.reports.revise(actor, int(submission_id))
-    assert isinstance(query.message, Message)
-    await show_result(query.message, context, result)
+    result = await context.runtime.reports.revise(actor, submission_id)
+    if isinstance(query.message, Message):
+        await show_result(query.message, context, result)
 
 
 async def approval_button(update: Update, context: CchcContext) -> None:
@@ -401,24 +404,26 @@ async def approval_button(update: Update, context: CchcContext) -> None:
     if query is None or query.data is None:
         return
     actor = await current_actor(update, context)
-    parts = query.data.split("|")
-    if actor is None or actor.role is not Role.HEAD or len(parts) != 3 or not parts[1].isdigit():
+    parsed = report_views.parse_approval(query.data)
+    if actor is None or actor.role is not Role.HEAD or parsed is None:
         await refuse(update, texts.NOT_LINKED if actor is None else texts.STALE_BUTTON)
         return
-    approve = parts[2] == "1"
-    result = await context.runtime.reports.decide_approval(actor, int(parts[1]), approve)
+    submission_id, approve = parsed
+    result = await context.runtime.reports.decide_approval(actor, submission_id, approve)
     if result.period is None:
         await refuse(update, texts.STALE_BUTTON)
         return
     await query.answer()
     await remove_buttons(update)
-    assert isinstance(query.message, Message)
+    message = query.message if isinstance(query.message, Message) else None
     label = result.period.label
     if approve:
-        await show_result(query.message, context, result)
+        if message is not None:
+            await show_result(message, context, result)
         note = texts.APPROVAL_DONE_FOR_STAFF.format(label=label)
     else:
-        await query.message.reply_text(texts.APPROVAL_SENT_BACK.format(label=label))
+        if message is not None:
+            await message.reply_text(texts.APPROVAL_SENT_BACK.format(label=label))
         note = texts.APPROVAL_BACK_FOR_STAFF.format(label=label)
     await notify_all(context, result.notify_member_ids, note)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -46,12 +47,45 @@ def callback_for(screen: Screen, button: Button) -> str:
     return "|".join(str(part) for part in parts)
 
 
+_ID = re.compile(r"[1-9][0-9]{0,17}")  # a row id: ASCII digits only, fits a BIGINT
+_PERIOD_CODE = re.compile(r"[0-9]{4}-[A-Z][A-Z0-9]{0,3}")
+
+
+def parse_id(text: str) -> int | None:
+    """A row id from callback data; None for anything else ("²", "-1", 40 digits)."""
+    return int(text) if _ID.fullmatch(text) else None
+
+
 def parse_callback(data: str) -> tuple[int, str, str, str] | None:
     """Split report callback data; None when it is not ours or malformed."""
     parts = data.split("|")
-    if len(parts) != 5 or parts[0] != CALLBACK_PREFIX or not parts[1].isdigit():
+    if len(parts) != 5 or parts[0] != CALLBACK_PREFIX:
         return None
-    return int(parts[1]), parts[2], parts[3], parts[4]
+    submission_id = parse_id(parts[1])
+    if submission_id is None:
+        return None
+    return submission_id, parts[2], parts[3], parts[4]
+
+
+def parse_period_choice(data: str) -> str | None:
+    """The period code of a `rp|CODE` button; None when malformed."""
+    prefix, _, code = data.partition("|")
+    return code if prefix == PERIOD_PREFIX and _PERIOD_CODE.fullmatch(code) else None
+
+
+def parse_revise(data: str) -> int | None:
+    """The submission of a `rv|ID` button; None when malformed."""
+    prefix, _, raw = data.partition("|")
+    return parse_id(raw) if prefix == REVISE_PREFIX else None
+
+
+def parse_approval(data: str) -> tuple[int, bool] | None:
+    """The submission and the decision of an `ap|ID|1` (approve) or `ap|ID|0` button."""
+    parts = data.split("|")
+    if len(parts) != 3 or parts[0] != APPROVE_PREFIX or parts[2] not in ("0", "1"):
+        return None
+    submission_id = parse_id(parts[1])
+    return None if submission_id is None else (submission_id, parts[2] == "1")
 
 
 def progress_bar(answered: int, total: int) -> str:
@@ -137,33 +171,41 @@ def keyboard(
 
 def _prompt(view: QuestionView) -> str:
     unit = f" ({texts.html(view.numerator_unit)})" if view.numerator_unit else ""
+    # Part labels are said inside a sentence ("Nhập số hồ sơ…"), so they lose their capital.
+    numerator = texts.html(texts.mid_sentence(view.numerator_label or texts.NUMERATOR_WORD))
+    denominator = texts.html(texts.mid_sentence(view.denominator_label or texts.DENOMINATOR_WORD))
     match view.step:
         case Step.NUMERATOR if view.fixed_denominator is not None:
-            return texts.PROMPT_NUMERATOR_FIXED.format(
+            template = (
+                texts.PROMPT_NUMERATOR_FIXED
+                if view.denominator_label
+                else texts.PROMPT_NUMERATOR_FIXED_UNNAMED
+            )
+            return template.format(
                 source=view.denominator_source,
                 denominator_value=view.fixed_denominator,
-                denominator=texts.html(view.denominator_label or ""),
-                numerator=texts.html(view.numerator_label or ""),
+                denominator=denominator,
+                numerator=numerator,
                 unit=unit,
             )
         case Step.NUMERATOR:
-            return texts.PROMPT_NUMERATOR.format(
-                numerator=texts.html(view.numerator_label or ""),
-                denominator=texts.html(view.denominator_label or ""),
-                unit=unit,
-            )
+            return texts.PROMPT_NUMERATOR.format(numerator=numerator, unit=unit)
         case Step.DENOMINATOR:
             denominator_unit = (
                 f" ({texts.html(view.denominator_unit)})" if view.denominator_unit else ""
             )
             return texts.PROMPT_DENOMINATOR.format(
                 numerator_value=view.entered_numerator or "",
-                denominator=texts.html(view.denominator_label or ""),
+                denominator=denominator,
                 unit=denominator_unit,
             )
         case Step.CONFIRM_NUMBER:
+            words = view.interpretation or ""
+            if not words or words.startswith(texts.OLD_INTERPRETATION_PREFIX):
+                # Drafts saved before the reading was spelled out in words alone.
+                return texts.PROMPT_CONFIRM_NUMBER_PLAIN.format(reading=view.reading or "")
             return texts.PROMPT_CONFIRM_NUMBER.format(
-                reading=view.reading or "", interpretation=texts.html(view.interpretation or "")
+                reading=view.reading or "", interpretation=texts.html(words)
             )
         case Step.CONFIRM_WARNING:
             return texts.PROMPT_CONFIRM_WARNING

@@ -296,6 +296,9 @@ PROMPT_CONFIRM_NUMBER = (
     "Bot hiểu số anh/chị nhập là <b>{reading}</b> ({interpretation}). Đúng không?"
 )
 PROMPT_CONFIRM_NUMBER_PLAIN = "Bot hiểu số anh/chị nhập là <b>{reading}</b>. Đúng không?"
+OLD_INTERPRETATION_PREFIX = "Hiểu là "
+NUMERATOR_WORD = "tử số"
+DENOMINATOR_WORD = "mẫu số"
 PROMPT_CONFIRM_WARNING = "Anh/chị xác nhận số liệu trên là đúng, hay sửa lại?"
 PROMPT_EXPLANATION = "Vui lòng ghi ngắn gọn lý do chưa đạt chỉ tiêu (giải trình), ít nhất 10 ký tự."
 PROMPT_EXPLANATION_WARNING = (

@@ -4,8 +4,9 @@ The bot's reminder tick and a `cchc-bot remind` run beside it (cron, an operator
 reminders; each paced at 29 a second on its own would put 58 into a second together. So every
 bulk message first takes a slot: slot k starts k / 29 seconds after the Unix epoch, one message
 per slot whichever process holds it, taken as the next slot after the latest one taken (so
-processes interleave) inside the transaction that claims the reminder (no extra commit). The
-sender sleeps until its slot starts, then sends. In-process pacing (`cchc_bot.pacing`) still
+processes interleave), and never one that started more than half a slot ago, inside the
+transaction that claims the reminder (no extra commit). The sender sleeps until its slot
+starts, then sends. In-process pacing (`cchc_bot.pacing`) still
 applies on top: it counts the process's replies and keeps one chat to a message a second.
 """
 
@@ -44,7 +45,9 @@ class BulkPacing:
         """Take the next `count` free slots from now on, in the caller's transaction."""
         if count <= 0:
             return []
-        first = math.floor(self.wall_clock() * self.per_second) + 1
+        # The earliest slot that started at most half a slot ago: a sender a little late for
+        # a slot still takes it (the in-process pacer keeps it from bunching with the next).
+        first = math.ceil(self.wall_clock() * self.per_second - 0.5)
         dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
         module = postgresql if dialect == "postgresql" else sqlite
         taken: list[int] = []

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,13 +39,9 @@ from db.session import SessionFactory
 logger = logging.getLogger(__name__)
 
 RETRY_BASE = dt.timedelta(minutes=1)
-# Reminders are claimed CLAIM_BATCH at a time (one transaction, with their slots of the bulk
-# timetable), sent as their slots come, and their outcomes recorded in one transaction; two
-# batches are in flight at once so the next is claimed while one is sent. One message at a
-# time (two transactions each) reaches barely half of 29 a second on a busy 2-core machine.
-# A crash leaves at most SENDERS × CLAIM_BATCH reminders claimed and unsent.
-CLAIM_BATCH = 8
-SENDERS = 2
+# Reminders go out one at a time (claimed just before sending, so a killed process leaves at
+# most the one in flight claimed and unsent); only recording the outcomes runs beside the
+# next claim and send, batched, so one reminder costs one transaction on the critical path.
 RETRY_CAP = dt.timedelta(hours=1)
 
 
@@ -351,18 +347,26 @@ class ReminderService:
         deliver: Deliver,
         skew: dt.timedelta = dt.timedelta(0),
     ) -> None:
-        """Claim reminders just before sending them, a batch at a time, two batches in flight."""
-        batches = iter([due[i : i + CLAIM_BATCH] for i in range(0, len(due), CLAIM_BATCH)])
+        """Claim each reminder just before sending it; record outcomes beside the next send."""
+        recorder = _Recorder(self, report, skew)
+        try:
+            for entry in due:
+                for claim in await self._claim(snapshot, [entry], [], now, report):
+                    recorder.add(claim, await self._send(claim, deliver))
+        finally:
+            await recorder.flush()
 
-        async def worker() -> None:
-            for batch in batches:  # one shared iterator: each batch is taken once
-                claims = await self._claim(snapshot, batch, [], now, report)
-                results = await asyncio.gather(*(self._send(claim, deliver) for claim in claims))
-                await self._record(list(zip(claims, results, strict=True)), report, skew)
-
-        async with asyncio.TaskGroup() as group:
-            for _ in range(min(SENDERS, len(due))):
-                group.create_task(worker())
+    async def _release(self, claims: Sequence[_Claim]) -> None:
+        """Drop claims that were never sent, so that a later run sends them."""
+        if not claims:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                delete(ReminderLog).where(
+                    ReminderLog.id.in_([claim.row_id for claim in claims]),
+                    ReminderLog.status == "claimed",
+                )
+            )
 
     async def _claim(
         self,
@@ -438,7 +442,15 @@ class ReminderService:
     async def _send(self, claim: _Claim, deliver: Deliver) -> DeliveryResult:
         """Wait for the claim's slot of the bulk timetable, then send it."""
         if claim.slot is not None:
-            await self.pacing.wait_for(claim.slot)
+            try:
+                await self.pacing.wait_for(claim.slot)
+            except BaseException:  # cancelled before sending: let a later run send it
+                await self._release([claim])
+                raise
+        return await self._deliver(claim, deliver)
+
+    async def _deliver(self, claim: _Claim, deliver: Deliver) -> DeliveryResult:
+        """Send one claim; a bug in rendering becomes a failed delivery, retried later."""
         try:
             return await deliver(claim.message)
         except Exception as exc:  # a bug in rendering must not lose the claim silently
@@ -457,8 +469,25 @@ class ReminderService:
         now = self._clock() + skew
         recorded: list[tuple[_Claim, DeliveryResult]] = []
         async with self._sessions.begin() as session:
+            # Two reads for the whole batch, not two per reminder.
+            rows = {
+                row.id: row
+                for row in await session.scalars(
+                    select(ReminderLog).where(
+                        ReminderLog.id.in_([claim.row_id for claim, _ in outcomes])
+                    )
+                )
+            }
+            members = {
+                member.id: member
+                for member in await session.scalars(
+                    select(Member).where(Member.id.in_({claim.member_id for claim, _ in outcomes}))
+                )
+            }
             for claim, result in outcomes:
-                if await self._record_one(session, claim, result, now):
+                row = rows.get(claim.row_id)
+                if row is not None:
+                    self._record_one(row, members.get(claim.member_id), result, now)
                     recorded.append((claim, result))
         for claim, result in recorded:
             {
@@ -467,12 +496,9 @@ class ReminderService:
                 DeliveryOutcome.UNREACHABLE: report.unreachable,
             }[result.outcome].append(claim.item)
 
-    async def _record_one(
-        self, session: AsyncSession, claim: _Claim, result: DeliveryResult, now: dt.datetime
-    ) -> bool:
-        row = await session.get(ReminderLog, claim.row_id)
-        if row is None:
-            return False
+    def _record_one(
+        self, row: ReminderLog, member: Member | None, result: DeliveryResult, now: dt.datetime
+    ) -> None:
         row.status = result.outcome.value
         row.error = result.error
         if result.outcome is DeliveryOutcome.SENT:
@@ -488,13 +514,11 @@ class ReminderService:
                     row.attempts,
                     extra={"key": row.dedup_key},
                 )
-        member = await session.get(Member, claim.member_id)
         if member is not None:
             reachable = result.outcome is not DeliveryOutcome.UNREACHABLE
             if result.outcome is not DeliveryOutcome.FAILED and member.reachable != reachable:
                 member.reachable = reachable
                 member.unreachable_since = None if reachable else now
-        return True
 
     async def _retry_failed(
         self,
@@ -653,6 +677,39 @@ class ReminderService:
             answered=state.answered if state else 0,
             total=state.total if state else 0,
         )
+
+
+class _Recorder:
+    """Records sent reminders' outcomes in the background, in one transaction per batch."""
+
+    def __init__(self, service: ReminderService, report: RunReport, skew: dt.timedelta) -> None:
+        self._service = service
+        self._report = report
+        self._skew = skew
+        self._pending: list[tuple[_Claim, DeliveryResult]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, claim: _Claim, result: DeliveryResult) -> None:
+        """Queue one outcome; start recording unless a recording is under way."""
+        self._pending.append((claim, result))
+        if self._task is not None and self._task.done():
+            self._task, done = None, self._task
+            done.result()  # a recording that failed fails the run here
+        if self._task is None:
+            self._task = asyncio.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            await self._service._record(batch, self._report, self._skew)
+
+    async def flush(self) -> None:
+        """Wait until every queued outcome is recorded (raising what recording raised)."""
+        while self._task is not None:
+            task, self._task = self._task, None
+            await task
+            if self._pending:
+                self._task = asyncio.create_task(self._drain())
 
 
 @dataclass(frozen=True)

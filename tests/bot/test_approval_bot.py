@@ -68,3 +68,29 @@ async def test_the_head_sends_it_back_for_correction(harness: Harness) -> None:
     assert "trả lại" in (harness.server.last_bot_message(STAFF).text or "")
     again = await harness.say(STAFF, "/report")
     assert any("Tóm tắt báo cáo" in (m.text or "") for m in again)
+
+
+async def test_a_blocked_head_does_not_break_the_request_or_mark_the_staff_unreachable(
+    harness: Harness,
+) -> None:
+    from db.models import Member
+
+    other_head = 6003
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.link(other_head, Role.HEAD, "xa_tai_van")
+    await harness.link(STAFF, Role.STAFF, "xa_tai_van")
+    harness.server.block_bot(HEAD)
+    await harness.say(STAFF, "/report")
+    await fill_in_report(harness, STAFF)
+    await harness.server.wait_for_bot_messages(other_head, 1, timeout=10)
+    await harness.server.wait_until_idle(quiet=0.5)
+    assert any("chuyển báo cáo" in (m.text or "") for m in harness.server.bot_messages(STAFF))
+    assert harness.message_with_button(other_head, "✅ Duyệt và gửi")  # the next head is asked
+    await harness.server.wait_until_idle(quiet=0.3)
+    async with harness.runtime.session_factory() as session:
+        reach = dict(
+            (await session.execute(select(Member.telegram_user_id, Member.reachable))).all()
+        )
+    assert reach == {HEAD: False, other_head: True, STAFF: True}
+    texts = [m.text or "" for m in harness.server.bot_messages(STAFF)]
+    assert not any("lỗi ngoài ý muốn" in text for text in texts)

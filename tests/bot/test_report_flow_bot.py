@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from cchc_bot.access import Role
+from cchc_bot.telegram_server import CallbackQueryRecord, MessageRecord
 from db.models import Attachment, Submission
 
 from .conftest import Harness
@@ -95,3 +96,62 @@ async def test_a_long_file_name_is_shortened_in_replies_keeping_its_extension(
     assert stored is not None
     assert stored.endswith(".docx")  # the column holds 255: shortened too, extension kept
     assert len(stored) == min(len(name), 255)
+
+
+def forge_press(harness: Harness, user_id: int, message: MessageRecord, data: str) -> str:
+    """A client sending callback data the bot never put on that message; the query's id."""
+    state = harness.server.state
+    query = CallbackQueryRecord(
+        id=str(4_200_000_000_000 + state.serial()),
+        user_id=user_id,
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        data=data,
+    )
+    state.callback_queries[query.id] = query
+    state.enqueue(
+        "callback_query",
+        {
+            "id": query.id,
+            "from": harness.server.user(user_id).to_api(),
+            "message": message.to_api(),
+            "chat_instance": str(abs(message.chat_id) * 7 + 1_000_000_000_000),
+            "data": data,
+        },
+    )
+    return query.id
+
+
+FORGED_REPORT_BUTTONS = [
+    "rp|",
+    "rp|2024-Q9",
+    "rp|x|y",
+    "rp|2024-Q1\n",
+    "rv|",
+    "rv|²",
+    "rv|-1",
+    "rv|123456789012345678901234567890",
+    "rv|999",
+    "ap|1",
+    "ap|1|2",
+    "ap|²|1",
+    "ap|123456789012345678901234567890|1",
+    "ap|999|0",
+    "r|²|abcd1234|submit|",
+    "r|123456789012345678901234567890|abcd1234|submit|",
+    "r|1|x|y",
+    "r|1|abcd1234|edit|99999",
+]
+
+
+async def test_forged_report_buttons_are_answered_with_a_toast(harness: Harness) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    question = (await harness.say(HEAD, "/report"))[0]
+    ids = [forge_press(harness, HEAD, question, data) for data in FORGED_REPORT_BUTTONS]
+    await harness.server.wait_until_idle(timeout=20, quiet=0.5)
+    for data, query_id in zip(FORGED_REPORT_BUTTONS, ids, strict=True):
+        assert harness.server.callback_query(query_id).answered, data
+    texts = [m.text or "" for m in harness.server.bot_messages(HEAD)]
+    assert not any("lỗi ngoài ý muốn" in text for text in texts), texts
+    async with harness.runtime.session_factory() as session:
+        assert await session.scalar(select(Submission.position)) == "cddh_01"

@@ -106,6 +106,14 @@ COORDINATOR_CALLS: dict[str, Call] = {
         a, "xa_tai_van", "2024-Q1", "lý do"
     ),
     "coordination.close": lambda w, a: w.coordination.set_period_state(a, "2024-Q1", open_=False),
+    "coordination.ask_return_reason": lambda w, a: w.coordination.ask_return_reason(
+        a, "xa_tai_van", "2024-Q1", 1, 1
+    ),
+    "coordination.cancel_prompt": lambda w, a: w.coordination.cancel_prompt(a),
+    "coordination.answer_prompt": lambda w, a: w.coordination.answer_prompt(a, "lý do", None),
+    "coordination.views.submitted_report": lambda w, a: w.coordination.views.submitted_report(
+        a, "xa_tai_van", "2024-Q1"
+    ),
     "reminders.plan_nudge": lambda w, a: w.reminders.plan_nudge(a, w.period),
     "reminders.nudge": lambda w, a: w.reminders.nudge(a, w.period, sent_ok),
     "exports.export_for": lambda w, a: w.exports.export_for(a, "2024-Q1"),

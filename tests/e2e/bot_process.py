@@ -1,4 +1,4 @@
-"""`cchc-bot run` as a real process against the local Telegram server, for start-up and crash tests."""
+"""`cchc-bot run` as a real process against the local Telegram server (start-up, crash tests)."""
 
 from __future__ import annotations
 
@@ -87,11 +87,12 @@ class BotProcess:
         assert self.process.returncode is not None
         return self.process.returncode, stderr.decode(errors="replace")
 
-    async def kill(self) -> None:
-        """`kill -9`: no cleanup of any kind."""
+    async def kill(self) -> str:
+        """`kill -9`: no cleanup of any kind; returns what it had logged."""
         with contextlib.suppress(ProcessLookupError):
             self.process.send_signal(signal.SIGKILL)
-        await asyncio.wait_for(self.process.communicate(), timeout=30)
+        _, stderr = await asyncio.wait_for(self.process.communicate(), timeout=30)
+        return stderr.decode(errors="replace")
 
 
 async def start_bot_process(env: dict[str, str], cwd: Path, *, webhook: bool = False) -> BotProcess:

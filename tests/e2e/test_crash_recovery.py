@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections.abc import AsyncIterator, Callable
@@ -64,6 +65,7 @@ async def burst_with_kills(
     messages: dict[int, str],
     rng: random.Random,
     bot: BotProcess | None,
+    logs: list[str],
 ) -> tuple[dict[int, int], BotProcess]:
     """Every chat sends its message at once; the bot is killed twice mid-burst, then restarted."""
     sent = {chat: server.send_text(chat, text).message_id for chat, text in messages.items()}
@@ -71,13 +73,18 @@ async def burst_with_kills(
     def answered() -> int:
         return sum(1 for chat, after in sent.items() if bot_messages_after(server, chat, after))
 
+    def answered_at_least(count: int) -> bool:
+        return answered() >= count
+
     for _ in range(KILLS_PER_BURST):
         if bot is None:
             bot = await start_bot_process(env, tmp_path)
         # Kill when part of the burst is answered: some updates done, some in flight, some queued.
         threshold = min(answered() + rng.randint(1, CHATS // 3), CHATS - 1)
-        await server.wait_for(lambda t=threshold: answered() >= t, timeout=60, what="replies")
-        await bot.kill()
+        await server.wait_for(
+            functools.partial(answered_at_least, threshold), timeout=60, what="replies"
+        )
+        logs.append(await bot.kill())
         bot = None
     bot = await start_bot_process(env, tmp_path)
     await server.wait_for(lambda: answered() == CHATS, timeout=60, what="every chat answered")
@@ -115,10 +122,11 @@ async def test_kill_9_mid_burst_loses_nothing_and_handles_nothing_twice(
     tokens = {chat: await head_invite(runtime) for chat in chats}
     bot: BotProcess | None = None
     interrupted = 0
+    logs: list[str] = []
 
     # A write: linking the account. Handled twice, it would answer "mã đã dùng".
     sent, bot = await burst_with_kills(
-        server, env, tmp_path, {c: f"/start {tokens[c]}" for c in chats}, rng, bot
+        server, env, tmp_path, {c: f"/start {tokens[c]}" for c in chats}, rng, bot, logs
     )
     interrupted += check_answers(server, sent, lambda m: "Đã liên kết" in (m.text or ""))
     async with runtime.session_factory() as session:
@@ -128,17 +136,24 @@ async def test_kill_9_mid_burst_loses_nothing_and_handles_nothing_twice(
     assert linked == CHATS
 
     # A read: the same question from everyone, killed mid-burst again (twice).
-    await bot.kill()
+    logs.append(await bot.kill())
     bot = None
     sent, bot = await burst_with_kills(
-        server, env, tmp_path, dict.fromkeys(chats, "/help"), rng, bot
+        server, env, tmp_path, dict.fromkeys(chats, "/help"), rng, bot, logs
     )
     interrupted += check_answers(server, sent, lambda m: bool(m.text))
 
     code, stderr = await bot.stop()
     assert code == 0, stderr
-    messages = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    logs.append(stderr)
+    messages = [
+        json.loads(line) for log in logs for line in log.splitlines() if line.startswith("{")
+    ]
     assert not [m for m in messages if m["message"] == "unhandled error while handling an update"]
+    recovered = [m for m in messages if m["message"] == "inbox recovered"]
+    # The kills did land mid-burst: restarts found stored updates and handled them.
+    assert sum(m["replayed"] for m in recovered) > 0, recovered
+    assert sum(m["interrupted"] for m in recovered) == interrupted
     # The crash window (after a side effect, before the handler returned) is short: most
     # interrupted updates were replayed whole, not closed with the notice.
     assert interrupted <= CHATS // 2

@@ -324,7 +324,8 @@ def test_a_from_denominator_of_zero_passes_the_ratio_over() -> None:
             "on_time", Answer(numerator=Decimal(0), denominator=Decimal(0), not_applicable=True)
         ),
     )
-    passed = question(outcome).notices[0]
+    saved, passed = question(outcome).notices
+    assert saved.code is NoticeCode.VALUE_SAVED  # "✅ Câu 3: 0", then why 4 was passed over
     assert passed.code is NoticeCode.PASSED_OVER
     assert (passed.params["number"], passed.params["source_number"]) == ("4", "3")
     # Back from "late" goes to "solved", not to the passed-over ratio.

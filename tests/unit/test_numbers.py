@@ -238,16 +238,14 @@ def test_parse_number_follows_the_reading_rules(
     ambiguous: bool | None,
 ) -> None:
     decimals, minimum, maximum = options
-    bounds = {
-        "minimum": None if minimum is None else Decimal(minimum),
-        "maximum": None if maximum is None else Decimal(maximum),
-    }
+    low = None if minimum is None else Decimal(minimum)
+    high = None if maximum is None else Decimal(maximum)
     if isinstance(expected, NumberErrorReason):
         with pytest.raises(NumberInputError) as caught:
-            parse_number(text, kind, decimals=decimals, **bounds)
+            parse_number(text, kind, decimals=decimals, minimum=low, maximum=high)
         assert caught.value.reason is expected
         return
-    parsed = parse_number(text, kind, decimals=decimals, **bounds)
+    parsed = parse_number(text, kind, decimals=decimals, minimum=low, maximum=high)
     assert parsed.value == expected
     assert parsed.ambiguous is ambiguous
     assert (parsed.interpretation is not None) is parsed.ambiguous
@@ -292,7 +290,12 @@ def test_parsed_value_has_no_exponent_and_no_trailing_zeros() -> None:
             {},
             "«1,5» có phần thập phân, nhưng câu này chỉ nhận số nguyên, ví dụ 1.234.",
         ),
-        ("abc", DECIMAL, {"decimals": 1}, "«abc» không phải là số. Vui lòng nhập một số, ví dụ 1.234,5."),
+        (
+            "abc",
+            DECIMAL,
+            {"decimals": 1},
+            "«abc» không phải là số. Vui lòng nhập một số, ví dụ 1.234,5.",
+        ),
         ("abc", PERCENT, {}, "«abc» không phải là số. Vui lòng nhập một số, ví dụ 95,25 %."),
         ("12a", COUNT, {}, "«12a» có chữ «a». Vui lòng chỉ nhập chữ số, ví dụ 1.234."),
         ("12 cuộc", COUNT, {}, "«12 cuộc» có chữ «cuộc». Vui lòng chỉ nhập chữ số, ví dụ 1.234."),
@@ -767,7 +770,11 @@ def test_ratio_sides_may_carry_their_units() -> None:
 @pytest.mark.parametrize(
     ("text", "reason", "message"),
     [
-        ("17a/20", R.RATIO_FORMAT, "Tử số «17a» có chữ «a». Vui lòng chỉ nhập chữ số, ví dụ 17/20."),
+        (
+            "17a/20",
+            R.RATIO_FORMAT,
+            "Tử số «17a» có chữ «a». Vui lòng chỉ nhập chữ số, ví dụ 17/20.",
+        ),
         (
             "17/2o",
             R.RATIO_FORMAT,
@@ -835,7 +842,8 @@ _QUOTED = re.compile(r"«[^»]*»")
 def assert_well_worded(message: str) -> None:
     """One sentence set: no placeholder left, one example at most, no doubled punctuation."""
     outside = _QUOTED.sub("«»", message)  # what the person typed may hold anything
-    assert "{" not in outside and "}" not in outside, message
+    assert "{" not in outside, message
+    assert "}" not in outside, message
     assert outside.lower().count("ví dụ") <= 1, message
     assert not re.search(r"[.,:;]\s*[.,:;]", outside), message
     assert "  " not in outside, message

@@ -1,0 +1,392 @@
+"""Every text the bot and the sandbox say, rendered with realistic values, reads cleanly.
+
+The rules (each one a defect a field test found):
+
+- no placeholder is left unfilled (`{name}` shown to a person);
+- no empty brackets ("()", "«»", "[]") and no brackets inside brackets
+  ("Hướng dẫn (Phòng Nội vụ (tổng hợp))");
+- no doubled spaces inside a line, no space before punctuation, no doubled punctuation
+  (".." , ". .", ",." and the like; "…" is one character and fine);
+- the bot's texts are valid Telegram HTML.
+
+And for labels from the questionnaire (which start with a capital, "Số hồ sơ…"):
+
+- *uppercase mid-sentence*: a label with its capital never follows a lower-case word and a
+  space ("Nhập Số nhiệm vụ…" must read "Nhập số nhiệm vụ…");
+- *lowercase after a colon*: a label never loses its capital at the start of a line or right
+  after ": " (there it begins what is said, "Câu 7: Số hồ sơ…").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import string
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from types import ModuleType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cchc_bot import calendar
+from cchc_bot.answers import Answer
+from cchc_bot.calendar import period_by_code
+from cchc_bot.config.loading import Configuration
+from cchc_bot.config.questionnaire import IndicatorType
+from cchc_bot.conversation import (
+    DraftState,
+    Pending,
+    QuestionView,
+    Step,
+    build_context,
+    resume,
+)
+from cchc_bot.sandbox import texts as sandbox_texts
+from cchc_bot.services.reminders import ReminderMessage
+from cchc_bot.telegram_server.html import parse_html
+from handlers import report_views, texts
+from scheduler.delivery import render_reminder
+
+# Realistic values for every placeholder name; a list gives every form the code passes.
+VALUES: dict[str, list[Any]] = {
+    "answer": ["Đã liên kết tài khoản"],
+    "answered": [12],
+    "arithmetic": ["1.150 + 40 = 1.190, nhưng số đã giải quyết là 1.200"],
+    "at": ["14:05 ngày 8/3/2024"],
+    "attachment": [texts.RECEIPT_ATTACHMENT.format(name="bao_cao_quy_1.pdf")]
+    if hasattr(texts, "RECEIPT_ATTACHMENT")
+    else ["Tệp đính kèm: bao_cao_quy_1.pdf"],
+    "bar": ["▰▰▰▱▱▱▱▱▱▱"],
+    "before_denominator": ["20"],
+    "before_numerator": ["17"],
+    "before_percent": ["85 %"],
+    "buttons": ["1. ✅ Có, 2. ❌ Không"],
+    "change": ["+1 ngày"],
+    "closed": ["", texts.STATUS_CLOSED],
+    "code": ["xa_tai_van"],
+    "command": ["close"],
+    "count": [3],
+    "current": ["Thủ trưởng / Chủ tịch UBND — Xã Tài Văn"],
+    "days": [3],
+    "deadline": ["23:59 ngày 11/3/2024"],
+    "denominator": ["20"],
+    "denominator_value": ["1.200"],
+    "detail": ["nộp 14:05 ngày 8/3/2024"],
+    "details": ["", " (30 số liệu, 3 văn bản)"],
+    "draft": [4],
+    "end": ["10/3/2024"],
+    "expected": ["1.200"],
+    "explanation": ["Cán bộ một cửa nghỉ phép dài ngày, đã bố trí người thay."],
+    "expression": ["1.150 + 40"],
+    "factor": ["3"],
+    "failed": [1],
+    "first_quarter": ["1.200"],
+    "grace": [12],
+    "heads": ["Nguyễn Văn An"],
+    "help": [texts.help_for("head", "Xã Tài Văn")],
+    "hours": [24],
+    "icon": ["✅"],
+    "interpretation": ["một nghìn hai trăm năm mươi"],
+    "key": ["tai_van"],
+    "keys": ["tai_van, tu_phap, noi_vu"],
+    "kind": ["Xã, thị trấn"],
+    "label": ["Quý I/2024"],
+    "late": [2],
+    "left": [texts.days_left_text(3), texts.days_left_text(0), texts.days_left_text(-2)],
+    "left_questions": [12],
+    "length": [4],
+    "marker": ["▶"],
+    "max_length": [4000],
+    "maximum": ["1.000"],
+    "message": ["Số hồ sơ đúng hạn cộng số quá hạn phải bằng số đã giải quyết."],
+    "message_id": [12],
+    "min_length": [10],
+    "minutes": [10],
+    "name": ["Xã Tài Văn"],
+    "names": ["Nguyễn Văn An, Trần Thị Bình"],
+    "new": ["Công chức nhập số liệu — Xã Tài Văn"],
+    "not_started": [5],
+    "now": ["08:01 ngày 7/3/2024"],
+    "number": [7],
+    "numbers": ["13, 14, 15"],
+    "numerator": ["17"],
+    "numerator_value": ["17"],
+    "on_time": [20],
+    "opens": ["25/2/2024"],
+    "option": ["Nhóm 2: Tự bảo đảm chi thường xuyên"],
+    "page": [1],
+    "pages": [2],
+    "parts": ["30 số liệu, 3 văn bản"],
+    "path": ["/tmp/cchc-sandbox"],
+    "people": [3],
+    "percent": ["85 %"],
+    "phone": ["0299 3851 234"],
+    "previous": ["120"],
+    "progress": [texts.progress_text(12, 35), texts.progress_text(0, 35)],
+    "query": ["tai"],
+    "questions": [35],
+    "reading": ["1.250"],
+    "reason": ["Số hồ sơ quá hạn chưa khớp với phần mềm một cửa"],
+    "returned": [1],
+    "right": ["số đã giải quyết là 1.200"],
+    "right_short": ["1.200"],
+    "role": [texts.ROLE_LABELS["coordinator"], texts.ROLE_LABELS["head"]],
+    "seconds": [10.0],
+    "section": ["1. Công tác chỉ đạo, điều hành cải cách hành chính"],
+    "sent": [12],
+    "size": ["1,2 MB"],
+    "source": [7],
+    "source_number": [7],
+    "start": ["11/12/2023"],
+    "state": ["đang nhập"],
+    "submitted": [20],
+    "target": ["≥ 100 %"],
+    "telegram_user_id": [123456789],
+    "text": ["+1x"],
+    "timeliness": [texts.REPORT_ON_TIME, texts.REPORT_LATE.format(deadline="23:59 ngày 11/3/2024")],
+    "title": ["1. Công tác chỉ đạo, điều hành cải cách hành chính"],
+    "total": [35],
+    "unit": ["Xã Tài Văn"],
+    "units": [2],
+    "unreachable": [1],
+    "user_id": [1001],
+    "value": ["1.234 hồ sơ", "75 %"],
+    "version": [2],
+    "ways": ["«Gửi báo cáo» để nộp; «Sửa» rồi gõ số câu cần sửa"],
+    "window": [calendar.format_window(dt.date(2023, 12, 11), dt.date(2024, 3, 10))],
+}
+# Where a name means something else in one template (the key is the template's path).
+OVERRIDES: dict[str, dict[str, list[Any]]] = {
+    **{
+        name: {
+            "unit": ["", " (hồ sơ)"],
+            "numerator": ["số hồ sơ giải quyết đúng hạn"],
+            "denominator": ["tổng số hồ sơ đã giải quyết"],
+        }
+        for name in (
+            "PROMPT_NUMERATOR",
+            "PROMPT_NUMERATOR_FIXED",
+            "PROMPT_NUMERATOR_FIXED_UNNAMED",
+            "PROMPT_DENOMINATOR",
+        )
+    },
+    "STATUS_UNIT_SUBMITTED": {"late": ["", getattr(texts, "STATUS_UNIT_LATE", ", sau hạn")]},
+    "VIEW_TITLE": {"late": ["", ", sau hạn"]},
+    "RETURN_NOBODY": {"phone": ["", " (☎️ 0299 3851 234)"]},
+    "REMIND_UNIT_LINE": {"phone": ["", " — ☎️ 0299 3851 234"]},
+    "ATTACHMENT_REFUSED.content": {"kind": ["PDF"]},
+    **{
+        f"RULE_ARITHMETIC.{op}": {"left": ["1.150 + 40 = 1.190"]}
+        for op in ("==", "!=", "<=", "<", ">=", ">")
+    },
+}
+# Sandbox texts laid out in columns for a terminal: their runs of spaces are alignment.
+ALIGNED = {"HELP", "PERSONA_LINE", "REMINDERS_HOURS"}
+
+
+def templates(module: ModuleType) -> Iterator[tuple[str, str]]:
+    """Every text of a module: (path, template), dict and list entries included."""
+
+    def walk(value: object, path: str) -> Iterator[tuple[str, str]]:
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                yield from walk(item, f"{path}.{key}")
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                yield from walk(item, f"{path}[{index}]")
+
+    for name in sorted(vars(module)):
+        if name.isupper() and not name.startswith("_"):
+            yield from walk(getattr(module, name), name)
+
+
+def renderings(path: str, template: str) -> Iterator[str]:
+    """The template with every combination of realistic values for its placeholders."""
+    fields = sorted({f for _, f, _, _ in string.Formatter().parse(template) if f is not None})
+    if not fields:
+        yield template
+        return
+    missing = [f for f in fields if f not in VALUES and f not in OVERRIDES.get(path, {})]
+    assert not missing, f"{path}: add realistic values for {missing} to VALUES in {__file__}"
+    options = [OVERRIDES.get(path, {}).get(f, VALUES.get(f, [])) for f in fields]
+    for combination in itertools.product(*options):
+        yield template.format(**dict(zip(fields, combination, strict=True)))
+
+
+def problems(text: str, *, aligned: bool = False) -> list[str]:
+    """What is wrong with a text as a person reads it (see the module docstring)."""
+    found = []
+    if "{" in text or "}" in text:
+        found.append("unfilled placeholder")
+    if re.search(r"\(\s*\)|«\s*»|\[\s*\]", text):
+        found.append("empty brackets")
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth > 1:
+            found.append("brackets inside brackets")
+            break
+    if not aligned and re.search(r"\S {2,}", text):
+        found.append("doubled space")
+    # The second mark ends a word: "; !help" is a mark and a command, not doubled punctuation.
+    if re.search(r"[.,;:!?] *[.,;:!?](?=\s|$)", text):
+        found.append("doubled punctuation")
+    if re.search(r"\S +[.,;:!?](?:\s|$)", text):
+        found.append("space before punctuation")
+    return found
+
+
+BOT_TEXTS = list(templates(texts))
+SANDBOX_TEXTS = list(templates(sandbox_texts))
+
+
+def test_the_bot_says_many_things() -> None:
+    assert len(BOT_TEXTS) > 150
+    assert len(SANDBOX_TEXTS) > 40
+
+
+@pytest.mark.parametrize(("path", "template"), BOT_TEXTS, ids=[p for p, _ in BOT_TEXTS])
+def test_every_bot_text_reads_cleanly(path: str, template: str) -> None:
+    for source in renderings(path, template):
+        shown = parse_html(source).text  # and it is valid Telegram HTML
+        assert not problems(shown), (path, problems(shown), shown)
+
+
+@pytest.mark.parametrize(("path", "template"), SANDBOX_TEXTS, ids=[p for p, _ in SANDBOX_TEXTS])
+def test_every_sandbox_text_reads_cleanly(path: str, template: str) -> None:
+    aligned = path.split(".")[0].split("[")[0] in ALIGNED
+    for shown in renderings(path, template):
+        assert not problems(shown, aligned=aligned), (path, problems(shown), shown)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Mẫu số lấy từ câu 7: 2 ().", "empty brackets"),
+        ("Hướng dẫn (Phòng Nội vụ (tổng hợp))", "brackets inside brackets"),
+        ("Đã nhận  tử số.", "doubled space"),
+        ("Phải là số nguyên, ví dụ 17/20. Ví dụ: 17/20..", "doubled punctuation"),
+        ("Đã lưu .", "space before punctuation"),
+        ("Nhập {numerator}.", "unfilled placeholder"),
+    ],
+)
+def test_the_checks_catch_the_defects_found_in_the_field(text: str, problem: str) -> None:
+    assert problem in problems(text)
+
+
+# --- labels from the questionnaire, as every prompt says them ------------------------------
+
+
+def _starts_capitalised(label: str) -> bool:
+    return len(label) > 1 and label[0].isupper() and label[1].islower()
+
+
+def label_problems(shown: str, labels: Sequence[str]) -> list[str]:
+    """The two label rules of the module docstring, for the labels a screen can hold."""
+    found = []
+    for label in labels:
+        if not _starts_capitalised(label):
+            continue
+        if re.search(r"[a-zà-ỹđ] +" + re.escape(label), shown):
+            found.append(f"capital mid-sentence: {label!r}")
+        lowered = texts.mid_sentence(label)
+        if re.search(r"(?:^|: )" + re.escape(lowered), shown, re.MULTILINE):
+            found.append(f"lower case after a colon: {lowered!r}")
+    return found
+
+
+def prompt_views(bundled_config: Configuration) -> Iterator[QuestionView]:
+    """Every question of the bundled questionnaire, at each step that names its parts."""
+    seen: set[str] = set()
+    for unit in bundled_config.units.units:
+        for kind in ("Q1", "H1", "Q3", "Y"):
+            context = build_context(
+                bundled_config.questionnaire,
+                unit,
+                kind,
+                cumulative=kind in ("H1", "Y"),
+                window_start=dt.date(2023, 12, 11),
+                window_end=dt.date(2024, 3, 10),
+            )
+            answers = {
+                q.id: Answer(value=Decimal(1200))
+                for q in context.questions
+                if q.type is IndicatorType.INTEGER
+            }
+            for question in context.questions:
+                if question.id in seen:
+                    continue
+                seen.add(question.id)
+                pendings: list[Pending | None] = [None]
+                if question.type is IndicatorType.RATIO and question.asks_denominator:
+                    pendings.append(Pending(Step.DENOMINATOR, question.id, numerator=Decimal(17)))
+                for pending in pendings:
+                    state = DraftState(answers, question.id, pending)
+                    view = resume(context, state).view
+                    assert isinstance(view, QuestionView)
+                    yield view
+
+
+def test_prompts_say_labels_in_the_right_case_and_read_cleanly(
+    bundled_config: Configuration,
+) -> None:
+    labels = [
+        part.label
+        for _, ind in bundled_config.questionnaire.indicators()
+        for part in (ind.numerator, ind.denominator)
+        if part is not None and part.label
+    ] + [ind.label for _, ind in bundled_config.questionnaire.indicators()]
+    count = 0
+    for view in prompt_views(bundled_config):
+        shown = parse_html(report_views._prompt(view)).text
+        assert not problems(shown), (view.indicator_id, view.step, problems(shown), shown)
+        assert not label_problems(shown, labels), (view.indicator_id, shown)
+        count += 1
+    assert count > 40
+
+
+@pytest.mark.parametrize(
+    ("shown", "problem"),
+    [
+        ("Nhập Số nhiệm vụ đã hoàn thành.", "capital mid-sentence"),
+        ("Câu 7: số nhiệm vụ đã hoàn thành", "lower case after a colon"),
+        ("số nhiệm vụ đã hoàn thành là 3", "lower case after a colon"),
+    ],
+)
+def test_the_label_rules_catch_what_they_should(shown: str, problem: str) -> None:
+    found = label_problems(shown, ["Số nhiệm vụ đã hoàn thành"])
+    assert any(item.startswith(problem) for item in found), found
+
+
+def test_a_label_in_its_place_passes_the_label_rules() -> None:
+    label = "Số nhiệm vụ đã hoàn thành"
+    assert not label_problems("Nhập số nhiệm vụ đã hoàn thành.", [label])
+    assert not label_problems("Câu 7: Số nhiệm vụ đã hoàn thành", [label])
+    assert not label_problems("Nhập TTHC đã công khai.", ["TTHC đã công khai"])
+
+
+def test_the_overdue_reminder_asks_its_reader_to_act_not_to_direct_himself(
+    bundled_config: Configuration,
+) -> None:
+    period = period_by_code(bundled_config.schedule, "2024-Q1", ZoneInfo("Asia/Ho_Chi_Minh"))
+    message = ReminderMessage(
+        kind="overdue-1",
+        telegram_user_id=1001,
+        period=period,
+        overdue=True,
+        unit_code="xa_tai_van",
+        unit_name="Xã Tài Văn",
+        days_left_or_late=-2,
+        answered=12,
+        total=35,
+    )
+    shown = parse_html(render_reminder(message)).text
+    assert "QUÁ HẠN 2 ngày" in shown
+    assert "Đề nghị anh/chị hoàn thành" in shown  # the head reads it: he is asked, by name
+    assert "thủ trưởng chỉ đạo" not in shown
+    assert not problems(shown)
