@@ -51,7 +51,7 @@ from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.reports import ReportOutcome
 from cchc_bot.settings import Settings, bundled_config_dir
-from cchc_bot.telegram_request import Transport, telegram_request
+from cchc_bot.telegram_request import telegram_request
 from cchc_bot.telegram_server import LocalTelegramServer, MessageRecord, TranscriptEvent
 from cchc_bot.telegram_server.bot_api import ApiResult
 from cchc_bot.telegram_server.polling import AnyApplication, running_application, server_settings
@@ -465,35 +465,30 @@ async def learn_answers(
 
 @dataclass(frozen=True)
 class Variant:
-    """One configuration of the CCHC bot process: Bot API transport, pool, SQLite durability."""
+    """One configuration of the CCHC bot process: HTTPXRequest's pool, SQLite's durability."""
 
-    transport: Transport = "httpx"
     pool_size: int | None = None
     synchronous: Synchronous = "full"
 
     @classmethod
     def parse(cls, text: str) -> Variant:
-        """Read `TRANSPORT[:POOL][/SYNCHRONOUS]`, e.g. `httpx`, `httpx:32`, `aiohttp/normal`."""
+        """Read `httpx[:POOL][/SYNCHRONOUS]`, e.g. `httpx`, `httpx:32`, `httpx/normal`."""
         head, _, synchronous = text.partition("/")
         transport, _, pool = head.partition(":")
-        if transport not in ("httpx", "aiohttp") or synchronous not in ("", "full", "normal"):
+        if transport != "httpx" or synchronous not in ("", "full", "normal"):
             raise ValueError(text)
-        return cls(
-            cast("Transport", transport),
-            int(pool) if pool else None,
-            cast("Synchronous", synchronous or "full"),
-        )
+        return cls(int(pool) if pool else None, cast("Synchronous", synchronous or "full"))
 
     @property
     def label(self) -> str:
         """A short name for the table."""
         pool = f":{self.pool_size}" if self.pool_size else ""
-        return f"{self.transport}{pool}/{self.synchronous}"
+        return f"httpx{pool}/{self.synchronous}"
 
     def arguments(self) -> list[str]:
         """The `--serve` child's options for this variant."""
         pool = [f"--pool-size={self.pool_size}"] if self.pool_size else []
-        return [f"--transport={self.transport}", f"--synchronous={self.synchronous}", *pool]
+        return [f"--synchronous={self.synchronous}", *pool]
 
 
 @dataclass
@@ -667,8 +662,8 @@ async def serve(options: ServeOptions) -> None:
         sql = SqlCounter(runtime.engine)
         variant = options.variant
         requests = (
-            telegram_request(settings, transport=variant.transport, pool_size=variant.pool_size),
-            telegram_request(settings, "updates", transport=variant.transport),
+            telegram_request(settings, pool_size=variant.pool_size),
+            telegram_request(settings, "updates"),
         )
         application = build_application(runtime, TOKEN, with_scheduler=False, requests=requests)
     profile = cProfile.Profile()
@@ -730,12 +725,12 @@ def print_report(options: Options, report: Report, database: str) -> None:
         "CPU per answer is given for each side"
     )
     print()
-    header = f"{'run':<12}{'users':>6}{'answers':>9}{'answers/s':>11}{'p50 ms':>9}{'p95 ms':>9}"
+    header = f"{'run':<18}{'users':>6}{'answers':>9}{'answers/s':>11}{'p50 ms':>9}{'p95 ms':>9}"
     print(header + f"{'bot CPU ms':>12}{'server CPU ms':>15}{'SQL/answer':>12}")
     for row in report.measurements:
         per_answer = 1000 / max(row.accepted, 1)
         print(
-            f"{row.label:<12}{row.users:>6}{row.accepted:>9}{row.per_second:>11.1f}"
+            f"{row.label:<18}{row.users:>6}{row.accepted:>9}{row.per_second:>11.1f}"
             f"{row.percentile(50):>9.1f}{row.percentile(95):>9.1f}"
             f"{row.bot_cpu_seconds * per_answer:>12.2f}"
             f"{row.server_cpu_seconds * per_answer:>15.2f}"
@@ -747,7 +742,9 @@ def print_report(options: Options, report: Report, database: str) -> None:
         ratios = {
             "p50 latency bot/echo": row.percentile(50) / echo_row.percentile(50),
             "p95 latency bot/echo": row.percentile(95) / echo_row.percentile(95),
-            "throughput echo/bot": echo_row.per_second / row.per_second,
+            "throughput echo/bot": echo_row.per_second / row.per_second
+            if row.per_second
+            else float("inf"),
         }
         worst = max(ratios.values())
         shown = ", ".join(f"{name} {value:.2f}" for name, value in ratios.items())
@@ -794,7 +791,6 @@ def parse_serve_options(argv: Sequence[str]) -> ServeOptions:
     parser.add_argument("--serve", choices=("echo", "cchc"), required=True)
     for name in ("--api-url", "--file-url", "--database", "--config-dir", "--files-dir"):
         parser.add_argument(name, required=True)
-    parser.add_argument("--transport", choices=("httpx", "aiohttp"), default="httpx")
     parser.add_argument("--pool-size", type=int)
     parser.add_argument("--synchronous", choices=("full", "normal"), default="full")
     args = parser.parse_args(argv)
@@ -805,7 +801,7 @@ def parse_serve_options(argv: Sequence[str]) -> ServeOptions:
         args.database,
         Path(args.config_dir),
         Path(args.files_dir),
-        Variant(args.transport, args.pool_size, args.synchronous),
+        Variant(args.pool_size, args.synchronous),
     )
 
 

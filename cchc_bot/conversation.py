@@ -52,6 +52,8 @@ TEXT_MAX_LENGTH: Final = 4000
 """Longest text answer when the questionnaire sets no max_length (a Telegram message is 4096)."""
 
 _ZERO: Final = Decimal(0)
+_ORIGIN_DEPTH: Final = 8
+"""Edits opened from edits are remembered this deep (then the oldest is forgotten)."""
 _COMMAND_MAX_LENGTH: Final = 60
 
 
@@ -383,7 +385,9 @@ class DraftState:
     position: str = ""  # an indicator id, SUMMARY, DONE, or "" before the first question
     pending: Pending | None = None
     editing: bool = False  # answering a question picked from elsewhere: return there
-    origin: str = ""  # while editing: the question it was opened from ("" is the summary)
+    # While editing: where to return, innermost last; question ids, SUMMARY at the bottom
+    # when the edit began at the summary (empty means the summary too).
+    origin: tuple[str, ...] = ()
 
     def pending_column(self) -> dict[str, Any] | None:
         """The `submissions.pending` JSON: the sub-step and the editing flag (None if neither)."""
@@ -391,7 +395,7 @@ class DraftState:
             return None
         data: dict[str, Any] = {"editing": self.editing}
         if self.editing and self.origin:
-            data["origin"] = self.origin
+            data["origin"] = list(self.origin)
         if self.pending is not None:
             data["step"] = self.pending.to_json()
         return data
@@ -409,12 +413,13 @@ class DraftState:
         question is simply asked again.
         """
         editing = False
-        origin = ""
+        origin: tuple[str, ...] = ()
         step: Pending | None = None
         if isinstance(pending, Mapping):
             editing = bool(pending.get("editing", False))
             raw_origin = pending.get("origin")
-            origin = raw_origin if editing and isinstance(raw_origin, str) else ""
+            if editing and isinstance(raw_origin, list):
+                origin = tuple(str(item) for item in raw_origin[:_ORIGIN_DEPTH])
             raw = pending.get("step")
             if isinstance(raw, Mapping):
                 try:
@@ -1255,15 +1260,16 @@ def _commit(
 def _return_to_origin(
     context: ConversationContext,
     answers: Mapping[str, Answer],
-    origin: str,
+    origin: tuple[str, ...],
     changes: Sequence[AnswerChange],
     notices: Sequence[Notice],
     changed: tuple[int, ...] = (),
 ) -> Outcome:
     """After an edit (or «Quay lại» from one): back where it was opened from."""
-    back = context.by_id.get(origin)
+    back = context.by_id.get(origin[-1]) if origin else None
     if back is not None and not _auto(back, answers)[0]:
-        moved = DraftState(answers, back.id, None, False)
+        rest = origin[:-1]
+        moved = DraftState(answers, back.id, None, bool(rest), rest)
         return _outcome(moved, changes, _question_view(context, moved, back, notices))
     moved = DraftState(answers, SUMMARY, None, False)
     view = _summary_view(context, moved, notices, brief=True, changed=changed)
@@ -1324,7 +1330,8 @@ def _edit_from_question(
         source = target.denominator_source or target.numerator_source or ""
         params = {"number": str(number), "source_number": _number_of(context, source)}
         return _stay(context, state, question, [Notice(NoticeCode.EDIT_PASSED_OVER, params)])
-    origin = state.origin if state.editing else question.id
+    base = (state.origin or (SUMMARY,)) if state.editing else ()
+    origin = (*base, question.id)[-_ORIGIN_DEPTH:]
     moved = DraftState(state.answers, target.id, None, True, origin)
     return _outcome(moved, (), _question_view(context, moved, target, []))
 
@@ -1944,8 +1951,11 @@ def _normalise(context: ConversationContext, state: DraftState) -> tuple[DraftSt
         if state.editing or following is None:
             return DraftState(state.answers, SUMMARY, None, False), True
         return DraftState(state.answers, following.id, None, False), True
-    if state.origin and (not state.editing or state.origin not in context.by_id):
-        state = replace(state, origin="")
+    if state.origin and (
+        not state.editing
+        or any(item != SUMMARY and item not in context.by_id for item in state.origin)
+    ):
+        state = replace(state, origin=())
     pending = state.pending
     if pending is not None and not _pending_fits(question, pending):
         return replace(state, pending=None), False

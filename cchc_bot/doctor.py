@@ -145,7 +145,7 @@ async def check_token(settings: Settings, bot_factory: BotFactory) -> Check:
             "token",
             f"cannot reach the Bot API at {host}: {exc}",
             "check this server's internet access, DNS, firewall or proxy "
-            "(HTTPS_PROXY), and CCHC_TELEGRAM_API_URL",
+            "(CCHC_PROXY_URL, else HTTPS_PROXY), and CCHC_TELEGRAM_API_URL",
         )
     except TelegramError as exc:
         return fail("token", f"Telegram answered getMe with: {exc}", "try again later")

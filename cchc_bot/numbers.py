@@ -6,12 +6,37 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
 from typing import Final
+
+from cchc_bot.number_messages import (
+    DECIMAL_RATIO_EXAMPLE,
+    DENOMINATOR_ABOVE_MAXIMUM_MESSAGE,
+    DENOMINATOR_SUBJECT,
+    HAS_LETTERS_MESSAGE,
+    HAS_SYMBOL_MESSAGE,
+    INTERPRETATION_MESSAGE,
+    NUMERATOR_SUBJECT,
+    PERCENT_SIGN_MESSAGE,
+    PERCENT_WORDS,
+    RATIO_AMBIGUOUS_MESSAGE,
+    SHOWN_LENGTH,
+    SUBJECT,
+    TOO_LONG_MESSAGE,
+)
+from cchc_bot.number_messages import (
+    ERROR_MESSAGES as ERROR_MESSAGES,
+)
+from cchc_bot.number_messages import (
+    RATIO_EXAMPLE as RATIO_EXAMPLE,
+)
+from cchc_bot.number_messages import (
+    NumberErrorReason as NumberErrorReason,
+)
+from cchc_bot.number_words import number_in_words as number_in_words
 
 # How typed text is read (tests/unit/test_numbers.py pins every rule with examples).
 #
@@ -20,7 +45,10 @@ from typing import Final
 # characters (zero-width space, BOM, direction marks) are dropped, the text is NFC-normalised
 # (phones may send decomposed diacritics) and stripped. Over 30 characters (60 for a ratio)
 # is TOO_LONG.
-# "không" / "khong" in any case is 0. Only ASCII digits count: "١٢٣" is NOT_A_NUMBER.
+# "không" / "khong" / "không có" in any case is 0 (the conversation reads them as «Không
+# phát sinh» where a question offers that). The question's unit after the number is dropped
+# ("12 hồ sơ", "12 ho so"; `unit=`), any other word is NOT_A_NUMBER and named in the message.
+# Only ASCII digits count: "١٢٣" is NOT_A_NUMBER.
 #
 # Every number body gets up to two readings:
 #   Vietnamese (preferred): "." or " " groups thousands, one "," starts the decimals.
@@ -59,85 +87,6 @@ class NumberKind(StrEnum):
     COUNT = "count"
     DECIMAL = "decimal"
     PERCENT = "percent"
-
-
-class NumberErrorReason(StrEnum):
-    """Why typed text was refused as a figure."""
-
-    EMPTY = "empty"
-    TOO_LONG = "too_long"
-    NOT_A_NUMBER = "not_a_number"
-    NEGATIVE = "negative"
-    NOT_FINITE = "not_finite"
-    NOT_INTEGER = "not_integer"
-    TOO_MANY_DECIMALS = "too_many_decimals"
-    BELOW_MINIMUM = "below_minimum"
-    ABOVE_MAXIMUM = "above_maximum"
-    BAD_SEPARATORS = "bad_separators"
-    RATIO_FORMAT = "ratio_format"
-
-
-# Wording (to move to handlers/texts.py). Every message names what was typed ({subject}:
-# «12a», or «12a» after "Tử số" inside a ratio) and what is wrong with it. Placeholders:
-# subject, example, limit, decimals, minimum, maximum, letters, symbol.
-EMPTY_MESSAGE: Final = "Anh/chị chưa nhập số. Vui lòng nhập một số, ví dụ {example}."
-TOO_LONG_MESSAGE: Final = (
-    "Nội dung quá dài (tối đa {limit} ký tự). Vui lòng nhập một số, ví dụ {example}."
-)
-NOT_A_NUMBER_MESSAGE: Final = "{subject} không phải là số. Vui lòng nhập một số, ví dụ {example}."
-HAS_LETTERS_MESSAGE: Final = (
-    "{subject} có chữ «{letters}». Vui lòng chỉ nhập chữ số, ví dụ {example}."
-)
-HAS_SYMBOL_MESSAGE: Final = (
-    "{subject} có ký tự «{symbol}». Vui lòng chỉ nhập chữ số, ví dụ {example}."
-)
-PERCENT_SIGN_MESSAGE: Final = (
-    "{subject} có dấu %, nhưng câu này không hỏi tỷ lệ phần trăm. "
-    "Vui lòng chỉ nhập số, ví dụ {example}."
-)
-NEGATIVE_MESSAGE: Final = "{subject} là số âm. Vui lòng nhập số từ 0 trở lên, ví dụ {example}."
-NOT_FINITE_MESSAGE: Final = "Vui lòng nhập một số cụ thể, viết đủ các chữ số, ví dụ {example}."
-NOT_INTEGER_MESSAGE: Final = (
-    "{subject} có phần thập phân, nhưng câu này chỉ nhận số nguyên, ví dụ {example}."
-)
-TOO_MANY_DECIMALS_MESSAGE: Final = (
-    "{subject} có quá nhiều chữ số sau dấu phẩy: tối đa {decimals} chữ số, ví dụ {example}."
-)
-BELOW_MINIMUM_MESSAGE: Final = "{subject} nhỏ hơn mức tối thiểu: số liệu phải từ {minimum} trở lên."
-ABOVE_MAXIMUM_MESSAGE: Final = "{subject} vượt mức tối đa: số liệu không được lớn hơn {maximum}."
-BAD_SEPARATORS_MESSAGE: Final = (
-    "{subject} có dấu phân cách chưa đúng: dùng dấu chấm để tách hàng nghìn và dấu phẩy "
-    "trước phần thập phân, ví dụ {example}."
-)
-RATIO_FORMAT_MESSAGE: Final = "{subject} chưa đúng dạng tử số/mẫu số, ví dụ {example}."
-RATIO_AMBIGUOUS_MESSAGE: Final = (
-    "{subject} đọc được hai cách (dấu chấm tách hàng nghìn hay phần thập phân). Vui lòng "
-    "viết số không có dấu chấm, hoặc nhập tử số và mẫu số lần lượt, ví dụ {example}."
-)
-DENOMINATOR_ABOVE_MAXIMUM_MESSAGE: Final = "Mẫu số không được lớn hơn {maximum}."
-INTERPRETATION_MESSAGE: Final = "{words}"
-PERCENT_WORDS: Final = "phần trăm"
-SUBJECT: Final = "«{text}»"
-NUMERATOR_SUBJECT: Final = "Tử số «{text}»"
-DENOMINATOR_SUBJECT: Final = "Mẫu số «{text}»"
-# Shown text is cut to this length inside a message (input is at most 60 characters anyway).
-_SHOWN_LENGTH: Final = 40
-
-ERROR_MESSAGES: Final[Mapping[NumberErrorReason, str]] = {
-    NumberErrorReason.EMPTY: EMPTY_MESSAGE,
-    NumberErrorReason.TOO_LONG: TOO_LONG_MESSAGE,
-    NumberErrorReason.NOT_A_NUMBER: NOT_A_NUMBER_MESSAGE,
-    NumberErrorReason.NEGATIVE: NEGATIVE_MESSAGE,
-    NumberErrorReason.NOT_FINITE: NOT_FINITE_MESSAGE,
-    NumberErrorReason.NOT_INTEGER: NOT_INTEGER_MESSAGE,
-    NumberErrorReason.TOO_MANY_DECIMALS: TOO_MANY_DECIMALS_MESSAGE,
-    NumberErrorReason.BELOW_MINIMUM: BELOW_MINIMUM_MESSAGE,
-    NumberErrorReason.ABOVE_MAXIMUM: ABOVE_MAXIMUM_MESSAGE,
-    NumberErrorReason.BAD_SEPARATORS: BAD_SEPARATORS_MESSAGE,
-    NumberErrorReason.RATIO_FORMAT: RATIO_FORMAT_MESSAGE,
-}
-RATIO_EXAMPLE: Final = "17/20"
-DECIMAL_RATIO_EXAMPLE: Final = "1234,5/2000"
 
 
 class NumberInputError(ValueError):
@@ -383,19 +332,6 @@ def _exact_percent(numerator: Decimal | int, denominator: Decimal | int, decimal
     return Decimal(f"{sign}{units}E-{decimals}")
 
 
-def number_in_words(value: Decimal | int) -> str:
-    """Spell a number in Vietnamese: 1234 -> "một nghìn hai trăm ba mươi tư"."""
-    number = Decimal(value)
-    if not number.is_finite():
-        raise ValueError(f"cannot spell {value!r}")
-    whole, _, fraction = f"{abs(number):f}".partition(".")
-    words = _integer_words(int(whole))
-    fraction = fraction.rstrip("0")
-    if fraction:
-        words += " phẩy " + " ".join(_DIGIT_WORDS[int(digit)] for digit in fraction)
-    return f"âm {words}" if number < 0 and (int(whole) or fraction) else words
-
-
 def _clean(text: str, rules: _Rules, *, limit: int = MAX_INPUT_LENGTH) -> str:
     """Normalise typed text for reading (case kept), refusing empty and over-long input."""
     stripped = text.strip()
@@ -418,7 +354,7 @@ def _limit(template: str, limit: int) -> str:
 def _shown(text: str) -> str:
     """Typed text as quoted back in a message: one line, not too long."""
     line = " ".join(text.split())
-    return line if len(line) <= _SHOWN_LENGTH else line[: _SHOWN_LENGTH - 1] + "…"
+    return line if len(line) <= SHOWN_LENGTH else line[: SHOWN_LENGTH - 1] + "…"
 
 
 def _fold(text: str) -> str:
@@ -602,46 +538,3 @@ def _group(digits: str) -> str:
     head = len(digits) % 3 or 3
     groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
     return ".".join(groups)
-
-
-_DIGIT_WORDS: Final = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
-_BILLION: Final = 10**9
-
-
-def _integer_words(number: int) -> str:
-    if number >= _BILLION:
-        high, low = divmod(number, _BILLION)
-        words = f"{_integer_words(high)} tỷ"
-        return f"{words} {_below_billion(low, leading=False)}" if low else words
-    return _below_billion(number, leading=True) if number else _DIGIT_WORDS[0]
-
-
-def _below_billion(number: int, *, leading: bool) -> str:
-    """Words for 0 < number < 10^9; `leading` when nothing larger is said before it."""
-    parts: list[str] = []
-    for group, scale in ((number // 10**6, "triệu"), (number // 1000 % 1000, "nghìn")):
-        if group:
-            parts.append(f"{_group_words(group, full=bool(parts) or not leading)} {scale}")
-    if number % 1000:
-        parts.append(_group_words(number % 1000, full=bool(parts) or not leading))
-    return " ".join(parts)
-
-
-def _group_words(group: int, *, full: bool) -> str:
-    """Words for 0 < group < 1000; `full` says "không trăm" as inside a larger number."""
-    hundreds, tens, units = group // 100, group // 10 % 10, group % 10
-    words: list[str] = []
-    if hundreds or full:
-        words += [_DIGIT_WORDS[hundreds], "trăm"]
-    if tens == 0:
-        if units:
-            words += ["linh", _DIGIT_WORDS[units]] if words else [_DIGIT_WORDS[units]]
-    elif tens == 1:
-        words.append("mười")
-        if units:
-            words.append("lăm" if units == 5 else _DIGIT_WORDS[units])
-    else:
-        words += [_DIGIT_WORDS[tens], "mươi"]
-        if units:
-            words.append({1: "mốt", 4: "tư", 5: "lăm"}.get(units, _DIGIT_WORDS[units]))
-    return " ".join(words)

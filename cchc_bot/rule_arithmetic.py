@@ -8,6 +8,7 @@ formatted by a callback, so the engine decides how each indicator's figures look
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero
@@ -55,10 +56,7 @@ def arithmetic_of(
     rule_text: str, values: Mapping[Reference, Decimal | None], figure: Formatter
 ) -> Arithmetic | None:
     """The two sides of a single-comparison rule with the given figures; None otherwise."""
-    try:
-        tree = ast.parse(rule_text.strip(), mode="eval").body
-    except (SyntaxError, ValueError, RecursionError):
-        return None
+    tree = _parsed(rule_text)
     if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or len(tree.comparators) != 1:
         return None
     op = _COMPARISONS.get(type(tree.ops[0]))
@@ -70,6 +68,15 @@ def arithmetic_of(
     except (_Unsupported, ArithmeticError, RecursionError):
         return None
     return Arithmetic(left, op, right)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(rule_text: str) -> ast.expr | None:
+    """The rule's expression tree (rules are few and fixed: parsed once each)."""
+    try:
+        return ast.parse(rule_text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
 
 
 def _side(node: ast.expr, values: Mapping[Reference, Decimal | None], figure: Formatter) -> Side:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -61,6 +62,8 @@ _DROP_WIDE = _deleting(
 _DROP_MARKS = _deleting(map(chr, range(0x300, 0x370)))  # combining marks take no room
 
 
+# Labels, names and section titles repeat on thousands of rows: measure each once.
+@functools.lru_cache(maxsize=16_384)
 def _line_width(line: str) -> float:
     length = len(line)
     narrow = length - len(line.translate(_DROP_NARROW))
@@ -76,7 +79,10 @@ def _line_width(line: str) -> float:
 
 def text_width(text: str, *, bold: bool = False) -> float:
     """The width of the longest line of a text, in "0" widths."""
-    widest = max(_line_width(line) for line in text.split("\n"))
+    if "\n" in text:
+        widest = max(_line_width(line) for line in text.split("\n"))
+    else:
+        widest = _line_width(text)
     return widest * (BOLD if bold else 1.0)
 
 
@@ -92,8 +98,8 @@ def fit_width(
     """A column width that shows its longest text, at least its header's longest word, capped."""
     widest = 0.0
     for text in texts:
-        # No character is narrower than 0,55 or wider than 1,2 of a "0": most texts are
-        # settled by their length alone, without being measured.
+        # No character (combining marks aside) is narrower than 0,55 or wider than 1,2 of a "0":
+        # most texts are settled by their length alone, without being measured.
         if len(text) * _WIDEST_CHAR <= widest:
             continue
         if len(text) * _NARROWEST_CHAR + PADDING >= maximum and "\n" not in text:
@@ -106,18 +112,22 @@ def fit_width(
     return round(min(max(widest + PADDING, floor), max(maximum, floor)), 1)
 
 
+@functools.lru_cache(maxsize=16_384)
 def line_count(text: str, width: float, *, bold: bool = False) -> int:
     """About how many lines a text takes when Excel wraps it in a column of this width."""
     room = max(width - PADDING, 1.0)
     scale = BOLD if bold else 1.0
     lines = 0
     for paragraph in text.split("\n"):
+        if len(paragraph) * _WIDEST_CHAR * scale <= room:
+            lines += 1  # fits however wide its characters are
+            continue
         size = _line_width(paragraph) * scale
         if size <= room:
             lines += 1
             continue
         # Wrapping at spaces leaves about half a word free at the end of each line.
-        words = max(len(paragraph.split()), 1)
+        words = paragraph.count(" ") + 1
         waste = min(size / words, room) / 2
         lines += math.ceil(size / (room - waste))
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -59,9 +60,11 @@ async def show_result(
     runtime = context.runtime
     match result.outcome:
         case ReportOutcome.SCREEN | ReportOutcome.STALE if result.screen is not None:
+            screen = result.screen
             if result.outcome is ReportOutcome.STALE:
                 await message.reply_text(texts.REPORT_STALE)
-            await send_screen(message, context, result.screen, opening=opening)
+                screen = report_views.brief_screen(screen)
+            await send_screen(message, context, screen, opening=opening)
         case ReportOutcome.CHOOSE_PERIOD:
             text, markup = report_views.render_period_choice(result.options)
             await message.reply_text(text, reply_markup=markup)
@@ -255,6 +258,8 @@ async def other_message(update: Update, context: CchcContext) -> None:
     await message.reply_text(
         texts.REPORT_NON_TEXT[kind_of(message)] + " " + texts.REPORT_TYPE_ANSWER
     )
+    if current.screen is not None:
+        current = replace(current, screen=report_views.brief_screen(current.screen))
     await show_result(message, context, current)
 
 

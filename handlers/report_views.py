@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
@@ -287,6 +288,14 @@ def summary_buttons(view: SummaryView) -> list[Button]:
     if has_edit:
         buttons.insert(min(2, len(buttons)), Button(ButtonLabel.EDIT, Action.EDIT, ""))
     return buttons
+
+
+def brief_screen(screen: Screen) -> Screen:
+    """A summary screen shown again as a reminder: how to act, not every line."""
+    view = screen.view
+    if not isinstance(view, SummaryView) or view.submitted:
+        return screen
+    return dataclasses.replace(screen, view=dataclasses.replace(view, brief=True, notices=()))
 
 
 def render_summary(

@@ -97,6 +97,7 @@ LINKED_COORDINATOR = (
     "✅ Đã liên kết tài khoản, vai trò <b>{role}</b>.\n\n"
     "Chào {name}! Anh/chị theo dõi báo cáo CCHC của tất cả đơn vị:\n"
     "• /status (/tinhtrang) — tình trạng nộp báo cáo\n"
+    "• /view (/xem) — xem báo cáo một đơn vị đã gửi\n"
     "• /remind (/nhacnho) — nhắc các đơn vị chưa nộp\n"
     "• /return (/tralai) — trả lại báo cáo để chỉnh sửa\n"
     "• /export (/xuat) — tải bảng tổng hợp Excel\n"
@@ -230,7 +231,13 @@ DIGEST_TITLE = (
 )
 DIGEST_LINE = "• {unit} — {heads} — quá hạn {late} ngày"
 DIGEST_NO_HEAD = "chưa có thủ trưởng liên kết"
-DIGEST_UNREACHABLE_TITLE = "\n☎️ <b>Không nhắc được qua Telegram</b> (cần gọi điện):"
+DIGEST_NO_ACCOUNT_TITLE = "🔕 <b>Chưa có tài khoản trên bot</b> (cần gọi điện, gửi mã liên kết):"
+DIGEST_UNREACHABLE_TITLE = (
+    "☎️ <b>Không nhắc được qua Telegram</b> (đã chặn bot hoặc bỏ Telegram, cần gọi điện):"
+)
+DIGEST_REMINDED_TITLE = "⏰ <b>Đã được nhắc nhưng chưa nộp</b>:"
+DIGEST_NOT_REMINDED_TITLE = "🆕 <b>Mới liên kết, chưa được nhắc lần nào</b>:"
+DIGEST_PHONE = " — ☎ {phone}"
 DIGEST_MORE = "… và {count} đơn vị khác (xem /status)."
 DIGEST_FOOTER = "\nGửi /remind để nhắc lại các đơn vị chưa nộp."
 

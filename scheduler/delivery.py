@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -25,12 +26,47 @@ logger = logging.getLogger(__name__)
 REPORT_CALLBACK = "report:open"
 
 
+# Telegram allows 4,096 characters; the rest is room for the "… and N more" line.
+DIGEST_LIMIT = 3800
+
+
 def digest_line(unit: OverdueUnit) -> str:
-    """One overdue unit in the coordinators' digest, with its heads and how late it is."""
+    """One overdue unit in the coordinators' digest: heads, how late, and a phone if known."""
     heads = ", ".join(unit.head_names) if unit.head_names else texts.DIGEST_NO_HEAD
-    return texts.DIGEST_LINE.format(
+    line = texts.DIGEST_LINE.format(
         unit=texts.html(unit.name), heads=texts.html(heads), late=unit.days_late
     )
+    if unit.phone:
+        line += texts.DIGEST_PHONE.format(phone=texts.html(unit.phone))
+    return line
+
+
+def digest_sections(units: Sequence[OverdueUnit]) -> list[tuple[str, list[OverdueUnit]]]:
+    """The digest's groups, those to phone first: no account, not reachable, reminded, new."""
+    groups: list[tuple[str, list[OverdueUnit]]] = [
+        (texts.DIGEST_NO_ACCOUNT_TITLE, [u for u in units if not u.has_account]),
+        (texts.DIGEST_UNREACHABLE_TITLE, [u for u in units if u.has_account and not u.reachable]),
+        (texts.DIGEST_REMINDED_TITLE, [u for u in units if u.reachable and u.reminded]),
+        (texts.DIGEST_NOT_REMINDED_TITLE, [u for u in units if u.reachable and not u.reminded]),
+    ]
+    return [(title, members) for title, members in groups if members]
+
+
+def render_digest(title: str, units: Sequence[OverdueUnit]) -> str:
+    """The digest: a title, then each group under its heading, cut to fit one message."""
+    text = title
+    shown = 0
+    for heading, members in digest_sections(units):
+        block = "\n\n" + heading
+        for unit in members:
+            line = "\n" + digest_line(unit)
+            if len(text) + len(block) + len(line) + len(texts.DIGEST_FOOTER) > DIGEST_LIMIT:
+                more = texts.DIGEST_MORE.format(count=len(units) - shown)
+                return text + block + "\n" + more + texts.DIGEST_FOOTER
+            block += line
+            shown += 1
+        text += block
+    return text + texts.DIGEST_FOOTER
 
 
 def render_reminder(message: ReminderMessage) -> str:
@@ -38,19 +74,10 @@ def render_reminder(message: ReminderMessage) -> str:
     period = message.period
     deadline = calendar.format_datetime(period.deadline)
     if message.overdue_units:
-        # Units no message reaches come first: someone has to phone them.
-        unreachable = [unit for unit in message.overdue_units if not unit.reachable]
-        reachable = [unit for unit in message.overdue_units if unit.reachable]
-        lines = []
-        if unreachable:
-            lines.append(texts.DIGEST_UNREACHABLE_TITLE.strip())
-            lines += [digest_line(unit) for unit in unreachable]
-            lines.append("")
-        lines += [digest_line(unit) for unit in reachable]
         title = texts.DIGEST_TITLE.format(
             label=period.label, deadline=deadline, count=len(message.overdue_units)
         )
-        return texts.limited_lines(title, lines, texts.DIGEST_FOOTER)
+        return render_digest(title, message.overdue_units)
     values = {
         "label": period.label,
         "unit": texts.html(message.unit_name or message.unit_code or ""),

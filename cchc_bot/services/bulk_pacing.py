@@ -41,36 +41,31 @@ class BulkPacing:
         """The wall-clock second a slot starts."""
         return slot / self.per_second
 
-    async def reserve(self, session: AsyncSession, count: int) -> list[int]:
-        """Take the next `count` free slots from now on, in the caller's transaction."""
-        if count <= 0:
-            return []
+    async def reserve(self, session: AsyncSession) -> int:
+        """Take the next free slot from now on, in the caller's transaction."""
         # The earliest slot that started at most half a slot ago: a sender a little late for
         # a slot still takes it (the in-process pacer keeps it from bunching with the next).
         first = math.ceil(self.wall_clock() * self.per_second - 0.5)
         dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
         module = postgresql if dialect == "postgresql" else sqlite
-        taken: list[int] = []
+        latest = (
+            select(func.max(BulkSendSlot.slot)).where(BulkSendSlot.slot >= first).scalar_subquery()
+        )
+        # One statement reads the latest slot and takes the one after it. Another process
+        # doing the same at once conflicts on the key: its insert does nothing and it asks again.
+        statement = (
+            module.insert(BulkSendSlot)
+            .from_select(["slot"], select(func.coalesce(latest + 1, first)))
+            .on_conflict_do_nothing(index_elements=["slot"])
+            .returning(BulkSendSlot.slot)
+        )
         for _ in range(ATTEMPTS):
-            latest = await session.scalar(
-                select(func.max(BulkSendSlot.slot)).where(BulkSendSlot.slot >= first)
-            )
-            start = first if latest is None else latest + 1
-            wanted = count - len(taken)
-            # Another process may take some of these between the read and the insert: the
-            # conflicting ones are skipped and the rest asked for again after its latest.
-            result = await session.scalars(
-                module.insert(BulkSendSlot)
-                .values([{"slot": slot} for slot in range(start, start + wanted)])
-                .on_conflict_do_nothing(index_elements=["slot"])
-                .returning(BulkSendSlot.slot)
-            )
-            taken += result.all()
-            if len(taken) == count:
-                if any(slot % 256 == 0 for slot in taken):
+            slot = await session.scalar(statement)
+            if slot is not None:
+                if slot % 256 == 0:
                     horizon = first - KEEP_SECONDS * self.per_second
                     await session.execute(delete(BulkSendSlot).where(BulkSendSlot.slot < horizon))
-                return sorted(taken)
+                return int(slot)
         raise RuntimeError("no bulk-send slot free after several attempts")
 
     async def wait_for(self, slot: int) -> float:

@@ -64,13 +64,21 @@ class DeliveryResult:
 
 @dataclass(frozen=True)
 class OverdueUnit:
-    """A unit listed in a coordinator's digest."""
+    """A unit listed in a coordinator's digest.
+
+    `has_account`: someone of the unit linked a Telegram account; `reachable`: a reminder can
+    reach one of them; `reminded`: one was sent a reminder of this period and the unit still
+    has not submitted; `phone` from `units.yaml`, for the ones to call.
+    """
 
     code: str
     name: str
     head_names: tuple[str, ...]
     days_late: int
     reachable: bool
+    has_account: bool = True
+    reminded: bool = False
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,7 @@ class _Snapshot:
     claimed: set[ReminderKey]
     units: dict[str, Unit]
     members: dict[int, Member]
+    reminded: set[tuple[str, int]]  # (period code, unit id) with a reminder delivered
 
 
 class ReminderService:
@@ -220,15 +229,19 @@ class ReminderService:
                     )
                 )
         claimed: set[ReminderKey] = set()
+        reminded: set[tuple[str, int]] = set()
         if periods:
             rows = await session.execute(
-                select(ReminderLog.dedup_key).where(
+                select(ReminderLog.dedup_key, ReminderLog.unit_id, ReminderLog.status).where(
                     ReminderLog.period_code.in_([p.code for p in periods])
                 )
             )
-            for (key,) in rows:
-                claimed.add(parse_dedup_key(key))
-        return _Snapshot(periods, recipients, states, claimed, units, members)
+            for key, unit_id, status in rows:
+                parsed = parse_dedup_key(key)
+                claimed.add(parsed)
+                if status == "sent" and unit_id is not None:
+                    reminded.add((parsed[2], unit_id))
+        return _Snapshot(periods, recipients, states, claimed, units, members, reminded)
 
     def _message_for(self, snapshot: _Snapshot, item: DueReminder) -> ReminderMessage:
         period = next(p for p in snapshot.periods if p.code == item.period_code)
@@ -249,23 +262,31 @@ class ReminderService:
         self, snapshot: _Snapshot, item: DueDigest, now: dt.datetime
     ) -> ReminderMessage:
         period = next(p for p in snapshot.periods if p.code == item.period_code)
-        heads: dict[str, list[str]] = {}
+        heads: dict[int, list[str]] = {}
+        with_account: set[int] = set()
         for member in snapshot.members.values():
-            if member.role == "head" and member.unit_id is not None:
-                heads.setdefault(str(member.unit_id), []).append(member.name)
+            if member.unit_id is not None and member.role != "coordinator":
+                with_account.add(member.unit_id)
+                if member.role == "head":
+                    heads.setdefault(member.unit_id, []).append(member.name)
         days_late = max(0, (now.astimezone(self._tz).date() - period.due_date).days)
-        listed = tuple(
-            OverdueUnit(
+        configured = self._config.units.by_code()
+
+        def listed_unit(code: str) -> OverdueUnit:
+            unit = snapshot.units.get(code)
+            config = configured.get(code)
+            return OverdueUnit(
                 code=code,
-                name=snapshot.units[code].name if code in snapshot.units else code,
-                head_names=tuple(heads.get(str(snapshot.units[code].id), ()))
-                if code in snapshot.units
-                else (),
+                name=unit.name if unit else code,
+                head_names=tuple(heads.get(unit.id, ())) if unit else (),
                 days_late=days_late,
                 reachable=code not in item.unreachable_units,
+                has_account=unit is not None and unit.id in with_account,
+                reminded=unit is not None and (period.code, unit.id) in snapshot.reminded,
+                phone=config.phone if config else None,
             )
-            for code in item.overdue_units
-        )
+
+        listed = tuple(listed_unit(code) for code in item.overdue_units)
         return ReminderMessage(
             kind=item.key[3],
             telegram_user_id=item.coordinator.telegram_user_id,
@@ -304,6 +325,11 @@ class ReminderService:
             grace=self.planner.grace,
             already_claimed=snapshot.claimed,
         )
+        # The reminders of this run go out before its digests: their units count as reminded.
+        for reminder in reminders.due:
+            unit = snapshot.units.get(reminder.unit_code)
+            if unit is not None:
+                snapshot.reminded.add((reminder.period_code, unit.id))
         due: list[tuple[ReminderKey, dt.datetime, ReminderMessage, int]] = [
             (item.key, item.scheduled_at, self._message_for(snapshot, item), item.member.member_id)
             for item in reminders.due
@@ -405,9 +431,7 @@ class ReminderService:
         async with self._sessions.begin() as session:
             inserted = await insert_new_claims(session, rows)
             to_send = [key_text for _, key_text in inserted if key_text in messages]
-            slots = dict(
-                zip(to_send, await self.pacing.reserve(session, len(to_send)), strict=True)
-            )
+            slots = {key_text: await self.pacing.reserve(session) for key_text in to_send}
         claims = []
         for row_id, key_text in inserted:
             unit, _, period_code, kind = key_text.split("|", 3)
@@ -554,7 +578,7 @@ class ReminderService:
                     )
                 )
                 won = taken.rowcount == 1  # type: ignore[attr-defined]
-                slot = (await self.pacing.reserve(session, 1))[0] if won else None
+                slot = await self.pacing.reserve(session) if won else None
             if not won:
                 continue  # another process took this retry
             message = self._message_for_row(snapshot, row, now)
@@ -692,8 +716,9 @@ class _Recorder:
     def add(self, claim: _Claim, result: DeliveryResult) -> None:
         """Queue one outcome; start recording unless a recording is under way."""
         self._pending.append((claim, result))
-        if self._task is not None and self._task.done():
-            self._task, done = None, self._task
+        done = self._task
+        if done is not None and done.done():
+            self._task = None
             done.result()  # a recording that failed fails the run here
         if self._task is None:
             self._task = asyncio.create_task(self._drain())

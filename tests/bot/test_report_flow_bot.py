@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from cchc_bot.access import Role
+from cchc_bot.conversation import SummaryView
 from cchc_bot.telegram_server import CallbackQueryRecord, MessageRecord
 from db.models import Attachment, Submission
 
 from .conftest import Harness
-from .reporting import fill_in_report
+from .reporting import current_view, fill_in_report
 
 HEAD = 3101
 SIGNED_PDF = b"%PDF-1.7\n% signed by the head\n"
@@ -27,10 +28,9 @@ async def test_the_summary_buttons_still_work_after_the_signed_file_is_sent(
     )
     saved = await harness.replies(HEAD)
     assert "bao-cao-quy-1-da-ky.pdf" in (saved[0].text or "")
-    # The upload reply carries the summary's buttons too.
-    assert "✅ Gửi báo cáo" in saved[-1].button_texts
     # The person presses the *old* summary's button, as the summary invites.
     answers = await harness.press(HEAD, "✅ Gửi báo cáo", message=summary)
+    assert answers, harness.server.describe_chat(HEAD)
     receipt = answers[-1].text or ""
     assert "Đã gửi báo cáo CCHC Quý I/2024" in receipt, harness.server.describe_chat(HEAD)
     assert "bao-cao-quy-1-da-ky.pdf" in receipt
@@ -38,9 +38,11 @@ async def test_the_summary_buttons_still_work_after_the_signed_file_is_sent(
     async with harness.runtime.session_factory() as session:
         assert await session.scalar(select(Submission.state)) == "submitted"
         assert await session.scalar(select(func.count()).select_from(Attachment)) == 1
+    # The upload reply carried the summary's buttons too (same draft state, so both work).
+    assert "✅ Gửi báo cáo" in saved[-1].button_texts
     status = (await harness.say(HEAD, "/status"))[0].text or ""
     assert "đang nhập" not in status
-    assert "Đã gửi" in status or "đã gửi" in status
+    assert "đã gửi" in status.lower()
 
 
 async def test_report_opens_with_period_window_deadline_questions_and_time(
@@ -155,3 +157,55 @@ async def test_forged_report_buttons_are_answered_with_a_toast(harness: Harness)
     assert not any("lỗi ngoài ý muốn" in text for text in texts), texts
     async with harness.runtime.session_factory() as session:
         assert await session.scalar(select(Submission.position)) == "cddh_01"
+
+
+async def numbers_of(harness: Harness, user_id: int) -> dict[str, int]:
+    """Question numbers by indicator id, as the person's summary numbers them."""
+    actor = await harness.runtime.accounts.resolve_actor(user_id)
+    assert actor is not None
+    view = await current_view(harness, actor)
+    assert isinstance(view, SummaryView)
+    return {item.indicator_id: item.number for s in view.sections for item in s.items}
+
+
+async def test_a_failed_cross_check_shows_its_arithmetic_and_fix_buttons_that_come_back(
+    harness: Harness,
+) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.say(HEAD, "/report")
+    await fill_in_report(harness, HEAD, submit=False)
+    numbers = await numbers_of(harness, HEAD)
+    solved, on_time, late = numbers["tthc_03"], numbers["tthc_04"], numbers["tthc_05"]
+    await harness.say(HEAD, f"sửa {late}")
+    blocked = (await harness.say(HEAD, "2"))[-1]
+    # The clerk's figures: 5 solved, all 5 on time; 2 late makes 7.
+    assert (
+        f"5 + 2 = 7, nhưng số hồ sơ TTHC đã giải quyết trong kỳ là 5 (câu {solved}, {on_time}, "
+        f"{late})" in (blocked.text or "")
+    ), blocked.text
+    assert f"✏️ Sửa câu {solved}" in blocked.button_texts
+    opened = await harness.press(HEAD, f"✏️ Sửa câu {solved}", message=blocked)
+    assert f"Câu {solved}/35" in (opened[-1].text or "")
+    back = await harness.press(HEAD, "⬅️ Quay lại", message=opened[-1])
+    assert f"Câu {late}/35" in (back[-1].text or ""), back[-1].text  # where the edit came from
+
+
+async def test_an_edit_and_a_stray_message_at_the_summary_do_not_resend_it(
+    harness: Harness,
+) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.say(HEAD, "/report")
+    await fill_in_report(harness, HEAD, submit=False)
+    numbers = await numbers_of(harness, HEAD)
+    await harness.say(HEAD, f"sửa {numbers['cddh_02']}")
+    edited = await harness.say(HEAD, "7")
+    text = "\n".join(m.text or "" for m in edited)
+    assert f"{numbers['cddh_02']}. Số văn bản chỉ đạo" in text
+    assert "Tỷ lệ hoàn thành nhiệm vụ" not in text  # line 1 is not shown again
+    assert "✅ Gửi báo cáo" in edited[-1].button_texts
+    stray = await harness.say(HEAD, "xin chào")
+    text = "\n".join(m.text or "" for m in stray)
+    assert "chưa hiểu" in text
+    assert "Bấm «✅ Gửi báo cáo» để nộp" in text
+    assert "Tỷ lệ hoàn thành nhiệm vụ" not in text
+    assert "✅ Gửi báo cáo" in stray[-1].button_texts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -271,3 +272,45 @@ async def test_coordinators_get_one_digest_of_overdue_units_per_day(
     assert any(item.kind == "overdue_1" for item in report.sent)
     await reminders.run(outbox, at=at("2024-03-12T10:00"))
     assert len([m for m in outbox.messages if m.overdue_units]) == 1
+
+
+async def test_the_digest_puts_units_reminded_apart_from_units_without_an_account(
+    session_factory: SessionFactory,
+    bundled_config: Configuration,
+    clock: MovableClock,
+    linked: dict[str, int],
+) -> None:
+    # Xã Viên An has no account but a phone in units.yaml; Phòng Tư pháp's only member
+    # blocked the bot; Xã Tài Văn's head was reminded on 4 March and has not submitted.
+    units = [
+        unit.model_copy(update={"phone": "0299 3851 234"}) if unit.code == "xa_vien_an" else unit
+        for unit in bundled_config.units.units
+    ]
+    config = dataclasses.replace(
+        bundled_config, units=bundled_config.units.model_copy(update={"units": units})
+    )
+    reminders = service(session_factory, config, clock)
+    await reminders.run(Outbox(), at=at("2024-03-04T08:05"))
+    async with session_factory.begin() as session:
+        staff = await session.scalar(
+            select(Member).where(Member.telegram_user_id == linked["staff"])
+        )
+        assert staff is not None
+        staff.reachable = False
+
+    outbox = Outbox()
+    await reminders.run(outbox, at=at("2024-03-12T08:31"))
+
+    (digest,) = [m for m in outbox.messages if m.overdue_units]
+    by_code = {unit.code: unit for unit in digest.overdue_units}
+    assert (by_code["xa_tai_van"].has_account, by_code["xa_tai_van"].reminded) == (True, True)
+    assert by_code["xa_tai_van"].reachable
+    assert (by_code["p_tu_phap"].has_account, by_code["p_tu_phap"].reachable) == (True, False)
+    assert (by_code["xa_vien_an"].has_account, by_code["xa_vien_an"].reachable) == (False, False)
+    assert by_code["xa_vien_an"].phone == "0299 3851 234"
+    assert by_code["xa_tai_van"].phone is None
+    # Every other unit of the district has no account either.
+    assert {code for code, unit in by_code.items() if not unit.has_account} == set(by_code) - {
+        "xa_tai_van",
+        "p_tu_phap",
+    }
