@@ -58,6 +58,9 @@ class InFlight:
     update_id: int | None
     applied: bool = False
     error: str | None = None
+    # Set when the handler returned: a task it spawned (a job scheduled from a handler copies
+    # its context) must not record its own side effects against this update.
+    closed: bool = False
 
 
 _current: contextvars.ContextVar[InFlight | None] = contextvars.ContextVar(
@@ -78,13 +81,14 @@ def handling(inbox: UpdateInbox | None, update_id: int | None) -> Iterator[InFli
     try:
         yield in_flight
     finally:
+        in_flight.closed = True
         _current.reset(token)
 
 
 def record_error(error: BaseException | None) -> None:
     """Note that the handler of the current update raised (the error handler calls this)."""
     in_flight = _current.get()
-    if in_flight is not None:
+    if in_flight is not None and not in_flight.closed:
         in_flight.error = type(error).__name__ if error is not None else "error"
 
 
@@ -94,6 +98,7 @@ async def before_side_effect() -> None:
     if (
         in_flight is None
         or in_flight.applied
+        or in_flight.closed
         or in_flight.inbox is None
         or in_flight.update_id is None
     ):
@@ -251,6 +256,7 @@ def _mark_applied_with_the_change(session: Session) -> None:
         in_flight is None
         or in_flight.inbox is None
         or in_flight.applied
+        or in_flight.closed
         or info.get(_INBOX_SESSION)
         or not (info.get(_WROTE) or session.new or session.dirty or session.deleted)
         or not in_flight.inbox.owns(session)

@@ -359,8 +359,8 @@ def explanation_rows(data: ExportData) -> Iterator[list[Cell]]:
                 continue
             head = [
                 Cell(unit.code),
-                Cell(unit.name),
-                Cell(section.title),
+                Cell(unit.name, Style.WRAP),
+                Cell(section.title, Style.WRAP),
                 Cell(indicator.id),
                 Cell(indicator.label, Style.WRAP),
             ]
@@ -740,7 +740,7 @@ class _Workbook:
         self._summary_sheet(totals)
         self._units_sheet()
         status = list(status_rows(data))
-        self._table_sheet(2, STATUS_HEADERS, status, STATUS_CAPS, title_columns=3)
+        self._table_sheet(2, STATUS_HEADERS, status, STATUS_CAPS)
         explanations = list(explanation_rows(data))
         self._table_sheet(3, EXPLANATION_HEADERS, explanations, EXPLANATION_CAPS)
         reminders = list(reminder_rows(data))
@@ -840,14 +840,13 @@ class _Workbook:
         headers: Sequence[str],
         body: Sequence[Row],
         caps: Sequence[float],
-        *,
-        title_columns: int = 2,
     ) -> None:
+        """A list read line by line: one page wide, its header on every page."""
         header = [Cell(text, Style.HEADER) for text in headers]
         widths = fitted_widths(headers, body, caps)
         layout = _Layout(
             widths=widths,
-            print_setup=PrintSetup((0, 0), (0, title_columns - 1), PAGE_FOOTER),
+            print_setup=PrintSetup((0, 0), None, PAGE_FOOTER),
             frozen_rows=1,
             heights=row_heights(itertools.chain([header], body), widths),
             filter_row=0,

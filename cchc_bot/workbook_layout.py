@@ -31,9 +31,10 @@ MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}  # inches
 
 # Widest a column grows to fit its text (wider text wraps or overflows), sheet by sheet.
 SUMMARY_CAPS = (24, 60, 14, 18, 16, 16, 16, 14, 14, 36, 24, 12, 14, 14, 24, 40)
-STATUS_CAPS = (8, 30, 42, 28, 14, 18, 18, 30, 9, 50)
-EXPLANATION_CAPS = (30, 42, 40, 14, 50, 30, 30, 24, 70)
-REMINDER_CAPS = (30, 42, 30, 30, 18, 22, 18, 50)
+# The lists below print one page wide: their caps keep that page legible.
+STATUS_CAPS = (8, 24, 36, 26, 14, 18, 18, 26, 9, 40)
+EXPLANATION_CAPS = (20, 28, 28, 12, 40, 28, 20, 16, 60)
+REMINDER_CAPS = (24, 36, 28, 28, 18, 22, 18, 40)
 UNIT_NAME_CAP = 40
 FIGURE_WIDTH = 14.0
 TEXT_FIGURE_WIDTH = 24.0
@@ -200,7 +201,8 @@ class PrintSetup:
     """How a sheet prints: rows and columns repeated on every page, page footer."""
 
     title_rows: tuple[int, int] | None  # first and last row (0-based) repeated on each page
-    title_columns: tuple[int, int] | None  # likewise columns, when the sheet spans pages across
+    # Likewise columns, for a sheet that may run across pages; None: always one page wide.
+    title_columns: tuple[int, int] | None
     footer: str
 
 
@@ -213,7 +215,7 @@ def apply_print_setup(sheet: Any, widths: Sequence[float], setup: PrintSetup) ->
     sheet.set_footer(setup.footer)
     if setup.title_rows is not None:
         sheet.repeat_rows(*setup.title_rows)
-    if fits_one_page_wide(widths):
+    if setup.title_columns is None or fits_one_page_wide(widths):
         sheet.fit_to_pages(1, 0)
-    elif setup.title_columns is not None:
+    else:
         sheet.repeat_columns(*setup.title_columns)

@@ -1,4 +1,4 @@
-"""Figures over Telegram: typed with their unit, echoed when taken, errors that say what is wrong."""
+"""Figures over Telegram: typed with their unit, echoed when taken, errors that name the fault."""
 
 from __future__ import annotations
 

@@ -153,3 +153,41 @@ async def test_the_common_case_and_the_general_way_answer_alike(
     warm_answers, cold_answers = by_unit.values()
     assert warm_answers == cold_answers
     assert len(warm_answers) >= 20
+
+
+async def test_the_signed_file_keeps_the_summary_buttons_and_reaches_the_receipt(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    accounts = AccountService(session_factory, clock)
+    invite = await accounts.create_invite(Role.HEAD, "xa_tai_van")
+    await accounts.link(TelegramIdentity(HEAD, "Chủ tịch"), invite.token)
+    actor = await accounts.resolve_actor(HEAD)
+    assert actor is not None
+    reports = ReportService(session_factory, bundled_config, clock, TZ)
+    result = await reports.start(actor)
+    for _ in range(200):
+        assert result.screen is not None
+        view = result.screen.view
+        if isinstance(view, SummaryView):
+            break
+        assert isinstance(view, QuestionView)
+        kind, value = plausible_answer(view)
+        event = BUTTON_ACTIONS[value] if kind == "press" else TextInput(value)
+        result = await reports.answer_from(HEAD, event)
+    summary = result.screen
+    assert summary is not None
+    forged = await reports.attach(actor, "bao-cao.pdf", "application/pdf", b"PK\x03\x04zip")
+    assert (forged.accepted, forged.reason) == (False, "content")
+    saved = await reports.attach(actor, "bao-cao.pdf", "application/pdf", b"%PDF-1.7 signed")
+    assert saved.accepted
+    assert saved.screen is not None
+    assert saved.screen.token == summary.token  # the summary's buttons stay valid
+    submitted = await reports.answer_from(
+        HEAD, ButtonPress("submit"), submission_id=summary.submission_id, token=summary.token
+    )
+    assert submitted.outcome is ReportOutcome.SUBMITTED
+    receipt = submitted.receipt
+    assert receipt is not None
+    assert receipt.attachment_name == "bao-cao.pdf"
+    assert (receipt.answered, receipt.total) == (summary.view.answered, summary.view.total)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 import zoneinfo
@@ -200,3 +201,52 @@ def test_the_interactive_chat_reads_lines_until_quit(tmp_path: Path) -> None:
     assert "Lệnh của hộp cát" in result.stdout
     assert "never sent" not in result.stdout
     assert "Kết thúc hộp cát" in result.stdout
+
+
+def export_script(folder: Path, *, last: str | None = None) -> Path:
+    """Phòng Nội vụ asks for the workbook (a document the bot sends), optionally a last line."""
+    script = folder / "export.txt"
+    lines = ["/as noi_vu", "/export", *([last] if last else [])]
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return script
+
+
+def kept_folder(transcript: str) -> Path:
+    """The folder the sandbox says it kept the bot's files in."""
+    line = next(line for line in transcript.splitlines() if "được giữ lại tại" in line)
+    return Path(line.split("được giữ lại tại ", 1)[1].split(" (", 1)[0])
+
+
+def test_quit_keeps_the_files_the_bot_sent_and_says_where(sandbox_env: Path) -> None:
+    code, transcript = play(export_script(sandbox_env, last="/quit"))
+
+    assert code == 0, transcript
+    files = kept_folder(transcript)
+    try:
+        assert (files / WORKBOOK).is_file()
+        assert files.name == "files"
+        # The rest of the temporary session (database, log) is cleaned up; the files stay.
+        assert not (files.parent / "cchc.db").exists()
+        assert "/quit xoa" in transcript  # says how to delete them next time
+    finally:
+        shutil.rmtree(files.parent, ignore_errors=True)
+
+
+def test_quit_xoa_deletes_the_files_the_bot_sent(sandbox_env: Path) -> None:
+    code, transcript = play(export_script(sandbox_env, last="/quit xoa"))
+
+    assert code == 0, transcript
+    saved = next(line for line in transcript.splitlines() if line.startswith("📎 Đã lưu "))
+    path = Path(saved.split(" → ", 1)[1])
+    assert not path.exists()
+    assert not path.parent.parent.exists()  # the whole temporary folder
+    assert "🧹" in transcript
+
+
+def test_quit_xoa_in_a_chosen_folder_deletes_only_the_files(sandbox_env: Path) -> None:
+    data = sandbox_env / "data"
+    code, transcript = play(export_script(sandbox_env, last="/quit xoa"), "--data-dir", str(data))
+
+    assert code == 0, transcript
+    assert not (data / "files" / WORKBOOK).exists()
+    assert (data / "cchc.db").is_file()  # the database of a chosen folder is the user's to keep

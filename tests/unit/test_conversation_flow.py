@@ -282,3 +282,18 @@ def test_progress_counts_as_the_progress_bar_counts() -> None:
     counted = progress(CONTEXT, state.answers)
     assert (counted.answered, counted.total) == (6, 6)
     assert summary_of(run(state, "xem lại")).answered == counted.answered
+
+
+def test_a_fix_opened_from_an_edit_returns_to_that_edit_then_to_the_summary() -> None:
+    blocked = run(at_summary(), "sửa 4", "40")  # 1.150 + 40 != 1.200
+    assert question(blocked).indicator_id == "late"
+    opened = run(blocked.state, ButtonPress("edit", "2"))
+    back = run(opened.state, ButtonPress("back"))
+    assert (question(back).indicator_id, question(back).editing) == ("late", True)
+    done = run(back.state, "50")
+    assert done.state.position == SUMMARY
+    # Round trip through the stored columns keeps where to return.
+    stored = DraftState.from_columns(
+        opened.state.position, opened.state.pending_column(), opened.state.answers
+    )
+    assert stored == opened.state

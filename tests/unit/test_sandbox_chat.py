@@ -54,6 +54,10 @@ EIGHT = dt.time(8, 0)
         ("!say #1", Say("#1")),
         ("/quit", Quit()),
         ("!exit", Quit()),
+        ("/quit xoa", Quit(delete=True)),
+        ("/quit xoá", Quit(delete=True)),
+        ("/quit Xóa", Quit(delete=True)),
+        ("!exit xoa", Quit(delete=True)),
         ("!unknown stays text", Say("!unknown stays text")),
     ],
 )
@@ -64,6 +68,12 @@ def test_a_chat_line_is_a_message_or_a_sandbox_command(line: str, expected: obje
 @pytest.mark.parametrize("line", ["/press", "/file", "!say"])
 def test_commands_that_need_an_argument_say_so(line: str) -> None:
     with pytest.raises(ChatError, match="cần thêm nội dung"):
+        parse_line(line)
+
+
+@pytest.mark.parametrize("line", ["/quit now", "/quit giu", "!exit xoa het"])
+def test_quit_takes_only_the_word_that_deletes(line: str) -> None:
+    with pytest.raises(ChatError, match="/quit xoa"):
         parse_line(line)
 
 
