@@ -649,15 +649,6 @@ async def serve(options: ServeOptions) -> None:
     if options.kind == "echo":
         application = echo_application(settings)
     else:
-        if options.variant.pool_size == 999:  # TEMP-E: the removed inline engine, measured
-            sys.path.insert(0, "/tmp/e_work/inline")
-            import cchc_bot.runtime
-            import old_engine  # type: ignore[import-not-found]
-
-            cchc_bot.runtime.create_engine = old_engine.create_engine  # type: ignore[assignment]
-            options = dataclasses.replace(
-                options, variant=dataclasses.replace(options.variant, pool_size=None)
-            )
         runtime = open_runtime(settings, MovableClock(START))
         sql = SqlCounter(runtime.engine)
         variant = options.variant

@@ -11,29 +11,31 @@ from zoneinfo import ZoneInfo
 
 from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.config.questionnaire import (
+    AggregateRule,
     Indicator,
     IndicatorType,
     Questionnaire,
     Section,
     Target,
 )
+from cchc_bot.config.units import DEFAULT_GROUPS, GroupConfig, default_group
 from cchc_bot.numbers import percent_of
 
-# How the district figure is made (DESIGN.md decision 6), per indicator type:
-#   integer, decimal  the sum over the units, with mean, minimum and maximum beside it;
+# How the district figure is made (DESIGN.md decision 6) follows the indicator's `aggregate`
+# rule (`Indicator.aggregate_rule`; defaults by type in `config.questionnaire.allowed_rules`):
+#   sum               integer, decimal: the sum over the units, with mean, minimum and maximum;
 #   ratio             Σ numerators / Σ denominators of the units whose ratio arose; a unit with
 #                     a zero denominator or "không phát sinh" is left out of BOTH sums, and when
 #                     every reporting unit is in that case the district figure is "không phát
 #                     sinh" (`Tally.not_arisen`), never 0 %;
-#   percent           the mean of the units' percentages, with minimum and maximum: a typed
-#                     percentage has no denominator to weigh it by, so the mean is the only
-#                     honest district figure and the sheet says so;
-#   boolean, choice   how many units gave each answer (every option listed, zeros included);
-#   text              how many units answered.
-# Only reports whose state is "submitted" count; a returned report is listed, not summed.
-# Cumulative indicators need nothing special here: an H1 or Y report already counts from the
-# start of the year (it includes Q1), so summing the units of one period is right for both kinds.
-
+#   mean, min, max    the mean / lowest / highest figure of the units that answered (blanks and
+#                     "không phát sinh" are not units that answered), with all three beside it;
+#                     a typed percentage has no denominator to weigh it by, so its default is
+#                     the mean, and a score in điểm (PAR INDEX) is never summed;
+#   count             boolean, choice: how many units gave each answer (every option listed,
+#                     zeros included; a boolean's value is the number of "Có"); text: how many
+#                     units answered;
+#   none              no district figure (text and scores by default): only how many reported.
 SUBMITTED = "submitted"
 RETURNED = "returned"
 UNIT_STATES = ("not_started", "draft", SUBMITTED, RETURNED)
@@ -120,6 +122,12 @@ class UnitReport:
     returned_reason: str | None = None
     figures: Mapping[str, Figure] = field(default_factory=dict)
     applicable: frozenset[str] = frozenset()
+    group: str | None = None
+
+    @property
+    def group_code(self) -> str:
+        """The unit's group: the one given, else the default of its kind."""
+        return self.group if self.group is not None else default_group(self.kind)
 
     @property
     def counted(self) -> bool:
@@ -153,6 +161,7 @@ class ExportData:
     district: str
     tz: ZoneInfo
     previous_label: str | None = None
+    groups: Sequence[GroupConfig] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +172,7 @@ class Tally:
     expected: int
     reported: int
     not_applicable: int
+    rule: AggregateRule = AggregateRule.NONE
     value: Decimal | None = None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
@@ -225,6 +235,64 @@ def aggregate(data: ExportData) -> list[IndicatorTotal]:
     return totals
 
 
+@dataclass(frozen=True, slots=True)
+class GroupTally:
+    """One indicator's figure over one group of units."""
+
+    code: str
+    label: str
+    in_total: bool
+    tally: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class GroupedTotal:
+    """One indicator by group and in total; `covers` names the groups the total is made of."""
+
+    section: Section
+    indicator: Indicator
+    groups: tuple[GroupTally, ...]
+    total: Tally
+    covers: tuple[str, ...]
+
+
+def aggregate_by_group(data: ExportData) -> list[GroupedTotal]:
+    """Total every indicator per group and over the groups in the total, in questionnaire order."""
+    groups = list(data.groups or DEFAULT_GROUPS)
+    known = {group.code for group in groups}
+    for unit in data.units:  # a group the configuration no longer has still shows
+        if unit.group_code not in known:
+            known.add(unit.group_code)
+            groups.append(GroupConfig.model_construct(code=unit.group_code, label=unit.group_code))
+    members = {
+        group.code: [u for u in data.units if u.group_code == group.code] for group in groups
+    }
+    results: list[GroupedTotal] = []
+    for section, indicator in data.questionnaire.indicators():
+        # `counted_by` keeps the figure of one group only, so it is not counted once per unit.
+        counted = {indicator.counted_by} if indicator.counted_by is not None else None
+        parts: list[GroupTally] = []
+        in_total: list[Figure | None] = []
+        expected_total = 0
+        covers: list[str] = []
+        for group in groups:
+            asked = [u for u in members[group.code] if indicator.id in u.applicable]
+            figures = [u.figures.get(indicator.id) for u in asked if u.counted]
+            adds = group.code in counted if counted is not None else group.in_total
+            parts.append(
+                GroupTally(
+                    group.code, group.label, adds, tally(indicator, figures, expected=len(asked))
+                )
+            )
+            if adds and asked:
+                in_total.extend(figures)
+                expected_total += len(asked)
+                covers.append(group.code)
+        total = tally(indicator, in_total, expected=expected_total)
+        results.append(GroupedTotal(section, indicator, tuple(parts), total, tuple(covers)))
+    return results
+
+
 def tally(indicator: Indicator, figures: Iterable[Figure | None], *, expected: int) -> Tally:
     """The district figure of one indicator from the units' figures (None: not answered)."""
     answered: list[Figure] = []
@@ -239,15 +307,25 @@ def tally(indicator: Indicator, figures: Iterable[Figure | None], *, expected: i
             case _:
                 pass
     reported = len(answered) + not_applicable
-    kind = indicator.type
-    base = Tally(type=kind, expected=expected, reported=reported, not_applicable=not_applicable)
-    if kind is IndicatorType.RATIO:
-        return _ratio_tally(base, answered)
-    if kind in COUNTED_TYPES or kind is IndicatorType.PERCENT:
-        return _numeric_tally(base, answered)
-    if kind in ANSWER_TYPES:
-        return _answer_tally(base, indicator, answered)
-    return replace(base, value=Decimal(len(answered)))
+    rule = indicator.aggregate_rule
+    base = Tally(
+        type=indicator.type,
+        expected=expected,
+        reported=reported,
+        not_applicable=not_applicable,
+        rule=rule,
+    )
+    match rule:
+        case AggregateRule.RATIO:
+            return _ratio_tally(base, answered)
+        case AggregateRule.SUM | AggregateRule.MEAN | AggregateRule.MIN | AggregateRule.MAX:
+            return _numeric_tally(base, answered)
+        case AggregateRule.COUNT if indicator.type in ANSWER_TYPES:
+            return _answer_tally(base, indicator, answered)
+        case AggregateRule.COUNT:
+            return replace(base, value=Decimal(len(answered)))
+        case _:
+            return base
 
 
 def target_met(target: Target | None, current: Tally) -> bool | None:
@@ -307,13 +385,14 @@ def _numeric_tally(base: Tally, answered: Sequence[Figure]) -> Tally:
         return base
     total = sum(values, Decimal(0))
     mean = total / len(values)
-    return replace(
-        base,
-        value=mean if base.type is IndicatorType.PERCENT else total,
-        mean=mean,
-        minimum=min(values),
-        maximum=max(values),
-    )
+    lowest, highest = min(values), max(values)
+    value = {
+        AggregateRule.SUM: total,
+        AggregateRule.MEAN: mean,
+        AggregateRule.MIN: lowest,
+        AggregateRule.MAX: highest,
+    }[base.rule]
+    return replace(base, value=value, mean=mean, minimum=lowest, maximum=highest)
 
 
 def _answer_tally(base: Tally, indicator: Indicator, answered: Sequence[Figure]) -> Tally:
@@ -328,7 +407,10 @@ def _answer_tally(base: Tally, indicator: Indicator, answered: Sequence[Figure])
             # An option dropped from a later questionnaire version is still counted, at the end.
             label = (figure.text or "").strip()
             counts[label] = counts.get(label, 0) + 1
-    return replace(base, answers=tuple(counts.items()))
+        return replace(base, answers=tuple(counts.items()))
+    return replace(
+        base, answers=tuple(counts.items()), value=Decimal(counts[BOOLEAN_ANSWERS[True]])
+    )
 
 
 def _previous_tally(

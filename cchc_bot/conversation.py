@@ -821,7 +821,10 @@ def _at_question(
     """Handle an event while a question (or one of its sub-steps) is shown."""
     if given.unknown:
         return _stay(context, state, question, [_stale(given)])
-    if given.action is Action.EDIT and not given.typed:
+    if given.action is Action.EDIT and (
+        not given.typed or (given.argument and question.type is not IndicatorType.TEXT)
+    ):
+        # «Sửa câu N», or "sửa N" typed where it cannot be an answer: open question N.
         return _edit_from_question(context, state, question, given.argument)
     pending = state.pending
     if given.action is Action.BACK:
@@ -1853,9 +1856,7 @@ def _sync_dependents(
             if old.same_content(new):
                 new = old
             elif (
-                new.numerator is None
-                or new.denominator is None
-                or new.numerator > new.denominator
+                new.numerator is None or new.denominator is None or new.numerator > new.denominator
             ):
                 new = None  # ask it again rather than keep a figure that no longer holds
         if new != old:

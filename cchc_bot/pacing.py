@@ -2,15 +2,14 @@
 
 Telegram counts a bot's messages in a sliding window: about 30 in any one second overall and
 one a second in a chat. Replies to people typing are counted here but never delayed; a bulk
-send (reminder, digest, nudge) waits until the last `WINDOW` seconds hold fewer than 30
-messages of any kind, its chat has had nothing for a second, and the previous bulk send
-left `BULK_SPACING` ago (no bursts: a batch whose turn came late does not go out at once).
-`WINDOW` and `BULK_SPACING` carry a guard against network jitter: a message stamped here
-reaches Telegram a little later, by a varying amount, so 30 spaced at exactly 1/30 s could
-arrive within one second. The reminder service also spaces bulk sends at `BULK_PER_SECOND`
-through the timetable it shares with other processes (`services/bulk_pacing.py`), a little
-slower than `BULK_SPACING`, so a send that came late catches up instead of pushing every
-later one back.
+send (reminder, digest, nudge) waits until the last second holds fewer than
+`BULK_PER_SECOND` messages of any kind, its chat has had nothing for a second, and the
+previous bulk send left `BULK_SPACING` ago. The one message of headroom under 30 is the
+guard against network jitter: a message stamped here reaches Telegram a little later, by a
+varying amount, so 30 stamped within a second could arrive within less than one. A sender
+that fell behind (a slow database write) catches up at up to 1 / `BULK_SPACING` a second
+while the window has room, instead of losing the time. Across processes the reminder
+service lets one process send bulk messages at a time (`services/bulk_pacing.py`).
 """
 
 from __future__ import annotations
@@ -23,8 +22,8 @@ from collections.abc import Awaitable, Callable, Hashable
 TELEGRAM_PER_SECOND = 30
 BULK_PER_SECOND = 29
 CHAT_INTERVAL = 1.0
-WINDOW = 1.02
-BULK_SPACING = 1 / 29.5
+WINDOW = 1.0
+BULK_SPACING = 1 / 60
 
 
 class SendPacer:
@@ -32,7 +31,7 @@ class SendPacer:
 
     def __init__(
         self,
-        per_window: int = TELEGRAM_PER_SECOND,
+        per_window: int = BULK_PER_SECOND,
         *,
         chat_interval: float = CHAT_INTERVAL,
         bulk_spacing: float = BULK_SPACING,

@@ -86,7 +86,7 @@ def _side(node: ast.expr, values: Mapping[Reference, Decimal | None], figure: Fo
         if value is None:
             raise _Unsupported
         return Side("", figure(reference, value), reference)
-    text, value = _expression(node, values, figure, top=True)
+    text, value = _expression(node, values, figure)
     return Side(text, figure(None, value), None)
 
 
@@ -99,11 +99,7 @@ def _reference(node: ast.expr) -> Reference | None:
 
 
 def _expression(
-    node: ast.expr,
-    values: Mapping[Reference, Decimal | None],
-    figure: Formatter,
-    *,
-    top: bool = False,
+    node: ast.expr, values: Mapping[Reference, Decimal | None], figure: Formatter
 ) -> tuple[str, Decimal]:
     """The expression written with figures, and its value."""
     reference = _reference(node)
@@ -117,11 +113,13 @@ def _expression(
         return figure(None, number), number
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         text, value = _expression(node.operand, values, figure)
+        if isinstance(node.operand, ast.BinOp):
+            text = f"({text})"
         return f"-{text}", -value
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        left_text, left = _expression(node.left, values, figure)
-        right_text, right = _expression(node.right, values, figure)
         symbol = _OPERATORS[type(node.op)]
+        left_text, left = _operand(node.left, symbol, values, figure, right_side=False)
+        right_text, right = _operand(node.right, symbol, values, figure, right_side=True)
         match symbol:
             case "+":
                 value = left + right
@@ -133,6 +131,25 @@ def _expression(
                 if right == 0:
                     raise DivisionByZero
                 value = left / right
-        text = f"{left_text} {symbol} {right_text}"
-        return (text if top else f"({text})"), value
+        return f"{left_text} {symbol} {right_text}", value
     raise _Unsupported
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "×": 2, ":": 2}
+
+
+def _operand(
+    node: ast.expr,
+    parent: str,
+    values: Mapping[Reference, Decimal | None],
+    figure: Formatter,
+    *,
+    right_side: bool,
+) -> tuple[str, Decimal]:
+    """An operand, bracketed only where the reading would change without brackets."""
+    text, value = _expression(node, values, figure)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        child = _PRECEDENCE[_OPERATORS[type(node.op)]]
+        if child < _PRECEDENCE[parent] or (right_side and child == _PRECEDENCE[parent]):
+            text = f"({text})"
+    return text, value

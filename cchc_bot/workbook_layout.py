@@ -22,6 +22,7 @@ MAX_ROW_HEIGHT = 409.0  # Excel's limit
 PADDING = 1.5  # room either side of the text in a cell
 BOLD = 1.1  # bold header text is about a tenth wider
 MIN_WIDTH = 6.0
+HEADER_WIDTH = 12.0  # a table column is at least this wide, or as wide as its header
 A4 = 9  # XlsxWriter's paper code
 # What fits across an A4 landscape page at 100 % between the margins below, and how small
 # a sheet may shrink to fit one page wide before it is better printed on several pages.
@@ -171,7 +172,9 @@ def fitted_widths(
             and row[number].style not in _UNMEASURED
             and (text := shown(row[number])) is not None
         )
-        widths.append(fit_width(texts, header=header, maximum=cap))
+        # Wide enough for a short header on one line, a long one on two or three.
+        floor = min(text_width(header, bold=True) + PADDING, HEADER_WIDTH, cap)
+        widths.append(fit_width(texts, header=header, maximum=cap, minimum=floor))
     return widths
 
 

@@ -83,9 +83,9 @@ class TimedUpdateProcessor(BaseUpdateProcessor):
             with handling(self._inbox, update_id) as in_flight:
                 await self._inner.do_process_update(update, coroutine)
             error = in_flight.error
-            if self._inbox is not None and update_id is not None:
-                await self._inbox.mark_done(update_id)
             outcome = "ok" if error is None else "failed"
+            if self._inbox is not None and update_id is not None:
+                await self._mark_done(self._inbox, update_id)
         except Exception as exc:
             error = error or type(exc).__name__
             raise
@@ -95,6 +95,15 @@ class TimedUpdateProcessor(BaseUpdateProcessor):
                 fields["error"] = error
             fields["ms"] = round((time.perf_counter() - started) * 1000, 1)
             logger.info("update handled", extra=fields)
+
+    @staticmethod
+    async def _mark_done(updates: UpdateInbox, update_id: int) -> None:
+        try:
+            await updates.mark_done(update_id)
+        except Exception:  # the row stays open: a restart closes it (cchc_bot/inbox.py)
+            logger.warning(
+                "could not mark an update done", extra={"update_id": update_id}, exc_info=True
+            )
 
     async def initialize(self) -> None:
         """Initialize the wrapped processor."""

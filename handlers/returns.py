@@ -105,6 +105,14 @@ async def return_button(
     if unit is None:
         await query.answer(texts.STALE_BUTTON)
         return
+    if unit.state != "submitted":
+        refusal = ReturnOutcome.ALREADY_RETURNED if unit.state == "returned" else None
+        template = texts.RETURN_FAILED[(refusal or ReturnOutcome.NOT_SUBMITTED).value]
+        await query.answer(
+            template.format(code=unit.code, unit=unit.name, label=status.period.label),
+            show_alert=True,
+        )
+        return
     await query.answer()
     assert isinstance(query.message, Message)
     prompt = await query.message.reply_text(

@@ -407,7 +407,6 @@ SUMMARY_ATTACHMENT = "\n📎 Tệp báo cáo đã ký: {name}"
 SUMMARY_NO_ATTACHMENT = (
     "\n📎 Có thể gửi kèm tệp báo cáo đã ký số (PDF, DOC/DOCX, XLS/XLSX) trước khi gửi."
 )
-SUMMARY_FOOTER = "Bấm «Gửi báo cáo» để nộp, hoặc «Sửa» rồi gõ số câu cần sửa (ví dụ: sửa 7)."
 SUMMARY_RETURNED = "↩️ Phòng Nội vụ trả lại báo cáo: <i>{reason}</i>"
 # A rule not met, written out with the person's figures: "1.150 + 40 = 1.190, nhưng …".
 RULE_WITH_ARITHMETIC = {

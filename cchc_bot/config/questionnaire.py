@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -28,29 +29,76 @@ class IndicatorType(StrEnum):
 NUMERIC_TYPES = frozenset({IndicatorType.INTEGER, IndicatorType.DECIMAL, IndicatorType.PERCENT})
 
 
+class AggregateRule(StrEnum):
+    """How the district figure of an indicator is made from the units' figures."""
+
+    SUM = "sum"
+    RATIO = "ratio"
+    MEAN = "mean"
+    MIN = "min"
+    MAX = "max"
+    COUNT = "count"
+    NONE = "none"
+
+
+SCORE_UNIT = "điểm"
+"""The unit of a score (PAR INDEX...): scores are never added up."""
+
+_SPREAD_RULES = (AggregateRule.MEAN, AggregateRule.MIN, AggregateRule.MAX, AggregateRule.NONE)
+_ANSWER_RULES = (AggregateRule.COUNT, AggregateRule.NONE)
+
+
+def allowed_rules(kind: IndicatorType, *, score: bool) -> tuple[AggregateRule, ...]:
+    """The aggregation rules that fit an indicator type (the first one is the default)."""
+    match kind:
+        case IndicatorType.INTEGER | IndicatorType.DECIMAL:
+            if score:
+                return (AggregateRule.NONE, *_SPREAD_RULES[:-1])
+            return (AggregateRule.SUM, *_SPREAD_RULES)
+        case IndicatorType.PERCENT:
+            # A typed percentage has no denominator to weigh it by: its mean is the honest figure.
+            return _SPREAD_RULES
+        case IndicatorType.RATIO:
+            return (AggregateRule.RATIO, AggregateRule.NONE)
+        case IndicatorType.BOOLEAN | IndicatorType.CHOICE:
+            return _ANSWER_RULES
+        case _:
+            return (AggregateRule.NONE, AggregateRule.COUNT)
+
+
+def is_score_unit(unit: str | None) -> bool:
+    """Whether a unit of measure is "điểm" (any case, spacing or Unicode form)."""
+    if unit is None:
+        return False
+    return unicodedata.normalize("NFC", unit).strip().casefold() == SCORE_UNIT
+
+
 class AppliesTo(StrictModel):
-    """Which units an indicator or section applies to: unit kinds and/or flags."""
+    """Which units an indicator or section applies to: unit kinds, flags and/or groups."""
 
     kinds: list[UnitKind] | None = None
     flags: dict[str, bool] = Field(default_factory=dict)
+    groups: list[str] | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _accept_short_forms(cls, data: Any) -> Any:
-        """Accept `[phong, xa]` and `{has_tthc: true}` as written by operators."""
+        """Accept `[phong, xa]`, `{has_tthc: true}` and `{groups: [cap_xa]}` as written."""
         if isinstance(data, list):
             return {"kinds": data}
-        if isinstance(data, dict) and not set(data) <= {"kinds", "flags"}:
-            flags = {key: value for key, value in data.items() if key != "kinds"}
+        named = {"kinds", "flags", "groups"}
+        if isinstance(data, dict) and not set(data) <= named:
+            flags = {key: value for key, value in data.items() if key not in named}
             result: dict[str, Any] = {"flags": flags}
-            if "kinds" in data:
-                result["kinds"] = data["kinds"]
+            result.update({key: data[key] for key in ("kinds", "groups") if key in data})
             return result
         return data
 
     def matches(self, unit: UnitConfig) -> bool:
         """Tell whether this rule selects the unit."""
         if self.kinds is not None and unit.kind not in self.kinds:
+            return False
+        if self.groups is not None and unit.group_code not in self.groups:
             return False
         unit_flags = unit.flags()
         return all(unit_flags.get(name, False) == wanted for name, wanted in self.flags.items())
@@ -126,6 +174,22 @@ class Indicator(StrictModel):
     max_length: int | None = Field(default=None, ge=1, le=4000)
     core: bool = False
     basis: str | None = None
+    aggregate: AggregateRule | None = None
+    counted_by: str | None = None
+
+    @property
+    def is_score(self) -> bool:
+        """Whether the indicator is a score in điểm (never summed)."""
+        return self.type in (IndicatorType.INTEGER, IndicatorType.DECIMAL) and is_score_unit(
+            self.unit
+        )
+
+    @property
+    def aggregate_rule(self) -> AggregateRule:
+        """The rule in force: the one written, else the default of the type."""
+        if self.aggregate is not None:
+            return self.aggregate
+        return allowed_rules(self.type, score=self.is_score)[0]
 
     @property
     def allows_not_applicable(self) -> bool:

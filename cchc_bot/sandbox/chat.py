@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from cchc_bot.sandbox import texts
+from cchc_bot.sandbox.personas import fold
 
 
 class ChatError(Exception):
@@ -63,7 +64,9 @@ class ShowHelp:
 
 @dataclass(frozen=True)
 class Quit:
-    """End the session."""
+    """End the session; `delete`: also delete the files the bot sent (`/quit xoa`)."""
+
+    delete: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ Command = Say | SwitchPersona | PressNumber | PressLabel | MoveClock | SendFile 
 
 _PRESS_SHORTHAND = re.compile(r"#(\d{1,3})")
 _NAMES = frozenset({"as", "press", "time", "file", "photo", "say", "quit", "exit", "help"})
+_DELETE_WORD = "xoa"  # `/quit xoa` (xoá, xóa: any accents or case)
 
 
 def parse_line(line: str) -> Command | Comment | None:
@@ -106,8 +110,12 @@ def _sandbox_command(name: str, argument: str, text: str) -> Command:
             return MoveClock(argument or None)
         case "help":
             return ShowHelp()
-        case "quit" | "exit":
+        case "quit" | "exit" if not argument:
             return Quit()
+        case "quit" | "exit" if fold(argument) == _DELETE_WORD:
+            return Quit(delete=True)
+        case "quit" | "exit":
+            raise ChatError(texts.QUIT_ARGUMENT.format(text=text))
     if not argument:
         raise ChatError(texts.NEEDS_ARGUMENT.format(command=text.split()[0]))
     match name:

@@ -16,12 +16,13 @@ from cchc_bot.sandbox import texts
 from cchc_bot.sandbox.chat import ChatError, Comment, parse_line
 from cchc_bot.sandbox.session import (
     BuildApplication,
+    ExitChoice,
     Folders,
     ReminderTick,
     SandboxOptions,
     Session,
+    clean_up,
     open_session,
-    remove_folder,
 )
 from cchc_bot.sandbox.view import ChatView, PlainView, RichView
 from cchc_bot.settings import Settings
@@ -59,6 +60,7 @@ def run_sandbox(
         PlainView(stream) if script_lines is not None else RichView(console, settings.tz)
     )
     folders = Folders.create(options.data_dir)
+    exit_choice = ExitChoice()
     try:
         return asyncio.run(
             _session(
@@ -70,6 +72,7 @@ def run_sandbox(
                 folders=folders,
                 script_lines=script_lines,
                 console=console,
+                exit_choice=exit_choice,
             )
         )
     except KeyboardInterrupt:
@@ -77,11 +80,7 @@ def run_sandbox(
         view.notice(texts.BYE)
         return 0
     finally:
-        if folders.temporary and not options.keep:
-            remove_folder(folders)
-            view.notice(texts.REMOVED.format(path=folders.root))
-        else:
-            view.notice(texts.KEPT.format(path=folders.root))
+        view.notice(clean_up(folders, keep=options.keep, delete_files=exit_choice.delete_files))
 
 
 async def _session(
@@ -94,6 +93,7 @@ async def _session(
     folders: Folders,
     script_lines: list[str] | None,
     console: Console,
+    exit_choice: ExitChoice,
 ) -> int:
     if script_lines is None:
         view.notice(texts.STARTING)
@@ -105,6 +105,7 @@ async def _session(
             tick=tick,
             view=view,
             folders=folders,
+            exit_choice=exit_choice,
         ) as session:
             introduce(session)
             if script_lines is not None:

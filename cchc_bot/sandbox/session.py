@@ -108,6 +108,13 @@ class Folders:
         return folders
 
 
+@dataclass
+class ExitChoice:
+    """What the trainer asked for on leaving: `/quit xoa` deletes the files the bot sent."""
+
+    delete_files: bool = False
+
+
 class _ErrorCounter(logging.Handler):
     """Counts error records, so a script can fail when the bot logged one."""
 
@@ -173,6 +180,7 @@ class Session:
         folders: Folders,
         options: SandboxOptions,
         log: BotLog,
+        exit_choice: ExitChoice | None = None,
     ) -> None:
         self.server = server
         self.runtime = runtime
@@ -183,6 +191,7 @@ class Session:
         self.folders = folders
         self.options = options
         self.log = log
+        self.exit_choice = exit_choice or ExitChoice()
         self.current = PERSONAS[0]
         self._events: list[Event] = []
         self._before_edit: dict[tuple[int, int], str] = {}
@@ -304,7 +313,8 @@ class Session:
         """Carry out one chat command and wait for the bot; False when the session should end."""
         persona = self.current
         match command:
-            case Quit():
+            case Quit(delete=delete):
+                self.exit_choice.delete_files = delete
                 return False
             case ShowHelp():
                 self.view.notice(texts.HELP)
@@ -485,6 +495,7 @@ async def open_session(
     tick: ReminderTick,
     view: ChatView,
     folders: Folders,
+    exit_choice: ExitChoice | None = None,
 ) -> AsyncIterator[Session]:
     """Set everything up (database, server, bot, personas); tear it down on exit."""
     tz = settings.tz
@@ -522,6 +533,7 @@ async def open_session(
                         folders=folders,
                         options=options,
                         log=log,
+                        exit_choice=exit_choice,
                     )
                     await session.link_personas()
                     session.watch()
@@ -535,3 +547,33 @@ async def open_session(
 def remove_folder(folders: Folders) -> None:
     """Delete a temporary session folder."""
     shutil.rmtree(folders.root, ignore_errors=True)
+
+
+def clean_up(folders: Folders, *, keep: bool, delete_files: bool) -> str:
+    """Tidy the session's folder on exit and say what is left where.
+
+    What the bot sent (documents, exports) is kept unless the trainer asked to delete it;
+    the rest of a temporary session (database, log) goes unless `--keep` was given.
+    """
+    received = folders.received
+    has_files = received.is_dir() and any(received.iterdir())
+    disposable = folders.temporary and not keep
+    if delete_files:
+        if disposable:
+            remove_folder(folders)
+            return texts.ALL_DELETED.format(path=folders.root)
+        shutil.rmtree(received, ignore_errors=True)
+        received.mkdir(exist_ok=True)
+        return texts.FILES_DELETED.format(path=received)
+    if not disposable:
+        return texts.KEPT.format(path=folders.root)
+    if not has_files:
+        remove_folder(folders)
+        return texts.REMOVED.format(path=folders.root)
+    for entry in folders.root.iterdir():
+        if entry != received:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+    return texts.FILES_KEPT.format(path=received)

@@ -10,7 +10,10 @@ CLOCK_START = "🕒 Giờ của bot: {now}"
 PERSONAS_TITLE = "👥 Người dùng có sẵn (gõ /as TÊN để đổi):"
 PERSONA_LINE = "  {marker} {key:<8} {label} — {name} (id {user_id})"
 ACTIVE_MARKER = "▶"
-HINT = "Gõ tin nhắn như trên Telegram; !help: lệnh của hộp cát; /quit: thoát."
+HINT = (
+    "Gõ tin nhắn như trên Telegram; !help: lệnh của hộp cát; /quit: thoát (giữ tệp bot đã "
+    "gửi); /quit xoa: thoát và xoá chúng."
+)
 PROMPT = "{key} › "
 
 HELP = """Lệnh của hộp cát (không gửi cho bot; dùng được cả dấu / hoặc !):
@@ -22,7 +25,8 @@ HELP = """Lệnh của hộp cát (không gửi cho bot; dùng được cả d�
   /time 2024-03-07T08:01   nhảy tới thời điểm này (giờ địa phương); /time: xem giờ
   /file ĐƯỜNG_DẪN  gửi một tệp (document); /photo ĐƯỜNG_DẪN: gửi ảnh
   !say CHỮ         gửi nguyên văn cho bot (kể cả chữ bắt đầu bằng / hoặc #)
-  /quit            thoát
+  /quit            thoát; tệp bot đã gửi (văn bản, bảng Excel) được giữ lại
+  /quit xoa        thoát và xoá các tệp bot đã gửi
   !help            trợ giúp này (còn /help là lệnh của bot)"""
 
 YOU_SAY = "{key} › {text}"
@@ -52,6 +56,11 @@ BOT_ERRORS = "⚠️ Bot đã ghi {count} lỗi vào nhật ký: {path}"
 BYE = "👋 Kết thúc hộp cát."
 REMOVED = "🧹 Đã xoá thư mục tạm {path} (dùng --keep để giữ lại)."
 KEPT = "📁 Dữ liệu được giữ tại {path}"
+FILES_KEPT = (
+    "📎 Tệp bot đã gửi được giữ lại tại {path} (lần sau gõ /quit xoa nếu muốn xoá khi thoát)."
+)
+FILES_DELETED = "🧹 Đã xoá các tệp bot đã gửi trong {path}."
+ALL_DELETED = "🧹 Đã xoá thư mục tạm {path} cùng các tệp bot đã gửi."
 SCRIPT_LINE_FAILED = "❌ Dòng {number} của kịch bản: {reason}"
 STARTING = "⏳ Đang khởi động bot và liên kết người dùng…"
 
@@ -70,3 +79,4 @@ NOT_AN_IMAGE = "tệp {path} không phải ảnh PNG, JPEG, GIF hay WebP"
 NEEDS_ARGUMENT = "lệnh {command} cần thêm nội dung"
 BOT_SILENT = "bot không trả lời trong {seconds:g} giây"
 NOT_LINKED = "không liên kết được {key}: bot trả lời «{answer}»"
+QUIT_ARGUMENT = "không hiểu «{text}»: gõ /quit để thoát (giữ tệp), /quit xoa để thoát và xoá tệp"

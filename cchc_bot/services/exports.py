@@ -75,6 +75,7 @@ class ExportService(ConfiguredService):
             names = dict((await session.execute(select(Member.id, Member.name))).all())
             reminders = await self._reminders(session, period.code)
         questionnaire = self._config.questionnaire
+        configured = self._config.units.by_code()
         reports = []
         for unit in units:
             submission = submissions.get(unit.id)
@@ -84,9 +85,11 @@ class ExportService(ConfiguredService):
             figures: dict[str, Figure] = {}
             if unit.id in latest and state != "returned":
                 figures = latest[unit.id]
+            # The group is configuration only (units.yaml), not a column of the unit row.
+            group = configured[unit.code].group if unit.code in configured else None
+            view = unit_config(unit).model_copy(update={"group": group})
             applicable = frozenset(
-                indicator.id
-                for indicator in questionnaire.questions_for(unit_config(unit), period.kind)
+                indicator.id for indicator in questionnaire.questions_for(view, period.kind)
             )
             reports.append(
                 UnitReport(
@@ -105,6 +108,7 @@ class ExportService(ConfiguredService):
                     returned_reason=submission.returned_reason if submission else None,
                     figures=figures,
                     applicable=applicable,
+                    group=view.group_code,
                 )
             )
         return ExportData(
@@ -117,6 +121,7 @@ class ExportService(ConfiguredService):
             district=self._config.units.district,
             tz=self._tz,
             previous_label=previous_label,
+            groups=self._config.units.unit_groups(),
         )
 
     @staticmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +31,7 @@ from cchc_bot.reminder_plan import (
     due_reminders,
 )
 from cchc_bot.services import periods as period_queries
-from cchc_bot.services.bulk_pacing import BulkPacing
+from cchc_bot.services.bulk_pacing import BulkSendLeaseHolder
 from cchc_bot.services.status import SUBMITTED_STATES, unit_config
 from db import repositories
 from db.models import Member, ReminderLog, Unit
@@ -39,6 +40,7 @@ from db.session import SessionFactory
 logger = logging.getLogger(__name__)
 
 RETRY_BASE = dt.timedelta(minutes=1)
+RECORD_EVERY = 0.25  # seconds between the background recordings of sent reminders
 # Reminders go out one at a time (claimed just before sending, so a killed process leaves at
 # most the one in flight claimed and unsent); only recording the outcomes runs beside the
 # next claim and send, batched, so one reminder costs one transaction on the critical path.
@@ -129,7 +131,6 @@ class _Claim:
     item: ReminderItem
     message: ReminderMessage
     member_id: int
-    slot: int | None = None  # its place in the shared bulk-send timetable
 
 
 def dedup_key(key: ReminderKey) -> str:
@@ -171,15 +172,15 @@ class ReminderService:
         clock: Clock,
         tz: ZoneInfo,
         *,
-        pacing: BulkPacing | None = None,
+        lease: BulkSendLeaseHolder | None = None,
     ) -> None:
         self._sessions = session_factory
         self._config = config
         self._clock = clock
         self._tz = tz
         self.planner = ReminderPlanner.from_schedule(config.schedule, tz)
-        # Every send takes a slot of the timetable shared with other processes.
-        self.pacing = pacing or BulkPacing()
+        # One process at a time sends bulk messages (the bot's tick, a cron `remind`).
+        self.lease = lease or BulkSendLeaseHolder(session_factory)
 
     async def _snapshot(
         self,
@@ -349,7 +350,9 @@ class ReminderService:
             report.due = [_item(key, message.telegram_user_id) for key, _, message, _ in due]
             return report
         await self._record_missed(snapshot, missed, now, report)
-        await self._claim_and_send_each(snapshot, due, now, report, deliver, skew)
+        if due:
+            async with self.lease.held():
+                await self._claim_and_send_each(snapshot, due, now, report, deliver, skew)
         await self._retry_failed(snapshot, deliver, now, report, skew)
         if report.sent or report.failed or report.unreachable:
             logger.info(
@@ -377,22 +380,11 @@ class ReminderService:
         recorder = _Recorder(self, report, skew)
         try:
             for entry in due:
+                await self.lease.keep()
                 for claim in await self._claim(snapshot, [entry], [], now, report):
-                    recorder.add(claim, await self._send(claim, deliver))
+                    recorder.add(claim, await self._deliver(claim, deliver))
         finally:
             await recorder.flush()
-
-    async def _release(self, claims: Sequence[_Claim]) -> None:
-        """Drop claims that were never sent, so that a later run sends them."""
-        if not claims:
-            return
-        async with self._sessions.begin() as session:
-            await session.execute(
-                delete(ReminderLog).where(
-                    ReminderLog.id.in_([claim.row_id for claim in claims]),
-                    ReminderLog.status == "claimed",
-                )
-            )
 
     async def _claim(
         self,
@@ -430,8 +422,6 @@ class ReminderService:
         messages = {dedup_key(key): (message, member_id) for key, _, message, member_id in due}
         async with self._sessions.begin() as session:
             inserted = await insert_new_claims(session, rows)
-            to_send = [key_text for _, key_text in inserted if key_text in messages]
-            slots = {key_text: await self.pacing.reserve(session) for key_text in to_send}
         claims = []
         for row_id, key_text in inserted:
             unit, _, period_code, kind = key_text.split("|", 3)
@@ -440,7 +430,7 @@ class ReminderService:
                 item = ReminderItem(
                     None if unit == "-" else unit, message.telegram_user_id, period_code, kind
                 )
-                claims.append(_Claim(row_id, item, message, member_id, slots[key_text]))
+                claims.append(_Claim(row_id, item, message, member_id))
             else:
                 member = next(m for k, _, m in missed if dedup_key(k) == key_text)
                 report.skipped.append(
@@ -462,16 +452,6 @@ class ReminderService:
     ) -> None:
         """Record reminders older than the grace window as skipped, in one transaction."""
         await self._claim(snapshot, [], missed, now, report)
-
-    async def _send(self, claim: _Claim, deliver: Deliver) -> DeliveryResult:
-        """Wait for the claim's slot of the bulk timetable, then send it."""
-        if claim.slot is not None:
-            try:
-                await self.pacing.wait_for(claim.slot)
-            except BaseException:  # cancelled before sending: let a later run send it
-                await self._release([claim])
-                raise
-        return await self._deliver(claim, deliver)
 
     async def _deliver(self, claim: _Claim, deliver: Deliver) -> DeliveryResult:
         """Send one claim; a bug in rendering becomes a failed delivery, retried later."""
@@ -566,30 +546,41 @@ class ReminderService:
                 )
             ).all()
         open_codes = {p.code for p in snapshot.periods}
-        for row in rows:
-            if row.period_code not in open_codes:
-                continue
-            async with self._sessions.begin() as session:
-                taken = await session.execute(
-                    update(ReminderLog)
-                    .where(ReminderLog.id == row.id, ReminderLog.status == "failed")
-                    .values(
-                        status="claimed", attempts=ReminderLog.attempts + 1, next_attempt_at=None
-                    )
-                )
-                won = taken.rowcount == 1  # type: ignore[attr-defined]
-                slot = await self.pacing.reserve(session) if won else None
-            if not won:
-                continue  # another process took this retry
-            message = self._message_for_row(snapshot, row, now)
-            if message is None:
-                continue
-            unit, _, period_code, kind = row.dedup_key.split("|", 3)
-            item = ReminderItem(
-                None if unit == "-" else unit, message.telegram_user_id, period_code, kind
+        rows = [row for row in rows if row.period_code in open_codes]
+        if not rows:
+            return
+        async with self.lease.held():
+            for row in rows:
+                await self._retry_one(snapshot, row, deliver, now, report, skew)
+
+    async def _retry_one(
+        self,
+        snapshot: _Snapshot,
+        row: ReminderLog,
+        deliver: Deliver,
+        now: dt.datetime,
+        report: RunReport,
+        skew: dt.timedelta,
+    ) -> None:
+        """Take one failed reminder back (unless another process did) and send it again."""
+        async with self._sessions.begin() as session:
+            taken = await session.execute(
+                update(ReminderLog)
+                .where(ReminderLog.id == row.id, ReminderLog.status == "failed")
+                .values(status="claimed", attempts=ReminderLog.attempts + 1, next_attempt_at=None)
             )
-            claim = _Claim(row.id, item, message, row.member_id, slot)
-            await self._record([(claim, await self._send(claim, deliver))], report, skew)
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            return  # another process took this retry
+        message = self._message_for_row(snapshot, row, now)
+        if message is None:
+            return
+        unit, _, period_code, kind = row.dedup_key.split("|", 3)
+        item = ReminderItem(
+            None if unit == "-" else unit, message.telegram_user_id, period_code, kind
+        )
+        claim = _Claim(row.id, item, message, row.member_id)
+        await self.lease.keep()
+        await self._record([(claim, await self._deliver(claim, deliver))], report, skew)
 
     async def _nudge_targets(
         self,
@@ -670,7 +661,9 @@ class ReminderService:
                     manual=True,
                 )
                 due.append((key, now, message, recipient.member_id))
-        await self._claim_and_send_each(snapshot, due, now, report, deliver)
+        if due:
+            async with self.lease.held():
+                await self._claim_and_send_each(snapshot, due, now, report, deliver)
         return report
 
     def _message_for_row(
@@ -704,7 +697,12 @@ class ReminderService:
 
 
 class _Recorder:
-    """Records sent reminders' outcomes in the background, in one transaction per batch."""
+    """Records sent reminders' outcomes in the background, a batch every `RECORD_EVERY`.
+
+    Off the critical path of the next claim and send, and in few transactions: SQLite has one
+    writer, so each extra transaction delays the next claim. A killed process leaves the last
+    batch's reminders `claimed` though sent: never sent twice, only not marked sent.
+    """
 
     def __init__(self, service: ReminderService, report: RunReport, skew: dt.timedelta) -> None:
         self._service = service
@@ -712,9 +710,10 @@ class _Recorder:
         self._skew = skew
         self._pending: list[tuple[_Claim, DeliveryResult]] = []
         self._task: asyncio.Task[None] | None = None
+        self._flushing = asyncio.Event()
 
     def add(self, claim: _Claim, result: DeliveryResult) -> None:
-        """Queue one outcome; start recording unless a recording is under way."""
+        """Queue one outcome; start the recorder unless it is running."""
         self._pending.append((claim, result))
         done = self._task
         if done is not None and done.done():
@@ -725,16 +724,20 @@ class _Recorder:
 
     async def _drain(self) -> None:
         while self._pending:
+            if not self._flushing.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._flushing.wait(), RECORD_EVERY)
             batch, self._pending = self._pending, []
             await self._service._record(batch, self._report, self._skew)
 
     async def flush(self) -> None:
-        """Wait until every queued outcome is recorded (raising what recording raised)."""
-        while self._task is not None:
+        """Record every queued outcome now (raising what recording raised)."""
+        self._flushing.set()
+        if self._pending and (self._task is None or self._task.done()):
+            self._task = asyncio.create_task(self._drain())
+        if self._task is not None:
             task, self._task = self._task, None
             await task
-            if self._pending:
-                self._task = asyncio.create_task(self._drain())
 
 
 @dataclass(frozen=True)

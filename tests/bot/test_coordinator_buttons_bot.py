@@ -106,3 +106,19 @@ async def test_a_double_tap_on_the_next_page_is_not_an_error(harness: Harness) -
         m for m in harness.server.transcript(COORDINATOR) if m.message_id == first.message_id
     )
     assert "Trang 2/2" in (page.text or "")
+
+
+async def test_a_return_button_for_a_unit_that_has_not_submitted_asks_nothing(
+    harness: Harness,
+) -> None:
+    await harness.link(COORDINATOR, Role.COORDINATOR)
+    status = await harness.say(COORDINATOR, "/status", count=2)
+    before = len(harness.server.bot_messages(COORDINATOR))
+    query = forge_press(harness, COORDINATOR, status[0], "rt|xa_vien_an|2024-Q1")
+    await harness.server.wait_until_idle(timeout=10, quiet=0.3)
+    answered = harness.server.callback_query(query.id)
+    assert answered.answered
+    assert "Xã Viên An chưa gửi báo cáo Quý I/2024" in str(answered.answer)
+    assert len(harness.server.bot_messages(COORDINATOR)) == before  # no prompt
+    reply = await harness.say(COORDINATOR, "Thiếu số liệu")
+    assert "Đã trả lại" not in (reply[-1].text or "")

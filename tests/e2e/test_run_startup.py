@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -77,8 +78,6 @@ def test_a_start_up_fault_is_one_line_without_the_token(tmp_path: Path) -> None:
         "CCHC_TELEGRAM_API_URL": "htp:/x/bot",
         "CCHC_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
     }
-    import subprocess
-
     init = subprocess.run(
         [sys.executable, str(REPO / "bot.py"), "init"],
         env=env,
@@ -170,8 +169,6 @@ def test_several_instances_need_webhook_mode(tmp_path: Path) -> None:
         "CCHC_INSTANCES": "many",
         "CCHC_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cchc.db'}",
     }
-    import subprocess
-
     result = subprocess.run(
         [sys.executable, str(REPO / "bot.py"), "run"],
         env=env,

@@ -24,7 +24,7 @@ from cchc_bot.aggregation import (
 )
 from cchc_bot.calendar import ReportingPeriod, period_by_code
 from cchc_bot.config.loading import load_configuration
-from cchc_bot.config.questionnaire import Questionnaire
+from cchc_bot.config.questionnaire import AggregateRule, Questionnaire
 from cchc_bot.numbers import percent_of
 from cchc_bot.settings import bundled_config_dir
 
@@ -261,7 +261,11 @@ def test_text_answers_are_counted_and_blank_ones_are_not() -> None:
         ]
     )
     current = total_of(data, "txt").current
-    assert (current.value, current.reported, current.expected) == (D(1), 1, 3)
+    # A text's default rule is "none": no district figure, only how many units answered.
+    assert (current.value, current.reported, current.expected) == (None, 1, 3)
+    counted = QUESTIONNAIRE.by_id()["txt"].model_copy(update={"aggregate": AggregateRule.COUNT})
+    figures = [unit.figures.get("txt") for unit in data.units]
+    assert tally(counted, figures, expected=3).value == 1
 
 
 @pytest.mark.parametrize(

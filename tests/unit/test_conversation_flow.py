@@ -297,3 +297,11 @@ def test_a_fix_opened_from_an_edit_returns_to_that_edit_then_to_the_summary() ->
         opened.state.position, opened.state.pending_column(), opened.state.answers
     )
     assert stored == opened.state
+
+
+def test_fix_can_be_typed_as_well_as_pressed() -> None:
+    blocked = run(start(CONTEXT).state, "1.300", "1200", "1150", "40")
+    typed = run(blocked.state, "sửa 2")
+    pressed = run(blocked.state, ButtonPress("edit", "2"))
+    assert typed.state == pressed.state
+    assert question(typed).indicator_id == "solved"
