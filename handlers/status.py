@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections import Counter
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -199,7 +200,11 @@ async def status_command(update: Update, context: CchcContext, actor: Actor) -> 
         for unit in status.units
         if unit.submitted_at is not None
     )
-    png = await asyncio.to_thread(charts.status_chart, status, sorted(by_day.items()))
+    png = await asyncio.to_thread(
+        functools.partial(charts.status_chart, today=now.astimezone(tz).date()),
+        status,
+        sorted(by_day.items()),
+    )
     await message.reply_photo(
         png, caption=texts.STATUS_CHART_CAPTION.format(label=status.period.label)
     )

@@ -7,10 +7,10 @@ Create Date: 2026-12-03 16:00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401  (used by the blocks below as they are filled in)
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
-import db.types  # noqa: F401
+import db.types
 
 revision: str = "0002"
 down_revision: str | None = "0001"
