@@ -105,7 +105,11 @@ def build_application(
         await replay_pending(application, queue, texts.INTERRUPTED_BY_RESTART, older_than=grace)
         await menus.set_default_menu(application.bot)
 
+    async def post_stop(application: CchcApplication) -> None:
+        await queue.inbox.flush()
+
     application.post_init = post_init
+    application.post_stop = post_stop
     return application
 
 

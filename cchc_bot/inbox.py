@@ -18,6 +18,7 @@ The guarantee (README, "Crash safety"):
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import datetime as dt
@@ -44,6 +45,8 @@ DONE = "done"
 # Telegram keeps an unacknowledged update for 24 hours: a handled row older than this can no
 # longer be redelivered, so it is folded into the high-water mark and deleted.
 RETENTION = dt.timedelta(days=2)
+# How long finished updates wait to be marked done together (one commit for all of them).
+DONE_DELAY = 0.05
 
 _INBOX_SESSION = "cchc_inbox_session"
 _WROTE = "cchc_wrote"
@@ -130,6 +133,11 @@ class UpdateInbox:
         self.bot_id = bot_id
         self._clock = clock
         self._sync_engine = session_factory.kw["bind"].sync_engine
+        # The mark only rises when this process prunes (another process's prune covers rows
+        # older than Telegram redelivers), so it is read once and kept.
+        self._handled_through: int | None = None
+        self._done: list[int] = []
+        self._flushing: asyncio.Task[None] | None = None
 
     def _begin(self) -> Any:
         session = self._sessions(info={_INBOX_SESSION: True})
@@ -145,8 +153,10 @@ class UpdateInbox:
         """Store a fetched update as pending; False if it was seen before (a redelivery)."""
         session, transaction = self._begin()
         async with session, transaction:
-            mark = await session.get(UpdateMark, self.bot_id)
-            if mark is not None and update_id <= mark.handled_through:
+            if self._handled_through is None:
+                mark = await session.get(UpdateMark, self.bot_id)
+                self._handled_through = mark.handled_through if mark is not None else -1
+            if update_id <= self._handled_through:
                 return False
             dialect = session.get_bind().dialect.name
             insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -166,24 +176,54 @@ class UpdateInbox:
 
     async def mark_applied(self, update_id: int) -> None:
         """Record that the update had a side effect, so it is never handled again."""
-        await self._set_state(update_id, APPLIED, only_from=PENDING)
-
-    async def mark_done(self, update_id: int) -> None:
-        """Record that the update's handler returned."""
-        await self._set_state(update_id, DONE)
-
-    async def _set_state(self, update_id: int, state: str, *, only_from: str | None = None) -> None:
         session, transaction = self._begin()
         async with session, transaction:
-            statement = update(InboxUpdate).where(
-                InboxUpdate.bot_id == self.bot_id, InboxUpdate.update_id == update_id
+            await session.execute(
+                update(InboxUpdate)
+                .where(
+                    InboxUpdate.bot_id == self.bot_id,
+                    InboxUpdate.update_id == update_id,
+                    InboxUpdate.state == PENDING,
+                )
+                .values(state=APPLIED)
             )
-            if only_from is not None:
-                statement = statement.where(InboxUpdate.state == only_from)
-            values: dict[str, Any] = {"state": state}
-            if state == DONE:
-                values["handled_at"] = self._clock()
-            await session.execute(statement.values(**values))
+
+    async def mark_done(self, update_id: int) -> None:
+        """Record that the update's handler returned (written with others within DONE_DELAY).
+
+        Batching saves a commit per update; a crash before the write only makes a finished
+        update look interrupted (its chat gets the notice) or, without side effects, replayed.
+        """
+        self._done.append(update_id)
+        if self._flushing is None:
+            self._flushing = asyncio.get_running_loop().create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(DONE_DELAY)
+        self._flushing = None
+        try:
+            await self._write_done()
+        except Exception:  # the rows stay open: the next start closes them
+            logger.warning("could not mark updates done", exc_info=True)
+
+    async def flush(self) -> None:
+        """Write the pending `done` marks now (on a clean stop)."""
+        if self._flushing is not None:
+            self._flushing.cancel()
+            self._flushing = None
+        await self._write_done()
+
+    async def _write_done(self) -> None:
+        ids, self._done = self._done, []
+        if not ids:
+            return
+        session, transaction = self._begin()
+        async with session, transaction:
+            await session.execute(
+                update(InboxUpdate)
+                .where(InboxUpdate.bot_id == self.bot_id, InboxUpdate.update_id.in_(ids))
+                .values(state=DONE, handled_at=self._clock())
+            )
 
     async def recover(self, *, older_than: dt.timedelta | None = None) -> Recovery:
         """On start: pending updates to handle again, interrupted ones closed; prune old rows.
@@ -228,9 +268,11 @@ class UpdateInbox:
             return
         mark = await session.get(UpdateMark, self.bot_id)
         if mark is None:
-            session.add(UpdateMark(bot_id=self.bot_id, handled_through=newest))
+            mark = UpdateMark(bot_id=self.bot_id, handled_through=newest)
+            session.add(mark)
         else:
             mark.handled_through = max(mark.handled_through, newest)
+        self._handled_through = mark.handled_through
         await session.execute(delete(InboxUpdate).where(*old))
 
 

@@ -264,14 +264,16 @@ class ReminderLog(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
-class BulkSendLease(Base):
-    """Which process may send bulk messages (reminders) now; see services/bulk_pacing.py."""
+class BulkSendSlot(Base):
+    """A place in the bulk-send timetable every process shares (see services/bulk_pacing.py).
 
-    __tablename__ = "bulk_send_lease"
+    Slot k starts k / rate seconds after the Unix epoch; one bulk message per slot, whichever
+    process (the bot, `cchc-bot remind`) took it. Rows older than a minute are dropped.
+    """
 
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(200))
-    expires_at: Mapped[dt.datetime]
+    __tablename__ = "bulk_send_slots"
+
+    slot: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
 
 
 class AuditEvent(Base):

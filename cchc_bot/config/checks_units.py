@@ -50,8 +50,8 @@ def _check_groups(document: Document) -> list[GroupConfig] | None:
     raw = document.raw(("groups",))
     if raw is None:
         return list(DEFAULT_GROUPS)
-    if not isinstance(raw, list):
-        return None
+    if not isinstance(raw, list) or not raw:
+        return None  # reported by the whole-file validation
     report_duplicates(document, ("groups",), "code", "group code")
     groups = valid_entries(GroupConfig, document, ("groups",))
     if len(groups) != len(raw):

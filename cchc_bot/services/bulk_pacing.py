@@ -1,137 +1,135 @@
-"""Bulk sends across processes: one sender at a time, by a lease in the database.
+"""Bulk sends paced across processes: one shared timetable of one-message slots in the database.
 
 The bot's reminder tick and a `cchc-bot remind` run beside it (cron, an operator) both fan out
-reminders; each paced at 29 a second on its own would put 58 into a second together. So a
-process sends bulk messages only while it holds the `bulk_send_lease` row: taken when it
-finds reminders to send, renewed every `RENEW_SECONDS` while it sends, released when done,
-and free again `LEASE_SECONDS` after its last renewal if the process died. Another process
-waits for it (its reminders are then mostly claimed and sent already, which it finds out
-by claiming). Within the holder, `cchc_bot.pacing` paces every message in a sliding second
-(replies counted): a lease rather than a shared timetable, so a sender that fell behind for a
-moment catches up within the window instead of losing the time. The lease is re-entrant in
-one process (the tick and a coordinator's /remind share it).
+reminders; each paced at 29 a second on its own would put 58 into a second together. So every
+bulk message first takes a slot: slot k starts k / 29 seconds after the Unix epoch, one message
+per slot whichever process holds it, taken as the next slot after the latest one taken (so
+processes interleave) and never one that started more than half a slot ago. A sender takes
+`AHEAD` slots at a time in the background (`SlotSupply`), so neither the claim of a reminder
+nor its send waits for the timetable's transaction; it sleeps until its next slot starts,
+then sends. Slots a sender took and did not use (it stopped, or ran late) are left empty.
+In-process pacing (`cchc_bot.pacing`) still applies on top: it counts the process's replies
+and keeps one chat to a message a second.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import logging
-import os
-import socket
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
-from sqlalchemy import update
+from sqlalchemy import delete, func, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import BulkSendLease
+from cchc_bot.pacing import BULK_PER_SECOND
+from db.models import BulkSendSlot
 from db.session import SessionFactory
 
-logger = logging.getLogger(__name__)
-
-LEASE_NAME = "bulk-sends"
-LEASE_SECONDS = 5.0
-RENEW_SECONDS = 1.0
-POLL_SECONDS = 0.25
+AHEAD = 4  # slots a sender holds ahead of time: about a seventh of a second at 29 a second
+KEEP_SECONDS = 60  # slots older than this are dropped (now and then, by whoever takes slots)
+ATTEMPTS = 16  # another process took the slots we read as free: read again
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+@dataclass
+class BulkPacing:
+    """The shared bulk-send timetable: `per_second` slots a second on the wall clock."""
+
+    per_second: int = BULK_PER_SECOND
+    wall_clock: Callable[[], float] = field(default=time.time)
+    sleep: Callable[[float], Awaitable[object]] = field(default=asyncio.sleep)
+
+    def starts_at(self, slot: int) -> float:
+        """The wall-clock second a slot starts."""
+        return slot / self.per_second
+
+    def earliest(self) -> int:
+        """The earliest slot a sender may still use now: one that started at most half ago."""
+        # A sender a little late for a slot still takes it (the in-process pacer keeps it
+        # from bunching with the next).
+        return math.ceil(self.wall_clock() * self.per_second - 0.5)
+
+    async def reserve(self, session: AsyncSession, count: int = 1) -> list[int]:
+        """Take the next `count` free slots from now on, in the caller's transaction."""
+        first = self.earliest()
+        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        module = postgresql if dialect == "postgresql" else sqlite
+        latest = (
+            select(func.max(BulkSendSlot.slot)).where(BulkSendSlot.slot >= first).scalar_subquery()
+        )
+        start = func.coalesce(latest + 1, first)
+        taken: list[int] = []
+        for _ in range(ATTEMPTS):
+            wanted = count - len(taken)
+            # One statement reads the latest slot and takes the ones after it. Another
+            # process doing the same at once conflicts on the key: those rows are skipped
+            # and the rest asked for again after its latest.
+            rows = (
+                union_all(*(select((start + offset).label("slot")) for offset in range(wanted)))
+                if wanted > 1
+                else select(start)
+            )
+            result = await session.scalars(
+                module.insert(BulkSendSlot)
+                .from_select(["slot"], rows)
+                .on_conflict_do_nothing(index_elements=["slot"])
+                .returning(BulkSendSlot.slot)
+            )
+            taken += [int(slot) for slot in result]
+            if len(taken) == count:
+                if any(slot % 256 < count for slot in taken):  # now and then: drop old slots
+                    horizon = first - KEEP_SECONDS * self.per_second
+                    await session.execute(delete(BulkSendSlot).where(BulkSendSlot.slot < horizon))
+                return sorted(taken)
+        raise RuntimeError("no bulk-send slot free after several attempts")
+
+    async def wait_for(self, slot: int) -> float:
+        """Sleep until `slot` starts; return the seconds slept (0 when it has started)."""
+        delay = self.starts_at(slot) - self.wall_clock()
+        if delay <= 0:
+            return 0.0
+        await self.sleep(delay)
+        return delay
 
 
-def new_holder() -> str:
-    """A name for this process in the lease row: host, pid and a random part."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+class SlotSupply:
+    """One sender's next slots of the timetable, taken `AHEAD` at a time in the background."""
 
-
-class BulkSendLeaseHolder:
-    """This process's hold on the bulk-send lease: re-entrant, renewed, released when unused."""
-
-    def __init__(
-        self,
-        sessions: SessionFactory,
-        *,
-        holder: str | None = None,
-        wall_clock: Callable[[], dt.datetime] = _utc_now,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-    ) -> None:
+    def __init__(self, pacing: BulkPacing, sessions: SessionFactory, ahead: int = AHEAD) -> None:
+        self._pacing = pacing
         self._sessions = sessions
-        self.holder = holder or new_holder()
-        self._wall_clock = wall_clock
-        self._sleep = sleep
-        self._users = 0
-        self._renewed_at: dt.datetime | None = None
-        self._lock = asyncio.Lock()
+        self._ahead = ahead
+        self._slots: deque[int] = deque()
+        self._refill: asyncio.Task[None] | None = None
 
-    async def try_take(self) -> bool:
-        """Take (or renew) the lease if it is free, expired or ours; True if we hold it."""
-        now = self._wall_clock()
-        expires = now + dt.timedelta(seconds=LEASE_SECONDS)
+    async def next(self) -> int:
+        """The next slot to send in (one still usable now); take more when running low."""
+        while True:
+            earliest = self._pacing.earliest()
+            while self._slots and self._slots[0] < earliest:
+                self._slots.popleft()  # ran late: that slot stays empty
+            refill = self._refill
+            if refill is not None and refill.done():
+                self._refill = None
+                refill.result()  # a take that failed fails the send here
+                refill = None
+            if refill is None and len(self._slots) <= self._ahead // 2:
+                refill = self._refill = asyncio.create_task(self._take())
+            if self._slots:
+                return self._slots.popleft()
+            assert refill is not None
+            await refill
+
+    async def _take(self) -> None:
         async with self._sessions.begin() as session:
-            dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-            module = postgresql if dialect == "postgresql" else sqlite
-            table = BulkSendLease.__table__
-            statement = (
-                module.insert(BulkSendLease)
-                .values(name=LEASE_NAME, holder=self.holder, expires_at=expires)
-                .on_conflict_do_update(
-                    index_elements=["name"],
-                    set_={"holder": self.holder, "expires_at": expires},
-                    where=(table.c.holder == self.holder) | (table.c.expires_at < now),
-                )
-                .returning(BulkSendLease.holder)
-            )
-            taken = await session.scalar(statement)
-        if taken == self.holder:
-            self._renewed_at = now
-            return True
-        return False
+            slots = await self._pacing.reserve(session, self._ahead)
+        self._slots.extend(slots)  # all after every slot taken before, ours included
 
-    async def take(self) -> float:
-        """Wait until the lease is ours; return the seconds waited."""
-        waited = 0.0
-        while not await self.try_take():
-            await self._sleep(POLL_SECONDS)
-            waited += POLL_SECONDS
-        if waited:
-            logger.info("bulk-send lease taken after waiting", extra={"seconds": waited})
-        return waited
-
-    async def keep(self) -> None:
-        """Renew the lease when due (call before each send); wait for it again if it was lost."""
-        renewed = self._renewed_at
-        if renewed is not None and self._wall_clock() - renewed < dt.timedelta(
-            seconds=RENEW_SECONDS
-        ):
-            return
-        async with self._lock:
-            if not await self.try_take():
-                logger.warning("bulk-send lease lost (this process stalled): waiting for it")
-                await self.take()
-
-    async def release(self) -> None:
-        """Give the lease up now, if it is ours."""
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(BulkSendLease)
-                .where(BulkSendLease.name == LEASE_NAME, BulkSendLease.holder == self.holder)
-                .values(expires_at=self._wall_clock() - dt.timedelta(seconds=1))
-            )
-        self._renewed_at = None
-
-    @asynccontextmanager
-    async def held(self) -> AsyncIterator[None]:
-        """Hold the lease for the block (shared with other blocks of this process)."""
-        async with self._lock:
-            if self._users == 0:
-                await self.take()
-            self._users += 1
-        try:
-            yield
-        finally:
-            async with self._lock:
-                self._users -= 1
-                if self._users == 0:
-                    await self.release()
+    async def close(self) -> None:
+        """Wait for a background take to finish (its slots are left unused)."""
+        refill, self._refill = self._refill, None
+        if refill is not None:
+            await refill

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +31,7 @@ from cchc_bot.reminder_plan import (
     due_reminders,
 )
 from cchc_bot.services import periods as period_queries
-from cchc_bot.services.bulk_pacing import BulkSendLeaseHolder
+from cchc_bot.services.bulk_pacing import BulkPacing, SlotSupply
 from cchc_bot.services.status import SUBMITTED_STATES, unit_config
 from db import repositories
 from db.models import Member, ReminderLog, Unit
@@ -172,15 +172,15 @@ class ReminderService:
         clock: Clock,
         tz: ZoneInfo,
         *,
-        lease: BulkSendLeaseHolder | None = None,
+        pacing: BulkPacing | None = None,
     ) -> None:
         self._sessions = session_factory
         self._config = config
         self._clock = clock
         self._tz = tz
         self.planner = ReminderPlanner.from_schedule(config.schedule, tz)
-        # One process at a time sends bulk messages (the bot's tick, a cron `remind`).
-        self.lease = lease or BulkSendLeaseHolder(session_factory)
+        # Every send takes a slot of the timetable shared with other processes.
+        self.pacing = pacing or BulkPacing()
 
     async def _snapshot(
         self,
@@ -350,9 +350,7 @@ class ReminderService:
             report.due = [_item(key, message.telegram_user_id) for key, _, message, _ in due]
             return report
         await self._record_missed(snapshot, missed, now, report)
-        if due:
-            async with self.lease.held():
-                await self._claim_and_send_each(snapshot, due, now, report, deliver, skew)
+        await self._claim_and_send_each(snapshot, due, now, report, deliver, skew)
         await self._retry_failed(snapshot, deliver, now, report, skew)
         if report.sent or report.failed or report.unreachable:
             logger.info(
@@ -378,13 +376,38 @@ class ReminderService:
     ) -> None:
         """Claim each reminder just before sending it; record outcomes beside the next send."""
         recorder = _Recorder(self, report, skew)
+        slots = SlotSupply(self.pacing, self._sessions)
         try:
             for entry in due:
-                await self.lease.keep()
                 for claim in await self._claim(snapshot, [entry], [], now, report):
-                    recorder.add(claim, await self._deliver(claim, deliver))
+                    recorder.add(claim, await self._send(claim, deliver, slots))
         finally:
+            await slots.close()
             await recorder.flush()
+
+    async def _release(self, claims: Sequence[_Claim]) -> None:
+        """Drop claims that were never sent, so that a later run sends them."""
+        if not claims:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                delete(ReminderLog).where(
+                    ReminderLog.id.in_([claim.row_id for claim in claims]),
+                    ReminderLog.status == "claimed",
+                )
+            )
+
+    async def _send(
+        self, claim: _Claim, deliver: Deliver, slots: SlotSupply, *, new: bool = True
+    ) -> DeliveryResult:
+        """Wait for the next slot of the shared bulk timetable, then send the claim."""
+        try:
+            await self.pacing.wait_for(await slots.next())
+        except BaseException:  # cancelled or failed before sending: a later run sends it
+            if new:  # (a retry stays claimed: its attempts are counted in its row)
+                await self._release([claim])
+            raise
+        return await self._deliver(claim, deliver)
 
     async def _claim(
         self,
@@ -549,15 +572,19 @@ class ReminderService:
         rows = [row for row in rows if row.period_code in open_codes]
         if not rows:
             return
-        async with self.lease.held():
+        slots = SlotSupply(self.pacing, self._sessions, ahead=1)
+        try:
             for row in rows:
-                await self._retry_one(snapshot, row, deliver, now, report, skew)
+                await self._retry_one(snapshot, row, deliver, slots, now, report, skew)
+        finally:
+            await slots.close()
 
     async def _retry_one(
         self,
         snapshot: _Snapshot,
         row: ReminderLog,
         deliver: Deliver,
+        slots: SlotSupply,
         now: dt.datetime,
         report: RunReport,
         skew: dt.timedelta,
@@ -579,8 +606,8 @@ class ReminderService:
             None if unit == "-" else unit, message.telegram_user_id, period_code, kind
         )
         claim = _Claim(row.id, item, message, row.member_id)
-        await self.lease.keep()
-        await self._record([(claim, await self._deliver(claim, deliver))], report, skew)
+        result = await self._send(claim, deliver, slots, new=False)
+        await self._record([(claim, result)], report, skew)
 
     async def _nudge_targets(
         self,
@@ -661,9 +688,7 @@ class ReminderService:
                     manual=True,
                 )
                 due.append((key, now, message, recipient.member_id))
-        if due:
-            async with self.lease.held():
-                await self._claim_and_send_each(snapshot, due, now, report, deliver)
+        await self._claim_and_send_each(snapshot, due, now, report, deliver)
         return report
 
     def _message_for_row(

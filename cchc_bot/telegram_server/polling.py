@@ -71,6 +71,7 @@ def server_settings(server: LocalTelegramServer, base: Settings | None = None) -
         "telegram_api_url": server.base_url,
         "telegram_file_url": server.file_base_url,
         "bot_username": server.bot.username,
+        "proxy_url": None,  # the local server is on this machine: never via the office proxy
     }
     if base is None:
         base = Settings(_env_file=None)

@@ -8,7 +8,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from cchc_bot.inbox import DONE
+from cchc_bot.inbox import DONE, DONE_DELAY
 from db.models import InboxUpdate
 
 from .conftest import Harness
@@ -52,6 +52,7 @@ async def test_every_handled_update_is_done_in_the_inbox(harness: Harness) -> No
     assert harness.application is not None
     await asyncio.wait_for(harness.application.update_queue.join(), timeout=10)
     await harness.server.wait_until_idle(timeout=10)
+    await asyncio.sleep(DONE_DELAY * 4)  # done marks are written together, soon after
     async with harness.runtime.session_factory() as session:
         rows = (await session.scalars(select(InboxUpdate).order_by(InboxUpdate.update_id))).all()
     assert len(rows) == 3

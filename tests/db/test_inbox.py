@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 
 from sqlalchemy import select
 
 from cchc_bot.clock import MovableClock
-from cchc_bot.inbox import RETENTION, UpdateInbox, bot_id_of
+from cchc_bot.inbox import (
+    APPLIED,
+    DONE,
+    DONE_DELAY,
+    PENDING,
+    RETENTION,
+    UpdateInbox,
+    bot_id_of,
+    handling,
+)
 from db.models import InboxUpdate, UpdateMark
 from db.session import SessionFactory
 
@@ -39,6 +50,7 @@ async def test_start_up_replays_pending_and_closes_applied_updates(
     await inbox.mark_applied(2)  # died after its commit, before its reply
     await inbox.mark_applied(4)
     await inbox.mark_done(4)  # applied, then finished: nothing to do
+    await inbox.flush()
 
     recovery = await inbox.recover()
 
@@ -50,6 +62,19 @@ async def test_start_up_replays_pending_and_closes_applied_updates(
     assert again.interrupted == 0
 
 
+async def test_done_marks_are_written_together_soon_after(
+    session_factory: SessionFactory, clock: MovableClock
+) -> None:
+    inbox = UpdateInbox(session_factory, BOT, clock)
+    for update_id in (1, 2, 3):
+        assert await inbox.admit(update_id, 501, payload(update_id, 501))
+        await inbox.mark_done(update_id)
+    await asyncio.sleep(DONE_DELAY * 4)
+    async with session_factory() as session:
+        states = (await session.scalars(select(InboxUpdate.state))).all()
+    assert states == [DONE, DONE, DONE]
+
+
 async def test_old_rows_fold_into_the_high_water_mark(
     session_factory: SessionFactory, clock: MovableClock
 ) -> None:
@@ -59,6 +84,7 @@ async def test_old_rows_fold_into_the_high_water_mark(
         assert await inbox.admit(update_id, 501, payload(update_id, 501))
     await inbox.mark_done(5)
     await inbox.mark_done(6)
+    await inbox.flush()
     clock.advance(RETENTION + dt.timedelta(minutes=1))
     assert await inbox.admit(8, 501, payload(8, 501))
 
@@ -73,3 +99,41 @@ async def test_old_rows_fold_into_the_high_water_mark(
     assert not await inbox.admit(5, 501, payload(5, 501))
     assert not await inbox.admit(6, 501, payload(6, 501))
     assert not await inbox.admit(7, 501, payload(7, 501))
+
+
+async def state_of(session_factory: SessionFactory, update_id: int) -> str:
+    """The stored state of one update of BOT."""
+    async with session_factory() as session:
+        row = await session.get(InboxUpdate, (BOT, update_id))
+    assert row is not None
+    return row.state
+
+
+async def test_a_handlers_commit_marks_its_update_applied_in_the_same_transaction(
+    session_factory: SessionFactory, clock: MovableClock
+) -> None:
+    inbox = UpdateInbox(session_factory, BOT, clock)
+    for update_id in (1, 2, 3):
+        assert await inbox.admit(update_id, 501, payload(update_id, 501))
+
+    with handling(inbox, 1) as in_flight:  # reads only: nothing to protect
+        async with session_factory() as session:
+            await session.scalar(select(UpdateMark).limit(1))
+        async with session_factory.begin() as session:
+            await session.scalar(select(UpdateMark).limit(1))
+    assert not in_flight.applied
+    assert await state_of(session_factory, 1) == PENDING
+
+    with handling(inbox, 2), contextlib.suppress(RuntimeError):  # a write rolled back
+        async with session_factory.begin() as session:
+            session.add(UpdateMark(bot_id=BOT + 7, handled_through=1))
+            await session.flush()
+            raise RuntimeError
+    assert await state_of(session_factory, 2) == PENDING
+
+    with handling(inbox, 3) as in_flight:  # a committed write
+        async with session_factory.begin() as session:
+            session.add(UpdateMark(bot_id=BOT + 7, handled_through=1))
+    assert in_flight.applied
+    assert await state_of(session_factory, 3) == APPLIED
+    assert (await inbox.recover()).interrupted_chats == [501]

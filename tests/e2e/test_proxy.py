@@ -31,6 +31,7 @@ from cchc_bot.services.accounts import AccountService, TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.settings import Settings, bundled_config_dir
 from cchc_bot.telegram_server import LocalTelegramServer
+from cchc_bot.telegram_server.polling import server_settings
 from db.session import create_engine, create_session_factory
 
 TOKEN = "7000000005:AAH-cchc-bot-proxy-token-0123456789abcdef"
@@ -244,3 +245,9 @@ def test_a_proxy_url_must_be_an_http_url() -> None:
     assert Settings(_env_file=None, proxy_url="").proxy_url is None
     with pytest.raises(ValueError, match="proxy"):
         Settings(_env_file=None, proxy_url="proxy.local:3128")
+
+
+async def test_the_sandbox_reaches_its_local_server_without_the_office_proxy() -> None:
+    office = Settings(_env_file=None, proxy_url="http://10.0.0.1:3128")
+    async with LocalTelegramServer(token=TOKEN) as server:
+        assert server_settings(server, office).proxy_url is None

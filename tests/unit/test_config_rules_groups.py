@@ -20,6 +20,10 @@ from cchc_bot.settings import bundled_config_dir
 
 PAR_INDEX = "        aggregate: mean\n"  # only cddh_07 carries it
 GROUPS = '  - {code: cap_xa, label: "Cấp xã (xã, thị trấn)", order: 3}\n'
+GROUPS_BEFORE_XA = (
+    '  - {code: cap_huyen, label: "Cấp huyện (phòng chuyên môn, đơn vị sự nghiệp)", order: 1}\n'
+    '  - {code: nganh_doc, label: "Cơ quan ngành dọc trên địa bàn", order: 2, in_total: false}\n'
+)
 
 
 @pytest.fixture
@@ -187,6 +191,27 @@ BREAKS = [
         "no unit of group 'cap_huyen' is asked this indicator (see applies_to)",
         "counted_by: cap_huyen",
     ),
+    Break(
+        "section_applies_to_unknown_group",
+        QUESTIONNAIRE_FILE,
+        "    applies_to: {has_tthc: true}\n    indicators:\n      - id: tthc_01",
+        "    applies_to: {has_tthc: true, groups: [cap_tinh]}\n"
+        "    indicators:\n      - id: tthc_01",
+        "section TTHC",
+        "applies_to.groups[0]",
+        "unknown group 'cap_tinh'; units.yaml defines: cap_huyen, nganh_doc, cap_xa",
+        "groups: [cap_tinh]",
+    ),
+    Break(
+        "empty_groups_list",
+        UNITS_FILE,
+        "groups:\n" + GROUPS_BEFORE_XA + GROUPS,
+        "groups: []\n",
+        "top level",
+        "groups",
+        "must have at least 1 item",
+        "groups: []",
+    ),
 ]
 
 
@@ -276,3 +301,9 @@ def test_applies_to_a_group_selects_its_units() -> None:
     moved = UnitConfig(code="y", name="Y", kind="xa", has_tthc=True, group="cap_huyen")
     assert rule.matches(xa)
     assert not rule.matches(moved)
+
+
+def test_an_empty_groups_list_is_one_issue_not_one_per_unit(config_dir: Path) -> None:
+    edit(config_dir, UNITS_FILE, "groups:\n" + GROUPS_BEFORE_XA + GROUPS, "groups: []\n")
+    issues = check_configuration(config_dir)
+    assert [(i.entry, i.field) for i in issues] == [("top level", "groups")]

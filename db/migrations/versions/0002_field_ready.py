@@ -69,21 +69,19 @@ def upgrade() -> None:
     # -- end accounts and uploads --
     # -- conversation --
     # -- end conversation --
-    # -- reminders: bulk-send lease --
+    # -- reminders: bulk-send timetable --
     op.create_table(
-        "bulk_send_lease",
-        sa.Column("name", sa.String(length=40), nullable=False),
-        sa.Column("holder", sa.String(length=200), nullable=False),
-        sa.Column("expires_at", db.types.UtcDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("name", name=op.f("pk_bulk_send_lease")),
+        "bulk_send_slots",
+        sa.Column("slot", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.PrimaryKeyConstraint("slot", name=op.f("pk_bulk_send_slots")),
     )
     # -- end reminders --
 
 
 def downgrade() -> None:
     """Revert this revision."""
-    # -- reminders: bulk-send lease --
-    op.drop_table("bulk_send_lease")
+    # -- reminders: bulk-send timetable --
+    op.drop_table("bulk_send_slots")
     # -- end reminders --
     # -- conversation --
     # -- end conversation --
