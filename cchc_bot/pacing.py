@@ -1,15 +1,14 @@
-"""Message pacing in one process: every send counted in a sliding second, bulk sends wait.
+"""Message pacing in one process: every send counted in a sliding window, bulk sends wait.
 
 Telegram counts a bot's messages in a sliding window: about 30 in any one second overall and
 one a second in a chat. Replies to people typing are counted here but never delayed; a bulk
-send (reminder, digest, nudge) waits until the last second holds fewer than
-`BULK_PER_SECOND` messages of any kind, its chat has had nothing for a second, and the
-previous bulk send left `BULK_SPACING` ago. The one message of headroom under 30 is the
-guard against network jitter: a message stamped here reaches Telegram a little later, by a
-varying amount, so 30 stamped within a second could arrive within less than one. A sender
-that fell behind (a slow database write) catches up at up to 1 / `BULK_SPACING` a second
-while the window has room, instead of losing the time. Across processes the reminder
-service lets one process send bulk messages at a time (`services/bulk_pacing.py`).
+send (reminder, digest, nudge) waits until the last `WINDOW` holds fewer than 30 messages of
+any kind, its chat has had nothing for a second, and the previous bulk send left
+`BULK_SPACING` ago (no bursts). `WINDOW` is a second plus a guard against network jitter (a
+message stamped here reaches Telegram a little later, by a varying amount). The reminder
+service also spaces bulk sends at `BULK_PER_SECOND` through the timetable it shares with
+other processes (`services/bulk_pacing.py`): one a second under the limit, so this window
+binds only when replies fill it or a late send would bunch with the next.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from collections.abc import Awaitable, Callable, Hashable
 TELEGRAM_PER_SECOND = 30
 BULK_PER_SECOND = 29
 CHAT_INTERVAL = 1.0
-WINDOW = 1.0
+WINDOW = 1.02
 BULK_SPACING = 1 / 60
 
 
@@ -31,7 +30,7 @@ class SendPacer:
 
     def __init__(
         self,
-        per_window: int = BULK_PER_SECOND,
+        per_window: int = TELEGRAM_PER_SECOND,
         *,
         chat_interval: float = CHAT_INTERVAL,
         bulk_spacing: float = BULK_SPACING,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram.ext import BaseRateLimiter
 
-from cchc_bot.pacing import BULK_PER_SECOND, BULK_SPACING, WINDOW, SendPacer
+from cchc_bot.pacing import BULK_SPACING, TELEGRAM_PER_SECOND, WINDOW, SendPacer
 from handlers.send_pacing import PacedRateLimiter, bulk_sends
 
 
@@ -44,12 +44,11 @@ async def test_bulk_sends_are_spaced_and_never_burst() -> None:
         times.append(clock.now)
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) == pytest.approx(BULK_SPACING)
-    # 29 go out BULK_SPACING apart (0.47 s); the 30th waits for the 1st to leave the second,
-    # and so on: 29 in every second, never a burst, never 30 within a second.
-    assert times[28] - times[0] == pytest.approx(28 * BULK_SPACING)
-    assert times[29] - times[0] == pytest.approx(WINDOW)
-    assert times[58] - times[0] == pytest.approx(2 * WINDOW)
-    assert max(sum(1 for u in times if t <= u < t + 1.0) for t in times) == BULK_PER_SECOND
+    # 30 go out BULK_SPACING apart (0.48 s); the 31st waits for the 1st to leave the window
+    # (1.02 s), and so on: never a burst, never 31 within a second.
+    assert times[29] - times[0] == pytest.approx(29 * BULK_SPACING)
+    assert times[30] - times[0] == pytest.approx(WINDOW)
+    assert max(sum(1 for u in times if t <= u < t + 1.0) for t in times) == TELEGRAM_PER_SECOND
 
 
 async def test_one_chat_gets_one_bulk_message_a_second() -> None:
@@ -70,8 +69,8 @@ async def test_replies_are_counted_but_never_delayed() -> None:
         paced.record(chat)
     assert clock.slept == []
     assert paced.in_window() == 45
-    # A bulk send now waits until the window holds fewer than 29: the replies leave it one
-    # second after they went out.
+    # A bulk send now waits until the window holds fewer than 30: the replies leave it one
+    # window after they went out.
     await paced.bulk_turn("reminder")
     assert clock.now == pytest.approx(100.0 + WINDOW)
     assert paced.in_window() == 1
@@ -117,7 +116,7 @@ def test_bulk_sends_never_fill_a_window_replies_did_not_fill(
         before = [(u, b, c) for u, b, c in log[:index] if u > t - WINDOW]
         # A bulk message went out only into a window holding fewer than 30 messages, at least
         # a second after the last message to its chat, BULK_SPACING after the last bulk one.
-        assert len(before) < BULK_PER_SECOND
+        assert len(before) < TELEGRAM_PER_SECOND
         assert all(c != chat for u, _, c in log[:index] if u > t - 1.0 + 1e-9)
         assert all(t - u >= BULK_SPACING - 1e-9 for u, b, _ in before if b)
 
@@ -165,4 +164,4 @@ async def test_the_rate_limiter_paces_bulk_sends_and_counts_replies() -> None:
     await request("editMessageText", 8)  # a reply again: no wait
     assert inner.calls == ["sendMessage", "answerCallbackQuery", "sendMessage", "editMessageText"]
     assert clock.slept == [pytest.approx(1.0)]
-    assert limiter.pacer.in_window() == 2  # the first reply left the second: the reminder and one
+    assert limiter.pacer.in_window() == 3  # both replies and the reminder
