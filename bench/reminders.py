@@ -6,7 +6,7 @@ The real reminder service (claim → send → record on a real SQLite file, or P
 (30 messages in any second overall, 1 in any second per chat). `--senders 2` runs two
 senders side by side on the same database (the bot's tick and a cron `cchc-bot remind`: each
 its own engine, bot and in-process pacer; they share only the database and its bulk-send
-lease, so one sends while the other waits, then finds everything claimed).
+timetable, so they interleave and together keep to 29 a second).
 Prints the time to deliver everything against the physical minimum (messages ÷ 30 s), the
 429 answers, duplicates and losses, counted at the server. Target: ≥ 95 % with no 429.
 """

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from cchc_bot.calendar import ReportingPeriod
@@ -20,6 +21,9 @@ from cchc_bot.config.questionnaire import (
 )
 from cchc_bot.config.units import DEFAULT_GROUPS, GroupConfig, default_group
 from cchc_bot.numbers import percent_of
+
+if TYPE_CHECKING:
+    from cchc_bot.comparisons import Comparisons
 
 # How the district figure is made (DESIGN.md decision 6) follows the indicator's `aggregate`
 # rule (`Indicator.aggregate_rule`; defaults by type in `config.questionnaire.allowed_rules`):
@@ -162,6 +166,8 @@ class ExportData:
     tz: ZoneInfo
     previous_label: str | None = None
     groups: Sequence[GroupConfig] = ()
+    # The earlier periods the Tổng hợp sheet compares with (cùng kỳ, kỳ trước, increments).
+    comparisons: Comparisons | None = None
 
 
 @dataclass(frozen=True, slots=True)

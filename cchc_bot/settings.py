@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     sqlite_synchronous: Literal["full", "normal"] = "full"
     # Proxy for every Telegram call (http://host:port); unset: HTTPS_PROXY / ALL_PROXY apply.
     proxy_url: str | None = None
+    # Public base URL of the web desk (https://desk.example.vn); unset: no web desk, no /web.
+    web_url: str | None = None
+    # How long a web desk session lasts, and how old a Mini App's signed initData may be.
+    web_session_hours: float = Field(default=12, gt=0)
+    web_init_data_max_age: int = Field(default=3600, gt=0)
+    # Where `cchc-bot run` serves the web desk when CCHC_WEB_URL is set.
+    web_listen: str = "127.0.0.1"
+    web_port: int = 8080
 
     @field_validator("timezone")
     @classmethod
@@ -68,6 +76,16 @@ class Settings(BaseSettings):
         value = value.strip()
         if not re.fullmatch(r"https?://[^/\s]+/?", value):
             raise ValueError("must look like http://proxy.example:3128")
+        return value
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+            raise ValueError("must look like https://desk.example.vn")
         return value
 
     @field_validator("webhook_secret")

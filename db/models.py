@@ -336,3 +336,31 @@ class CoordinatorPrompt(Base):
     unit_code: Mapped[str] = mapped_column(String(40))
     period_code: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime]
+
+
+class WebLink(Base):
+    """A single-use sign-in link sent by `/web`; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "web_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser (link or Mini App); only the SHA-256 of its cookie is stored."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    # "link" (a `/web` link in a browser) or "miniapp" (Telegram's signed initData).
+    via: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]

@@ -6,8 +6,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from cchc_bot.config.base import UnitKind
-from cchc_bot.config.checks_units import unknown_group
+from cchc_bot.config.base import KindConfig, UnitKind
+from cchc_bot.config.checks_units import unknown_group, unknown_kind
 from cchc_bot.config.documents import Document, report_duplicates, validate_or_none
 from cchc_bot.config.issues import SCHEDULE_FILE, Loc
 from cchc_bot.config.questionnaire import (
@@ -45,11 +45,13 @@ class QuestionnaireChecker:
         period_kinds: list[str] | None,
         units: list[UnitConfig] | None,
         groups: list[GroupConfig] | None = None,
+        kinds: list[KindConfig] | None = None,
     ) -> None:
         self.document = document
         self.period_kinds = period_kinds
         self.units = units
         self.groups = groups
+        self.kinds = kinds
         self.ids_in_file: dict[str, int] = {}
         self.placed: dict[str, _Placed] = {}
         self.unknown_flags = False  # then who is asked what is unknown: skip those checks
@@ -125,6 +127,10 @@ class QuestionnaireChecker:
             self._check_rule((*loc, "checks", index, "rule"), check.rule)
 
     def _check_applies_to(self, loc: Loc, applies: AppliesTo) -> None:
+        for index, code in enumerate(applies.kinds or ()):
+            if self.kinds is not None and code not in {kind.code for kind in self.kinds}:
+                self.unknown_flags = True
+                self.document.report((*loc, "kinds", index), unknown_kind(code, self.kinds))
         for index, code in enumerate(applies.groups or ()):
             if self.groups is not None and code not in {group.code for group in self.groups}:
                 self.unknown_flags = True

@@ -98,6 +98,7 @@ def _check(directory: Path) -> tuple[list[ConfigIssue], Configuration | None]:
             period_kinds,
             checked.units if checked is not None else None,
             checked.groups if checked is not None else None,
+            checked.kinds if checked is not None else None,
         ).run()
 
     for document in documents.values():

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from cchc_bot.config.base import StrictModel, UnitKind
+from cchc_bot.config.base import UNIT_CODE_PATTERN, StrictModel
+from cchc_bot.config.targets import Target, TargetSpec, TargetTable, resolve_target
 from cchc_bot.config.units import UnitConfig
 
 INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -76,7 +77,7 @@ def is_score_unit(unit: str | None) -> bool:
 class AppliesTo(StrictModel):
     """Which units an indicator or section applies to: unit kinds, flags and/or groups."""
 
-    kinds: list[UnitKind] | None = None
+    kinds: list[Annotated[str, Field(pattern=UNIT_CODE_PATTERN, max_length=20)]] | None = None
     flags: dict[str, bool] = Field(default_factory=dict)
     groups: list[str] | None = None
 
@@ -102,34 +103,6 @@ class AppliesTo(StrictModel):
             return False
         unit_flags = unit.flags()
         return all(unit_flags.get(name, False) == wanted for name, wanted in self.flags.items())
-
-
-class Target(StrictModel):
-    """A goal such as "≥ 100 %"; missing it asks for an explanation (giải trình)."""
-
-    op: Literal[">=", ">", "<=", "<", "=="]
-    value: float
-    periods: list[str] | None = None
-
-    def is_met(self, value: float) -> bool:
-        """Tell whether a value meets the target."""
-        match self.op:
-            case ">=":
-                return value >= self.value
-            case ">":
-                return value > self.value
-            case "<=":
-                return value <= self.value
-            case "<":
-                return value < self.value
-            case _:
-                return value == self.value
-
-    def describe(self, *, percent: bool = False) -> str:
-        """Render the target as shown to users, e.g. "≥ 100 %" (with `percent`) or "≤ 5"."""
-        symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}[self.op]
-        value = f"{self.value:g}".replace(".", ",")
-        return f"{symbol} {value} %" if percent else f"{symbol} {value}"
 
 
 class RatioPart(StrictModel):
@@ -163,7 +136,7 @@ class Indicator(StrictModel):
     required: bool = True
     applies_to: AppliesTo | None = None
     periods: list[str] | None = None
-    target: Target | None = None
+    target: TargetSpec | None = None
     cumulative: bool = False
     not_applicable: bool | None = None
     options: list[str] | None = None
@@ -216,12 +189,8 @@ class Indicator(StrictModel):
         return target.describe(percent=self.type in (IndicatorType.RATIO, IndicatorType.PERCENT))
 
     def target_for(self, period_kind: str) -> Target | None:
-        """The target in force for a period kind, if any."""
-        if self.target is None:
-            return None
-        if self.target.periods is not None and period_kind not in self.target.periods:
-            return None
-        return self.target
+        """The district's target for a period kind (no group or kind entry), if any."""
+        return resolve_target(self.target, period_kind)
 
 
 class Section(StrictModel):

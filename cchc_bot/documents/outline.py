@@ -9,7 +9,14 @@ from pydantic import Field, ValidationError
 
 from cchc_bot.config.base import StrictModel
 from cchc_bot.config.documents import Document, read_document
-from cchc_bot.config.issues import TOP_LEVEL_ENTRY, ConfigIssue, Loc, pydantic_message
+from cchc_bot.config.issues import (
+    TOP_LEVEL_ENTRY,
+    ConfigIssue,
+    ConfigurationError,
+    Loc,
+    pydantic_message,
+)
+from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import IndicatorType, Questionnaire
 from cchc_bot.settings import bundled_config_dir
 
@@ -124,6 +131,15 @@ def check_outline(config_dir: Path, questionnaire: Questionnaire | None) -> list
     if not (Path(config_dir) / OUTLINE_FILE).is_file():
         return []
     return _check(Path(config_dir), questionnaire)[0]
+
+
+def check_outline_of(config_dir: Path) -> list[ConfigIssue]:
+    """check-config's view: the folder's outline, checked against its questionnaire if valid."""
+    try:
+        questionnaire: Questionnaire | None = load_configuration(config_dir).questionnaire
+    except ConfigurationError:
+        questionnaire = None
+    return check_outline(config_dir, questionnaire)
 
 
 class OutlineError(Exception):

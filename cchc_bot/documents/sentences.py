@@ -18,6 +18,14 @@ class MissingData(Exception):
     """A placeholder has no figure this period: the sentence is left out."""
 
 
+def period_words(kind_label: str, year: int) -> str:
+    """The period as a trích yếu names it: "Quý I năm 2024", "6 tháng đầu năm 2024"."""
+    label = kind_label.strip()
+    if label.casefold() == "năm":
+        return f"năm {year}"
+    return f"{label} {year}" if label.casefold().endswith("năm") else f"{label} năm {year}"
+
+
 def number(value: Decimal) -> str:
     """A figure the Vietnamese way: "5.091", "1.234,5" (up to two decimals)."""
     return format_number(value, 0 if value == value.to_integral_value() else 2)

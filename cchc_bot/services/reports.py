@@ -24,7 +24,6 @@ from cchc_bot.access import AccessDenied, Actor, Role, require_unit_member
 from cchc_bot.answers import Answer
 from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.clock import Clock
-from cchc_bot.config.base import UnitKind
 from cchc_bot.config.loading import Configuration
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.units import UnitConfig
@@ -746,7 +745,7 @@ class ReportService(ConfiguredService):
             unit = UnitConfig(
                 code=row.unit_code,
                 name=row.unit_name,
-                kind=UnitKind(row.unit_kind),
+                kind=row.unit_kind,
                 has_tthc=row.unit_has_tthc,
                 active=row.unit_active,
             )

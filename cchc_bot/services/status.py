@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from cchc_bot.access import Actor, require_unit_access
 from cchc_bot.calendar import ReportingPeriod
-from cchc_bot.config.base import UnitKind
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.units import UnitConfig
 from cchc_bot.services.base import ConfiguredService
@@ -66,7 +65,7 @@ def unit_config(unit: Unit) -> UnitConfig:
     return UnitConfig(
         code=unit.code,
         name=unit.name,
-        kind=UnitKind(unit.kind),
+        kind=unit.kind,
         has_tthc=unit.has_tthc,
         active=unit.active,
     )

@@ -87,6 +87,12 @@ class BotProcess:
         assert self.process.returncode is not None
         return self.process.returncode, stderr.decode(errors="replace")
 
+    async def exited(self, *, timeout: float = 60) -> tuple[int, str]:  # noqa: ASYNC109
+        """Wait for the process to end by itself: its exit code and stderr."""
+        _, stderr = await asyncio.wait_for(self.process.communicate(), timeout=timeout)
+        assert self.process.returncode is not None
+        return self.process.returncode, stderr.decode(errors="replace")
+
     async def kill(self) -> str:
         """`kill -9`: no cleanup of any kind; returns what it had logged."""
         with contextlib.suppress(ProcessLookupError):

@@ -123,7 +123,7 @@ async def test_a_second_run_on_the_same_database_refuses_to_start(
         second = await start_bot_process(
             bot_env(server, database_url), tmp_path, webhook=mode == "webhook"
         )
-        code, stderr = await second.stop(timeout=60)
+        code, stderr = await second.exited()
         assert code == 1, stderr
         last = stderr.strip().splitlines()[-1]
         assert "another `cchc-bot run` is already using" in last, stderr

@@ -1,0 +1,336 @@
+"""The district's periodic CCHC report drafted as a Word document from a period's export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import IO
+
+from docx.document import Document
+from docx.shared import Pt
+
+from cchc_bot.aggregation import (
+    ExportData,
+    Figure,
+    GroupedTotal,
+    IndicatorTotal,
+    Tally,
+    UnitReport,
+    aggregate,
+    aggregate_by_group,
+    figure_is_answered,
+)
+from cchc_bot.config.questionnaire import Indicator, IndicatorType, Target
+from cchc_bot.documents import layout
+from cchc_bot.documents.outline import OutlineSection, Part, ReportOutline
+from cchc_bot.documents.sentences import (
+    SentenceContext,
+    collapse,
+    figure_text,
+    number,
+    period_words,
+    render,
+)
+from cchc_bot.workbook import district_slug
+
+FILE_PREFIX = "BaoCao_CCHC"
+DOCX_EXTENSION = ".docx"
+NO_SUBMISSIONS = "Trong kỳ, chưa có cơ quan, đơn vị nào gửi báo cáo kết quả thực hiện"
+
+
+def report_filename(data: ExportData, outline: ReportOutline) -> str:
+    """`BaoCao_CCHC_2024-Q1_TranDe_20240312.docx` (day of drafting in the period's zone)."""
+    local = data.generated_at.astimezone(data.tz)
+    place = district_slug(outline.organisation.place)
+    return f"{FILE_PREFIX}_{data.period.code}_{place}_{local:%Y%m%d}{DOCX_EXTENSION}"
+
+
+def names_of(data: ExportData, outline: ReportOutline, issuer: str) -> dict[str, str]:
+    """The names a template may use besides indicators."""
+    organisation = outline.organisation
+    return {
+        "period": period_words(data.period.kind_label, data.period.year),
+        "office": organisation.office,
+        "issuer": issuer,
+        "place": organisation.place,
+        "previous": data.previous_label or "kỳ trước",
+    }
+
+
+@dataclass(frozen=True)
+class Submissions:
+    """Who reported for the period: on time, late, and who did not."""
+
+    total: int
+    on_time: tuple[UnitReport, ...]
+    late: tuple[UnitReport, ...]
+    missing: tuple[UnitReport, ...]
+
+    @property
+    def reported(self) -> int:
+        """Units whose report is counted."""
+        return len(self.on_time) + len(self.late)
+
+
+def submissions_of(units: Sequence[UnitReport]) -> Submissions:
+    """The submission record of the period's active units."""
+    counted = [unit for unit in units if unit.counted]
+    return Submissions(
+        total=len(units),
+        on_time=tuple(unit for unit in counted if not unit.late),
+        late=tuple(unit for unit in counted if unit.late),
+        missing=tuple(unit for unit in units if not unit.counted),
+    )
+
+
+def submission_sentences(record: Submissions) -> list[str]:
+    """The submission record in words, the units that did not report named."""
+    shown = f"{number_of(record.reported)}/{number_of(record.total)} cơ quan, đơn vị"
+    if record.reported == 0:
+        lines = [f"{NO_SUBMISSIONS} ({shown})."]
+    else:
+        lines = [
+            f"Có {shown} gửi báo cáo, trong đó đúng hạn {number_of(len(record.on_time))}, "
+            f"trễ hạn {number_of(len(record.late))}."
+        ]
+    if record.late:
+        lines.append("Gửi trễ hạn: " + ", ".join(unit.name for unit in record.late) + ".")
+    if record.missing:
+        names = ", ".join(unit.name for unit in record.missing)
+        lines.append(f"Chưa gửi báo cáo ({number_of(len(record.missing))}): {names}.")
+    return lines
+
+
+def number_of(count: int) -> str:
+    """A count of units the Vietnamese way."""
+    return number(Decimal(count))
+
+
+def unit_misses(indicator: Indicator, figure: Figure | None, target: Target | None) -> bool:
+    """Whether one unit's own figure misses a target of the indicator."""
+    if target is None or not figure_is_answered(indicator.type, figure) or figure is None:
+        return False
+    if indicator.type is IndicatorType.RATIO:
+        if figure.numerator is None or not figure.denominator:
+            return False
+        value = Fraction(figure.numerator) * 100 / Fraction(figure.denominator)
+    elif figure.value is None or indicator.type in (IndicatorType.CHOICE, IndicatorType.TEXT):
+        return False
+    else:
+        value = Fraction(figure.value)
+    return not target.is_met(float(value))
+
+
+def missed_targets(
+    data: ExportData, totals: Sequence[IndicatorTotal], indicator_ids: Sequence[str]
+) -> list[str]:
+    """Lines on the indicators that missed their target: district figure, units, explanations."""
+    wanted = set(indicator_ids)
+    counted = [unit for unit in data.units if unit.counted]
+    lines: list[str] = []
+    for total in totals:
+        indicator = total.indicator
+        if indicator.id not in wanted or total.target is None:
+            continue
+        missing = [
+            unit
+            for unit in counted
+            if indicator.id in unit.applicable
+            and unit_misses(indicator, unit.figures.get(indicator.id), total.target)
+        ]
+        if total.met is not False and not missing:
+            continue
+        target = indicator.describe_target(total.target)
+        reached = (
+            figure_text(indicator, total.current.value) if total.current.value is not None else "—"
+        )
+        line = f"{indicator.label}: toàn huyện đạt {reached} (mục tiêu {target})"
+        if missing:
+            parts = []
+            for unit in missing:
+                figure = unit.figures.get(indicator.id)
+                explanation = collapse(figure.explanation) if figure and figure.explanation else ""
+                parts.append(f"{unit.name} (giải trình: {explanation})" if explanation else unit.name)
+            line += f"; đơn vị chưa đạt: {'; '.join(parts)}"
+        lines.append(line + ".")
+    return lines
+
+
+def text_answers(data: ExportData, indicator_id: str) -> list[str]:
+    """The units' answers to a text question, identical ones merged, each attributed."""
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for unit in data.units:
+        figure = unit.figures.get(indicator_id)
+        if not unit.counted or figure is None or not figure.text or not figure.text.strip():
+            continue
+        text = figure.text.strip()
+        key = " ".join(text.split()).casefold()
+        if key not in merged:
+            merged[key] = (text, [])
+        merged[key][1].append(unit.name)
+    return [f"{', '.join(names)}: {text}" for text, names in merged.values()]
+
+
+def build(data: ExportData, outline: ReportOutline) -> Document:
+    """The whole draft: header, sections of the outline, signature and the annex of figures."""
+    organisation = outline.organisation
+    names = names_of(data, outline, _issuer_words(organisation.issuer))
+    totals = aggregate(data)
+    context = SentenceContext(
+        totals={total.indicator.id: total for total in totals},
+        names=names,
+        previous_label=data.previous_label,
+    )
+    header = layout.Header(
+        parent=organisation.parent,
+        issuer=organisation.issuer,
+        number=organisation.issuer_code,
+        place=organisation.place,
+        year=data.generated_at.astimezone(data.tz).year,
+        kind=outline.kind,
+        title=render(outline.title, context) or outline.title,
+        recipients=[*outline.recipients, outline.archive],
+        signer_authority=organisation.signer_authority,
+        signer_title=organisation.signer_title,
+        signer_name=organisation.signer_name,
+    )
+    document = layout.create()
+    layout.add_header(document, header)
+    intro = render(collapse(outline.intro), context) if outline.intro else None
+    if intro:
+        layout.paragraph(document, intro, indent=True)
+    record = submissions_of(data.units)
+    for section in outline.sections:
+        _section(document, data, outline, section, context, totals, record)
+    layout.add_signature(document, header)
+    _annex(document, data, outline)
+    return document
+
+
+def write(data: ExportData, outline: ReportOutline, target: Path | IO[bytes]) -> None:
+    """Build the draft and save it to a path or a binary stream."""
+    build(data, outline).save(target)  # type: ignore[arg-type]
+
+
+def _issuer_words(issuer: str) -> str:
+    """The issuer as written inside a sentence ("UBND huyện Trần Đề")."""
+    words = issuer.split()
+    return " ".join(words[:1] + [word.capitalize() for word in words[1:]]).replace(
+        " Huyện ", " huyện "
+    )
+
+
+def _section(
+    document: Document,
+    data: ExportData,
+    outline: ReportOutline,
+    section: OutlineSection,
+    context: SentenceContext,
+    totals: Sequence[IndicatorTotal],
+    record: Submissions,
+) -> None:
+    layout.heading(document, section.title, level=1)
+    if section.submissions:
+        for line in submission_sentences(record):
+            layout.paragraph(document, line, indent=True)
+    for part in section.parts:
+        _part(document, data, outline, part, context, totals, record.reported > 0)
+
+
+def _part(
+    document: Document,
+    data: ExportData,
+    outline: ReportOutline,
+    part: Part,
+    context: SentenceContext,
+    totals: Sequence[IndicatorTotal],
+    any_report: bool,
+) -> None:
+    if part.title:
+        layout.heading(document, part.title, level=2)
+    written = [text for text in (render(collapse(s), context) for s in part.sentences) if text]
+    for sentence in written:
+        layout.paragraph(document, sentence, indent=True)
+    if part.sentences and not written:
+        reason = "chưa có số liệu" if not any_report else "không phát sinh số liệu"
+        layout.paragraph(document, f"Trong kỳ, {reason} về nội dung này.", indent=True)
+    missed = missed_targets(data, totals, part.indicators)
+    if missed:
+        layout.paragraph(document, "Các chỉ tiêu chưa đạt mục tiêu:", italic=True, indent=True)
+        for line in missed:
+            layout.paragraph(document, f"- {line}", indent=True)
+    for indicator_id in part.texts:
+        answers = text_answers(data, indicator_id)
+        if answers:
+            label = data.questionnaire.by_id()[indicator_id].label
+            layout.paragraph(
+                document, f"Ý kiến của các cơ quan, đơn vị ({label}):", italic=True, indent=True
+            )
+            for answer in answers:
+                layout.paragraph(document, f"- {answer}", indent=True)
+    if part.placeholder:
+        office = outline.organisation.office
+        layout.to_fill(document, f"[{office} bổ sung: {part.placeholder}]")
+
+
+def _annex(document: Document, data: ExportData, outline: ReportOutline) -> None:
+    document.add_page_break()
+    layout.heading(document, outline.annex_title, level=1)
+    layout.paragraph(document, f"(Kèm theo báo cáo {period_words(data.period.kind_label, data.period.year)})", italic=True, center=True)
+    grouped = aggregate_by_group(data)
+    previous = {total.indicator.id: total for total in aggregate(data)}
+    shown = [g for g in grouped if g.indicator.type is not IndicatorType.TEXT]
+    if not shown:
+        return
+    groups = [(part.code, part.label) for part in shown[0].groups]
+    prior = data.previous_label or "Kỳ trước"
+    head = ["STT", "Chỉ tiêu", "Đơn vị tính", *[label for _, label in groups], "Toàn huyện"]
+    head += [prior, "Mục tiêu"]
+    for section_title, rows in _annex_rows(shown, previous).items():
+        layout.paragraph(document, section_title, bold=True)
+        layout.add_table(document, head, rows, size=Pt(10))
+
+
+def _annex_rows(
+    grouped: Sequence[GroupedTotal], totals: dict[str, IndicatorTotal]
+) -> dict[str, list[list[str]]]:
+    sections: dict[str, list[list[str]]] = {}
+    for grouped_total in grouped:
+        indicator = grouped_total.indicator
+        rows = sections.setdefault(grouped_total.section.title, [])
+        total = totals[indicator.id]
+        target = indicator.describe_target(total.target) if total.target is not None else ""
+        previous = _cell(indicator, total.previous.value) if total.previous else ""
+        rows.append(
+            [
+                str(len(rows) + 1),
+                indicator.label,
+                "%" if indicator.type is IndicatorType.RATIO else (indicator.unit or ""),
+                *[_tally_cell(indicator, part.tally) for part in grouped_total.groups],
+                _tally_cell(indicator, grouped_total.total),
+                previous,
+                target,
+            ]
+        )
+    return sections
+
+
+def _tally_cell(indicator: Indicator, tally: Tally) -> str:
+    if tally.answers and indicator.type is IndicatorType.CHOICE:
+        return "; ".join(f"{label}: {count}" for label, count in tally.answers if count)
+    if tally.not_arisen:
+        return "Không phát sinh"
+    return _cell(indicator, tally.value)
+
+
+def _cell(indicator: Indicator, value: Decimal | None) -> str:
+    return "" if value is None else figure_text(indicator, value)
+
+
+def drafted_on(data: ExportData) -> dt.date:
+    """The day the draft was made, in the period's zone."""
+    return data.generated_at.astimezone(data.tz).date()

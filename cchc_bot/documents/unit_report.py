@@ -1,0 +1,132 @@
+"""One unit's own CCHC report as a Word document, from its submission's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from docx.document import Document
+
+from cchc_bot.aggregation import Figure, figure_is_answered, figure_not_applicable
+from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.config.questionnaire import Indicator, IndicatorType, Questionnaire
+from cchc_bot.documents import layout
+from cchc_bot.documents.district_report import DOCX_EXTENSION, unit_misses
+from cchc_bot.documents.outline import ReportOutline
+from cchc_bot.documents.sentences import collapse, number, percent, period_words
+from cchc_bot.workbook import district_slug
+
+
+@dataclass(frozen=True)
+class UnitSubmission:
+    """What one unit sent for a period: who it is, and its figures by indicator id."""
+
+    code: str
+    name: str
+    kind: str
+    period: ReportingPeriod
+    figures: Mapping[str, Figure]
+    submitted_at: dt.datetime
+
+
+def unit_filename(submission: UnitSubmission) -> str:
+    """`BaoCao_CCHC_2024-Q1_XaTaiVan.docx`."""
+    slug = district_slug(submission.name)
+    return f"BaoCao_CCHC_{submission.period.code}_{slug}{DOCX_EXTENSION}"
+
+
+def answer_text(indicator: Indicator, figure: Figure | None) -> str | None:
+    """One answer as written in the report; None when it was not given."""
+    if figure_not_applicable(indicator.type, figure):
+        return "không phát sinh"
+    if figure is None or not figure_is_answered(indicator.type, figure):
+        return None
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    match indicator.type:
+        case IndicatorType.RATIO:
+            assert figure.numerator is not None and figure.denominator is not None
+            value = figure.value if figure.value is not None else None
+            share = f", đạt {percent(value)}" if value is not None else ""
+            part = indicator.numerator.unit if indicator.numerator else None
+            counted = f" {part}" if part else ""
+            return f"{number(figure.numerator)}/{number(figure.denominator)}{counted}{share}"
+        case IndicatorType.PERCENT:
+            assert figure.value is not None
+            return percent(figure.value)
+        case IndicatorType.BOOLEAN:
+            return "Có" if figure.value else "Không"
+        case IndicatorType.CHOICE | IndicatorType.TEXT:
+            return (figure.text or "").strip()
+        case _:
+            assert figure.value is not None
+            return f"{number(figure.value)}{unit}"
+
+
+def build(
+    submission: UnitSubmission, questionnaire: Questionnaire, outline: ReportOutline
+) -> Document:
+    """The unit's report: header, one part per questionnaire section, signature."""
+    kind = outline.unit_report.header_for(submission.kind)
+    issuer = kind.issuer.replace("{name}", submission.name)
+    period = period_words(submission.period.kind_label, submission.period.year)
+    header = layout.Header(
+        parent=kind.parent,
+        issuer=issuer,
+        number=kind.code or "…",
+        place=outline.organisation.place,
+        year=submission.submitted_at.year,
+        kind=outline.kind,
+        title=outline.title.replace("{period}", period),
+        recipients=outline.unit_report.recipients,
+        signer_authority=kind.signer_authority,
+        signer_title=kind.signer_title,
+    )
+    document = layout.create()
+    layout.add_header(document, header)
+    intro = collapse(outline.unit_report.intro)
+    for name, value in (("{issuer}", submission.name), ("{period}", period)):
+        intro = intro.replace(name, value)
+    layout.paragraph(document, intro, indent=True)
+    for section in questionnaire.sections:
+        lines = _section_lines(section.indicators, submission.figures, submission.period.kind)
+        if not lines:
+            continue
+        layout.heading(document, section.title, level=2)
+        for line in lines:
+            layout.paragraph(document, line, indent=True)
+    layout.add_signature(document, header)
+    return document
+
+
+def _section_lines(
+    indicators: list[Indicator], figures: Mapping[str, Figure], period_kind: str
+) -> list[str]:
+    lines: list[str] = []
+    for indicator in indicators:
+        if indicator.id not in figures:
+            continue
+        figure = figures[indicator.id]
+        text = answer_text(indicator, figure)
+        if text is None:
+            continue
+        line = f"- {indicator.label}: {text}"
+        target = indicator.target_for(period_kind)
+        if target is not None and unit_misses(indicator, figure, target):
+            line += f" (chưa đạt mục tiêu {indicator.describe_target(target)})"
+        if figure.explanation:
+            line += f". Giải trình: {collapse(figure.explanation)}"
+        lines.append(line + ("" if line.endswith(".") else "."))
+    return lines
+
+
+def write(
+    submission: UnitSubmission,
+    questionnaire: Questionnaire,
+    outline: ReportOutline,
+    target: Path | IO[bytes],
+) -> None:
+    """Build the unit's report and save it to a path or a binary stream."""
+    build(submission, questionnaire, outline).save(target)  # type: ignore[arg-type]

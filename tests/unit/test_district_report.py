@@ -1,0 +1,250 @@
+"""The district's CCHC report as DOCX: header block, sentences, missed targets, placeholders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import docx
+import pytest
+from docx.enum.text import WD_COLOR_INDEX
+
+from cchc_bot.aggregation import ExportData, Figure, UnitReport
+from cchc_bot.calendar import period_by_code
+from cchc_bot.config.loading import Configuration, load_configuration
+from cchc_bot.config.units import UnitConfig
+from cchc_bot.documents import district_report
+from cchc_bot.documents.outline import ReportOutline, load_outline
+from cchc_bot.settings import bundled_config_dir
+from tests.unit.test_workbook import soffice
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DRAFTED = dt.datetime(2024, 3, 12, 9, 0, tzinfo=TZ)
+HOSTILE = 'Mạng yếu & "máy chủ" <lỗi> 🙁'
+
+
+@functools.cache
+def config() -> Configuration:
+    """The bundled Trần Đề 2024 configuration."""
+    return load_configuration(bundled_config_dir())
+
+
+@functools.cache
+def outline() -> ReportOutline:
+    """The bundled report outline."""
+    return load_outline(bundled_config_dir(), config().questionnaire)
+
+
+def unit(code: str, state: str, figures: Mapping[str, Figure], *, late: bool = False) -> UnitReport:
+    """A unit of the bundled units.yaml with its report."""
+    found: UnitConfig = config().units.by_code()[code]
+    applicable = frozenset(i.id for i in config().questionnaire.questions_for(found, "Q1"))
+    return UnitReport(
+        code=code,
+        name=found.name,
+        kind=found.kind,
+        state=state,
+        late=late,
+        figures=figures,
+        applicable=applicable,
+        group=found.group_code,
+    )
+
+
+def export(units: list[UnitReport], code: str = "2024-Q1", **extra: object) -> ExportData:
+    """An export of the bundled configuration for the given units."""
+    schedule = config().schedule
+    return ExportData(
+        period=period_by_code(schedule, code, TZ),
+        questionnaire=config().questionnaire,
+        units=units,
+        previous=extra.get("previous"),  # type: ignore[arg-type]
+        reminders=[],
+        generated_at=DRAFTED,
+        district="Huyện Trần Đề",
+        tz=TZ,
+        previous_label=extra.get("previous_label"),  # type: ignore[arg-type]
+        groups=config().units.unit_groups(),
+    )
+
+
+# Hand-computed: received 3.000 + 2.091 = 5.091; solved 3.100 + 2.135 = 5.235; on time
+# 3.080 + 2.109 = 5.189 (= 5.235 - 46 late); 5.189 / 5.235 = 99,1213... % -> "99,12 %".
+# Apologies for late files (tthc_06, target >= 100 %): 20/20 and 20/26 -> 40/46 = 86,96 %.
+OFFICE = {
+    "tthc_02": Figure.number(3000),
+    "tthc_03": Figure.number(3100),
+    "tthc_04": Figure.ratio(3080, 3100),
+    "tthc_05": Figure.number(20),
+    "tthc_06": Figure.ratio(20, 20),
+    "txt_02": Figure.answer("Đề nghị mở lớp tập huấn   về dịch vụ công."),
+}
+COMMUNE = {
+    "tthc_02": Figure.number(2091),
+    "tthc_03": Figure.number(2135),
+    "tthc_04": Figure.ratio(2109, 2135),
+    "tthc_05": Figure.number(26),
+    "tthc_06": Figure.ratio(20, 26, explanation=HOSTILE),
+    "txt_01": Figure.answer("Thiếu máy scan & đường truyền " + "rất chậm " * 400),
+    "txt_02": Figure.answer("đề nghị mở lớp tập huấn về dịch vụ công."),
+}
+
+
+def sample() -> ExportData:
+    """Two reports (one late), one unit returned and one that never reported."""
+    return export(
+        [
+            unit("vp_hdnd_ubnd", "submitted", OFFICE),
+            unit("xa_tai_van", "submitted", COMMUNE, late=True),
+            unit("xa_vien_an", "returned", {}),
+            unit("p_tu_phap", "not_started", {}),
+        ]
+    )
+
+
+def read(data: ExportData) -> docx.document.Document:
+    """Build the draft and read it back with python-docx."""
+    buffer = io.BytesIO()
+    district_report.write(data, outline(), buffer)
+    buffer.seek(0)
+    return docx.Document(buffer)
+
+
+def texts(document: docx.document.Document) -> list[str]:
+    """The body paragraphs' texts."""
+    return [paragraph.text for paragraph in document.paragraphs]
+
+
+def test_header_block_follows_decree_30() -> None:
+    document = read(sample())
+    header = document.tables[0]
+    left, right = (cell.text.splitlines() for cell in header.rows[0].cells)
+    assert left == ["UBND HUYỆN TRẦN ĐỀ", "———", "Số:      /BC-UBND"]
+    assert right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert right[-1] == "Trần Đề, ngày … tháng … năm 2024"
+    body = texts(document)
+    assert body[1:3] == [
+        "BÁO CÁO",
+        "Kết quả thực hiện công tác cải cách hành chính Quý I năm 2024",
+    ]
+    section = document.sections[0]
+    measured = (section.page_width, section.page_height, section.top_margin)
+    measured += (section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(length.mm) for length in measured] == [210, 297, 20, 20, 30, 15]
+    assert document.styles["Normal"].font.name == "Times New Roman"
+
+
+def test_headings_follow_the_outline() -> None:
+    document = read(sample())
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
+    assert headings == [
+        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH",
+        "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH",
+        "III. ĐÁNH GIÁ CHUNG",
+        "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI",
+        "V. ĐỀ XUẤT, KIẾN NGHỊ",
+        "PHỤ LỤC: SỐ LIỆU KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH",
+    ]
+
+
+def test_tthc_sentence_from_hand_computed_figures() -> None:
+    assert (
+        "Trong kỳ, các cơ quan, đơn vị tiếp nhận 5.091 hồ sơ thủ tục hành chính, đã giải quyết "
+        "5.235 hồ sơ, trong đó trước hạn và đúng hạn 5.189 hồ sơ, đạt 99,12 %; quá hạn 46 hồ sơ."
+    ) in texts(read(sample()))
+
+
+def test_tthc_sentence_compares_with_the_previous_period() -> None:
+    # Q1: 4.936 / 5.000 = 98,72 %; H1 99,1213 % - 98,72 % = 0,4013 -> "tăng 0,4 điểm %".
+    previous = {"vp_hdnd_ubnd": {"tthc_04": Figure.ratio(4936, 5000)}}
+    data = export(
+        [unit("vp_hdnd_ubnd", "submitted", OFFICE), unit("xa_tai_van", "submitted", COMMUNE)],
+        "2024-H1",
+        previous=previous,
+        previous_label="Quý I/2024",
+    )
+    body = "\n".join(texts(read(data)))
+    assert "đạt 99,12 %, tăng 0,4 điểm % so với Quý I/2024; quá hạn 46 hồ sơ." in body
+
+
+def test_missed_target_names_units_and_explanations() -> None:
+    body = texts(read(sample()))
+    line = (
+        "- Tỷ lệ hồ sơ quá hạn có phiếu xin lỗi và hẹn lại ngày trả kết quả: toàn huyện đạt "
+        f"86,96 % (mục tiêu ≥ 100 %); đơn vị chưa đạt: Xã Tài Văn (giải trình: {HOSTILE})."
+    )
+    assert line in body
+
+
+def test_submission_record_counts_and_names() -> None:
+    body = texts(read(sample()))
+    assert "Có 2/4 cơ quan, đơn vị gửi báo cáo, trong đó đúng hạn 1, trễ hạn 1." in body
+    assert "Gửi trễ hạn: Xã Tài Văn." in body
+    assert "Chưa gửi báo cáo (2): Xã Viên An, Phòng Tư pháp." in body
+
+
+def test_text_answers_are_attributed_and_deduplicated() -> None:
+    body = texts(read(sample()))
+    merged = [line for line in body if "tập huấn" in line]
+    assert merged == [
+        "- Văn phòng HĐND và UBND huyện, Xã Tài Văn: Đề nghị mở lớp tập huấn   về dịch vụ công."
+    ]
+    long_answer = next(line for line in body if line.startswith("- Xã Tài Văn: Thiếu máy scan"))
+    assert long_answer == "- Xã Tài Văn: " + COMMUNE["txt_01"].text.strip()  # type: ignore[union-attr]
+
+
+def test_placeholders_are_highlighted() -> None:
+    document = read(sample())
+    marked = [
+        run.text
+        for paragraph in document.paragraphs
+        for run in paragraph.runs
+        if run.font.highlight_color == WD_COLOR_INDEX.YELLOW
+    ]
+    assert "[Phòng Nội vụ bổ sung: đánh giá chung, ưu điểm]" in marked
+    assert "[Phòng Nội vụ bổ sung: phương hướng, nhiệm vụ kỳ tới]" in marked
+
+
+def test_annex_tables_show_groups_and_total() -> None:
+    document = read(sample())
+    tables = document.tables[2:]  # header block, signature, then the annex
+    tthc = next(t for t in tables if any("Số hồ sơ TTHC tiếp nhận" in c.text for c in t.columns[1].cells))
+    head = [cell.text for cell in tthc.rows[0].cells]
+    assert head[3:6] == [
+        "Cấp huyện (phòng chuyên môn, đơn vị sự nghiệp)",
+        "Cơ quan ngành dọc trên địa bàn",
+        "Cấp xã (xã, thị trấn)",
+    ]
+    row = next(r for r in tthc.rows if r.cells[1].text == "Số hồ sơ TTHC tiếp nhận mới trong kỳ")
+    assert [cell.text for cell in row.cells[2:7]] == ["hồ sơ", "3.000", "", "2.091", "5.091"]
+
+
+def test_period_without_submissions_says_so() -> None:
+    body = texts(read(export([unit("xa_tai_van", "not_started", {})])))
+    nobody = "Trong kỳ, chưa có cơ quan, đơn vị nào gửi báo cáo kết quả thực hiện (0/1 cơ quan, đơn vị)."
+    assert nobody in body
+    assert "Chưa gửi báo cáo (1): Xã Tài Văn." in body
+
+
+def test_file_name_uses_the_place_from_configuration() -> None:
+    assert (
+        district_report.report_filename(sample(), outline())
+        == "BaoCao_CCHC_2024-Q1_TranDe_20240312.docx"
+    )
+
+
+def test_libreoffice_converts_the_draft_to_pdf(tmp_path: Path) -> None:
+    source = tmp_path / "draft.docx"
+    district_report.write(sample(), outline(), source)
+    profile = (tmp_path / "profile").as_uri()
+    command = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore"]
+    command += ["--convert-to", "pdf", "--outdir", str(tmp_path), str(source)]
+    subprocess.run(command, check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "draft.pdf"
+    assert pdf.is_file()
+    assert pdf.read_bytes()[:5] == b"%PDF-"
