@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, ExtBot
 from telegram.request import BaseRequest
 
 from cchc_bot import backup, doctor, webhook
@@ -26,7 +27,12 @@ from cchc_bot.cli import (
     with_database,
 )
 from cchc_bot.inbox import UpdateInbox, bot_id_of
-from cchc_bot.inbox_queue import InboxQueue, SideEffectAwareRateLimiter, replay_pending
+from cchc_bot.inbox_queue import (
+    InboxBot,
+    InboxQueue,
+    SideEffectAwareRateLimiter,
+    replay_pending,
+)
 from cchc_bot.instance_lock import InstanceLock, InstanceLockError
 from cchc_bot.logs import configure_logging
 from cchc_bot.runtime import Runtime, open_runtime
@@ -36,10 +42,11 @@ from cchc_bot.settings import Settings
 from cchc_bot.telegram_request import one_shot_bot, sending_bot, telegram_request
 from db.migrate import current_revision, head_revision
 from db.session import SessionFactory, is_sqlite
-from handlers import accounts, common, coordinator, menus, observability, report, texts
+from handlers import accounts, common, coordinator, menus, observability, report, texts, web_link
 from handlers.context import CONTEXT_TYPES, CchcApplication
 from handlers.ordering import PerChatUpdateProcessor
 from handlers.send_pacing import PacedRateLimiter
+from handlers.web.app import serve_beside_bot, serve_web_until_stopped
 from scheduler.delivery import deliver
 from scheduler.jobs import schedule_reminders
 
@@ -67,31 +74,36 @@ def build_application(
     )
     # Updates are stored before Telegram is told they arrived, and handled at most once.
     queue = InboxQueue(UpdateInbox(runtime.session_factory, bot_id_of(token), runtime.clock))
-    application: CchcApplication = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(settings.telegram_api_url)
-        .base_file_url(settings.telegram_file_url)
-        .context_types(CONTEXT_TYPES)
+    bot: ExtBot[Any] = InboxBot(
+        queue.inbox,
+        token,
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.telegram_file_url,
+        request=api_request,
+        get_updates_request=updates_request,
         # Replies are counted, not throttled; bulk sends wait for a place in the sliding second
         # (handlers/send_pacing.py). The inner limiter still waits out Telegram's 429
         # retry_after and keeps group chats under 20/min.
-        .rate_limiter(
-            PacedRateLimiter(SideEffectAwareRateLimiter(overall_max_rate=0, max_retries=5))
-        )
-        .request(api_request)
-        .get_updates_request(updates_request)
+        rate_limiter=PacedRateLimiter(
+            SideEffectAwareRateLimiter(overall_max_rate=0, max_retries=5)
+        ),
+        defaults=Defaults(tzinfo=settings.tz),
+    )
+    application: CchcApplication = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(CONTEXT_TYPES)
         .update_queue(queue)
         .concurrent_updates(
             observability.TimedUpdateProcessor(PerChatUpdateProcessor(), queue.inbox)
         )
-        .defaults(Defaults(tzinfo=settings.tz))
         .build()
     )
     application.bot_data.runtime = runtime
     common.register_guards(application)
     accounts.register(application)
     coordinator.register(application)
+    web_link.register(application)
     report.register(application)
     common.register_fallbacks(application)
     if with_scheduler:
@@ -165,6 +177,7 @@ def run_polling(settings: Settings) -> None:
     runtime = open_runtime(settings)
     application = build_application(runtime, token)
     hold_for_the_process(application, runtime, several_allowed=False)
+    serve_beside_bot(application, runtime)  # the web desk, when CCHC_WEB_URL is set
     logger.info("starting CCHC Bot (long polling)")
     with startup_faults([token]):
         application.run_polling(allowed_updates=list(webhook.ALLOWED_UPDATES))
@@ -205,6 +218,7 @@ def run_command(
     async def serve() -> None:
         application = build_application(runtime, token)
         hold_for_the_process(application, runtime, several_allowed=settings.instances == "many")
+        serve_beside_bot(application, runtime)
         logger.info("starting CCHC Bot (webhook)")
         await webhook.serve_until_stopped(application, config)
 
@@ -336,6 +350,31 @@ def parse_instant(text: str, tz: dt.tzinfo) -> dt.datetime:
     except ValueError as exc:
         raise CliError(f"--at {text!r} is not an ISO 8601 instant, e.g. 2024-03-05T08:00") from exc
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=tz)
+
+
+@app.command("web")
+@user_errors
+def web_command(
+    ctx: typer.Context,
+    listen: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8080,
+) -> None:
+    """Serve the web desk on its own (the bot runs elsewhere on the same database)."""
+    settings = context_of(ctx).settings
+    token = settings.bot_token.get_secret_value().strip() if settings.bot_token else None
+    configure_logging(settings.log_level, settings.log_format, secrets=[token] if token else [])
+    runtime = open_runtime(settings)
+
+    async def serve() -> None:
+        try:
+            await ensure_schema_current(runtime)
+        except CliError:
+            await runtime.close()
+            raise
+        await serve_web_until_stopped(runtime, token or None, listen, port)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        run_async(serve())
 
 
 @app.command("sandbox")

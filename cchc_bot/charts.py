@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from cchc_bot.calendar import format_day
-from cchc_bot.config.base import UNIT_KIND_LABELS
+from cchc_bot.config.base import kind_label
 from cchc_bot.numbers import format_number
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def _build(
 
 def status_by_kind(status: PeriodStatus) -> dict[str, Counter[str]]:
     """How many units of each kind are in each chart category, every configured kind included."""
-    result: dict[str, Counter[str]] = {str(kind): Counter() for kind in UNIT_KIND_LABELS}
+    result: dict[str, Counter[str]] = {kind.code: Counter() for kind in status.kinds}
     for unit in status.units:
         if unit.state == "submitted":
             category = "submitted_late" if unit.late else "submitted_on_time"
@@ -151,7 +151,7 @@ def cumulative_submissions(
 def _draw_kinds(axes: Axes, status: PeriodStatus) -> None:
     by_kind = status_by_kind(status)
     kinds = list(by_kind)
-    labels = [_kind_label(kind) for kind in kinds]
+    labels = [kind_label(kind, status.kinds) for kind in kinds]
     positions = list(range(len(kinds)))
     totals = [sum(by_kind[kind].values()) for kind in kinds]
     widest = max([*totals, 1])
@@ -252,10 +252,3 @@ def _draw_days(
     axes.set_title(TEXTS["days"], loc="left", fontweight="bold")
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
-
-
-def _kind_label(kind: str) -> str:
-    return _KIND_LABELS.get(kind, kind)
-
-
-_KIND_LABELS = {str(kind): label for kind, label in UNIT_KIND_LABELS.items()}

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from cchc_bot import calendar, workbook
+from cchc_bot import calendar, examples, workbook
 from cchc_bot.access import Role
 from cchc_bot.aggregation import ExportData
 from cchc_bot.clock import Clock, system_clock
@@ -30,6 +30,9 @@ from cchc_bot.config.loading import (
     check_configuration,
     load_configuration,
 )
+from cchc_bot.documents.district_report import DOCX_EXTENSION, report_filename
+from cchc_bot.documents.district_report import write as write_district_report
+from cchc_bot.documents.outline import OutlineError, check_outline_of, load_outline
 from cchc_bot.logs import TokenRedactingFilter
 from cchc_bot.services.accounts import (
     DEFAULT_INVITE_DAYS,
@@ -41,7 +44,7 @@ from cchc_bot.services.config_sync import SyncReport, sync_configuration
 from cchc_bot.services.directory import list_members, list_units
 from cchc_bot.services.exports import ExportService
 from cchc_bot.services.status import PeriodStatus, StatusService
-from cchc_bot.settings import MissingTokenError, Settings
+from cchc_bot.settings import MissingTokenError, Settings, bundled_config_dir
 from cchc_bot.spreadsheet import neutralise_cell
 from db.migrate import current_revision, head_revision, upgrade_schema
 from db.session import SessionFactory, create_engine, create_session_factory
@@ -195,7 +198,7 @@ def check_config_command(
 ) -> None:
     """Validate units.yaml, questionnaire.yaml and schedule.yaml; name every problem."""
     folder = directory or context_of(ctx).settings.config_dir
-    issues = check_configuration(folder)
+    issues = check_configuration(folder) + check_outline_of(folder)
     for issue in issues:
         error_console.print(str(issue), markup=False, soft_wrap=True)
     if issues:
@@ -222,6 +225,7 @@ def print_sync_report(report: SyncReport) -> None:
         ("updated units", ", ".join(report.updated)),
         ("deactivated units", ", ".join(report.deactivated)),
         ("reactivated units", ", ".join(report.reactivated)),
+        ("ended units (valid_to)", ", ".join(report.ended)),
         (
             "new questionnaire version",
             report.questionnaire_version if report.questionnaire_added else "",
@@ -233,11 +237,41 @@ def print_sync_report(report: SyncReport) -> None:
             console.print(f"{label}: {value}", markup=False, soft_wrap=True)
 
 
+def copy_example_config(cli: CliContext, name: str) -> None:
+    """`init --example NAME`: copy the example into CCHC_CONFIG_DIR (never the bundled folder)."""
+    target = cli.settings.config_dir
+    try:
+        source = examples.example_dir(name)
+        if target.resolve() == bundled_config_dir().resolve():
+            raise CliError(
+                "set CCHC_CONFIG_DIR to the folder the example should be copied to "
+                f"(or point CCHC_CONFIG_DIR at {source} to use it as it is)"
+            )
+        copied = examples.copy_example(name, target)
+    except examples.ExampleError as exc:
+        raise CliError(str(exc)) from exc
+    console.print(
+        f"example {name}: copied {', '.join(copied) or 'nothing (already there)'} into {target}",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 @app.command("init")
 @user_errors
-def init_command(ctx: typer.Context) -> None:
+def init_command(
+    ctx: typer.Context,
+    example: Annotated[
+        str | None,
+        typer.Option(
+            help="copy a bundled example into CCHC_CONFIG_DIR first (e.g. xa_tran_de_2026)"
+        ),
+    ] = None,
+) -> None:
     """Create or upgrade the schema and sync units, questionnaire and schedule (idempotent)."""
     cli = context_of(ctx)
+    if example is not None:
+        copy_example_config(cli, example)
     config = load_config(cli)
 
     async def work() -> SyncReport:
@@ -650,5 +684,39 @@ def export_command(
     submitted = sum(1 for unit in data.units if unit.counted)
     console.print(
         f"wrote {out} ({data.period.label}: {len(data.units)} units, {submitted} submitted)",
+        markup=False,
+    )
+
+
+@app.command("district-report")
+@user_errors
+def district_report_command(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option(help="period code such as 2024-Q1")],
+    out: Annotated[Path, typer.Option(help="output file, .docx (a directory: the usual name)")],
+) -> None:
+    """Draft the district's periodic CCHC report of a period as a Word document."""
+    cli = context_of(ctx)
+    config = load_config(cli)
+    settings = cli.settings
+    try:
+        outline = load_outline(config.directory, config.questionnaire)
+    except OutlineError as exc:
+        for issue in exc.issues:
+            error_console.print(str(issue), markup=False, soft_wrap=True)
+        fail(f"the report outline has {len(exc.issues)} problem(s)")
+    if not out.is_dir() and out.suffix.lower() != DOCX_EXTENSION:
+        raise CliError(f"--out must end in .docx, not {out.name!r}")
+
+    async def work(session_factory: SessionFactory) -> ExportData:
+        service = ExportService(session_factory, config, cli.clock, settings.tz)
+        return await service.export_data(period.upper())
+
+    data = run_async(with_database(settings, work))
+    target = out / report_filename(data, outline) if out.is_dir() else out
+    write_district_report(data, outline, target)
+    submitted = sum(1 for unit in data.units if unit.counted)
+    console.print(
+        f"wrote {target} ({data.period.label}: {len(data.units)} units, {submitted} submitted)",
         markup=False,
     )

@@ -24,7 +24,7 @@ import contextvars
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,6 +137,7 @@ class UpdateInbox:
         # older than Telegram redelivers), so it is read once and kept.
         self._handled_through: int | None = None
         self._done: list[int] = []
+        self._verdicts: dict[int, bool] = {}
         self._flushing: asyncio.Task[None] | None = None
 
     def _begin(self) -> Any:
@@ -151,28 +152,50 @@ class UpdateInbox:
 
     async def admit(self, update_id: int, chat_id: int | None, payload: dict[str, Any]) -> bool:
         """Store a fetched update as pending; False if it was seen before (a redelivery)."""
+        return update_id in await self.admit_many([(update_id, chat_id, payload)])
+
+    async def admit_many(
+        self, updates: Sequence[tuple[int, int | None, dict[str, Any]]]
+    ) -> set[int]:
+        """Store a batch of fetched updates in one transaction; return the ids that are new."""
         session, transaction = self._begin()
         async with session, transaction:
             if self._handled_through is None:
                 mark = await session.get(UpdateMark, self.bot_id)
                 self._handled_through = mark.handled_through if mark is not None else -1
-            if update_id <= self._handled_through:
-                return False
+            now = self._clock()
+            rows = [
+                {
+                    "bot_id": self.bot_id,
+                    "update_id": update_id,
+                    "chat_id": chat_id,
+                    "payload": json.dumps(payload, ensure_ascii=False),
+                    "state": PENDING,
+                    "received_at": now,
+                }
+                for update_id, chat_id, payload in updates
+                if update_id > self._handled_through
+            ]
+            if not rows:
+                return set()
             dialect = session.get_bind().dialect.name
             insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
             result = await session.execute(
                 insert(InboxUpdate)
-                .values(
-                    bot_id=self.bot_id,
-                    update_id=update_id,
-                    chat_id=chat_id,
-                    payload=json.dumps(payload, ensure_ascii=False),
-                    state=PENDING,
-                    received_at=self._clock(),
-                )
+                .values(rows)
                 .on_conflict_do_nothing()
+                .returning(InboxUpdate.update_id)
             )
-            return bool(getattr(result, "rowcount", 0))
+            return set(result.scalars())
+
+    def note_batch(self, fresh: set[int], seen: Iterable[int]) -> None:
+        """Remember which updates of a stored batch are new, for the queue to sort them."""
+        for update_id in seen:
+            self._verdicts[update_id] = update_id in fresh
+
+    def verdict(self, update_id: int) -> bool | None:
+        """Whether a batch-stored update is new (True), a redelivery (False), or unknown."""
+        return self._verdicts.pop(update_id, None)
 
     async def mark_applied(self, update_id: int) -> None:
         """Record that the update had a side effect, so it is never handled again."""

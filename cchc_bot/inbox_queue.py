@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import AIORateLimiter, Application, ExtBot
 
 from cchc_bot import inbox
 
@@ -33,10 +33,9 @@ class InboxQueue(asyncio.Queue[object]):
     async def put(self, item: object) -> None:
         """Store an update (ignoring one seen before), then queue it; other items pass through."""
         if isinstance(item, Update):
-            chat = item.effective_chat
-            fresh = await self.inbox.admit(
-                item.update_id, chat.id if chat is not None else None, item.to_dict()
-            )
+            fresh = self.inbox.verdict(item.update_id)  # stored with its batch by InboxBot
+            if fresh is None:
+                fresh = await self.inbox.admit(item.update_id, chat_of(item), item.to_dict())
             if not fresh:
                 logger.info("redelivered update ignored", extra={"update_id": item.update_id})
                 return
@@ -45,6 +44,33 @@ class InboxQueue(asyncio.Queue[object]):
     async def put_stored(self, item: Update) -> None:
         """Queue an update that is already in the inbox (replayed on start)."""
         await super().put(item)
+
+
+def chat_of(update: Update) -> int | None:
+    """The chat an update belongs to, if any."""
+    chat = update.effective_chat
+    return chat.id if chat is not None else None
+
+
+class InboxBot(ExtBot[Any]):
+    """The bot whose `getUpdates` stores each batch in the inbox, in one transaction, before
+    returning it: the Updater acknowledges a batch only with its next `getUpdates`."""
+
+    __slots__ = ("_cchc_inbox",)
+
+    def __init__(self, updates: inbox.UpdateInbox, *args: Any, **kwargs: Any) -> None:
+        self._cchc_inbox = updates
+        super().__init__(*args, **kwargs)
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        """Fetch updates, then store them before anyone can acknowledge them."""
+        updates = await super().get_updates(*args, **kwargs)
+        if updates:
+            fresh = await self._cchc_inbox.admit_many(
+                [(u.update_id, chat_of(u), u.to_dict()) for u in updates]
+            )
+            self._cchc_inbox.note_batch(fresh, (u.update_id for u in updates))
+        return updates
 
 
 class SideEffectAwareRateLimiter(AIORateLimiter):

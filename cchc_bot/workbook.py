@@ -1,4 +1,4 @@
-"""The period export: an XLSX workbook of five sheets and a CSV of the per-unit table."""
+"""The period export: an XLSX workbook of six sheets and a CSV of the per-unit table."""
 
 from __future__ import annotations
 
@@ -17,29 +17,24 @@ from typing import IO, Any, NamedTuple, TextIO
 import xlsxwriter
 
 from cchc_bot.aggregation import (
-    ANSWER_TYPES,
     BOOLEAN_ANSWERS,
     ExportData,
     Figure,
-    IndicatorTotal,
-    Tally,
     UnitReport,
-    aggregate,
     figure_is_answered,
     figure_not_applicable,
 )
-from cchc_bot.calendar import ReportingPeriod, format_datetime, format_window
+from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.config.base import UNIT_KIND_LABELS
 from cchc_bot.config.questionnaire import Indicator, IndicatorType
-from cchc_bot.numbers import format_number, format_percent, percent_of
 from cchc_bot.spreadsheet import neutralise_cell
+from cchc_bot.targets import target_figure, target_for
 from cchc_bot.workbook_cells import Cell, Row, Style
 from cchc_bot.workbook_layout import (
     EXPLANATION_CAPS,
     FIGURE_WIDTH,
     REMINDER_CAPS,
     STATUS_CAPS,
-    SUMMARY_CAPS,
     TEXT_FIGURE_WIDTH,
     UNIT_NAME_CAP,
     PrintSetup,
@@ -48,6 +43,27 @@ from cchc_bot.workbook_layout import (
     fitted_widths,
     row_heights,
 )
+from cchc_bot.workbook_summary import (  # re-exported: callers import them from here
+    NO_DATA,
+    NOT_ARISEN,
+    TITLE,
+    asked_in_period,
+    summary_sheet,
+)
+from cchc_bot.workbook_targets import (
+    MISSED_CAPS,
+    MISSED_HEADERS,
+    describe_figure,
+    missed_target_rows,
+)
+
+__all__ = [
+    "NOT_ARISEN",
+    "NO_DATA",
+    "asked_in_period",
+    "describe_figure",
+    "missed_target_rows",
+]
 
 # --- Wording (moves to handlers/texts.py with the rest of the user-facing text) -------------
 
@@ -55,47 +71,17 @@ SHEET_SUMMARY = "Tổng hợp"
 SHEET_UNITS = "Theo đơn vị"
 SHEET_STATUS = "Tình trạng nộp"
 SHEET_EXPLANATIONS = "Giải trình"
+SHEET_MISSED = "Chưa đạt chỉ tiêu"
 SHEET_REMINDERS = "Nhắc nhở"
-SHEET_NAMES = (SHEET_SUMMARY, SHEET_UNITS, SHEET_STATUS, SHEET_EXPLANATIONS, SHEET_REMINDERS)
+SHEET_NAMES = (
+    SHEET_SUMMARY,
+    SHEET_UNITS,
+    SHEET_STATUS,
+    SHEET_EXPLANATIONS,
+    SHEET_MISSED,
+    SHEET_REMINDERS,
+)
 
-TITLE = "TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"
-HEADER_BLOCK = {
-    "window": "Thời gian chốt số liệu",
-    "deadline": "Hạn nộp báo cáo",
-    "generated": "Thời điểm lập bảng",
-    "submitted": "Đơn vị đã nộp",
-    "method": "Cách tính",
-}
-SUBMITTED_SUMMARY = "{counted}/{total} (đúng hạn {on_time}, muộn {late}); bị trả lại {returned}"
-METHOD_NOTES = (
-    "Tỷ lệ của huyện = tổng tử số / tổng mẫu số của các đơn vị, không lấy trung bình các tỷ lệ; "
-    'đơn vị có mẫu số bằng 0 ghi "Không phát sinh" và không tính vào cả tử số lẫn mẫu số.',
-    "Chỉ tiêu kiểu phần trăm (đơn vị tự nhập %, không có mẫu số): số của huyện là trung bình "
-    "cộng các đơn vị, kèm giá trị thấp nhất và cao nhất.",
-    "Chỉ tiêu lũy kế: số liệu kỳ 6 tháng và kỳ năm tính từ đầu thời gian chốt số liệu của năm, "
-    "tức là đã gồm số liệu Quý I.",
-    "Chỉ cộng báo cáo đã nộp; báo cáo bị trả lại để sửa không được cộng vào số của huyện.",
-)
-SUMMARY_HEADERS = (
-    "Mã chỉ tiêu",
-    "Chỉ tiêu",
-    "Đơn vị tính",
-    "Số liệu của huyện",
-    "Tổng tử số",
-    "Tổng mẫu số",
-    "Trung bình đơn vị",
-    "Thấp nhất",
-    "Cao nhất",
-    "Số đơn vị theo câu trả lời",
-    "Chỉ tiêu giao",
-    "Đánh giá",
-    "Đơn vị báo cáo",
-    "Trong đó không phát sinh",
-    "{previous}",
-    "Ghi chú",
-)
-PREVIOUS_HEADER = "Kỳ trước ({label})"
-PREVIOUS_DEFAULT = "Kỳ trước"
 UNIT_HEADERS = ("Tên đơn vị", "Mã đơn vị", "Loại đơn vị", "Tình trạng")
 STATUS_HEADERS = (
     "STT",
@@ -137,9 +123,6 @@ STATE_LABELS = {
     "returned": "Bị trả lại",
 }
 TIMELINESS = {"on_time": "Đúng hạn", "late": "Muộn", "overdue": "Quá hạn, chưa nộp"}
-MET_LABELS = {True: "Đạt", False: "Chưa đạt", None: "—"}
-NOT_ARISEN = "Không phát sinh"
-NO_DATA = "Chưa có số liệu"
 EXPLANATION_KIND = "Giải trình chỉ tiêu chưa đạt"
 WARNING_EXPLANATION_KIND = "Giải trình số liệu (cảnh báo đã xác nhận)"
 TEXT_ANSWER_KIND = "Ý kiến của đơn vị"
@@ -147,13 +130,6 @@ NUMERATOR_HEADER = "{id} · Tử số: {label}"
 DENOMINATOR_HEADER = "{id} · Mẫu số: {label}"
 DENOMINATOR_FROM = "= {source}"
 RATIO_PERCENT_HEADER = "{id} · {label} (%)"
-RATIO_UNIT = "%"
-ANSWER_UNIT = "đơn vị"
-TEXT_UNIT = "ý kiến"
-NOTE_RATIO = "Tổng tử số / tổng mẫu số"
-NOTE_PERCENT = "Trung bình cộng các đơn vị (không có mẫu số)"
-NOTE_CUMULATIVE = "Lũy kế từ đầu năm, đã gồm Quý I"
-NOTE_TEXT = "Nội dung ở sheet Giải trình"
 REMINDER_STATUS_LABELS = {
     "sent": "Đã gửi",
     "failed": "Gửi không được",
@@ -227,15 +203,17 @@ def district_slug(district: str) -> str:
 def write_xlsx(
     data: ExportData,
     path_or_stream: str | os.PathLike[str] | IO[bytes],
-    totals: Sequence[IndicatorTotal] | None = None,
+    totals: object = None,
 ) -> None:
-    """Write the five-sheet workbook; figures are numbers, every text cell is a string."""
-    totals = aggregate(data) if totals is None else totals
+    """Write the six-sheet workbook; figures are numbers, every text cell is a string.
+
+    `totals` is accepted for older callers and ignored: "Tổng hợp" totals by group itself.
+    """
     target = (
         os.fspath(path_or_stream) if isinstance(path_or_stream, os.PathLike) else path_or_stream
     )
     with xlsxwriter.Workbook(target, _workbook_options()) as book:
-        _Workbook(book, data).write(totals)
+        _Workbook(book, data).write()
 
 
 def write_csv(data: ExportData, stream: TextIO) -> None:
@@ -274,11 +252,6 @@ def unit_columns(data: ExportData) -> list[Column]:
     return columns
 
 
-def asked_in_period(indicator: Indicator, period_kind: str) -> bool:
-    """Whether the questionnaire asks this indicator in a period kind (its `periods`)."""
-    return indicator.periods is None or period_kind in indicator.periods
-
-
 def unit_header(columns: Sequence[Column]) -> list[Cell]:
     """The header row of the per-unit table."""
     return [Cell(text, Style.HEADER) for text in _unit_header_texts(columns)]
@@ -308,20 +281,6 @@ def unit_rows(data: ExportData, columns: Sequence[Column]) -> Iterator[list[Cell
                 else:
                     row.append(_figure_cell(column, unit.figures.get(column.indicator.id)))
         yield row
-
-
-def summary_rows(data: ExportData, totals: Sequence[IndicatorTotal]) -> Iterator[list[Cell]]:
-    """The district lines of "Tổng hợp", a title row before each section."""
-    section_code: str | None = None
-    for total in totals:
-        if not asked_in_period(total.indicator, data.period.kind):
-            continue
-        if total.section.code != section_code:
-            section_code = total.section.code
-            yield [Cell(total.section.title, Style.SECTION)] + [Cell(None, Style.SECTION)] * (
-                len(SUMMARY_HEADERS) - 1
-            )
-        yield _summary_row(data, total)
 
 
 def status_rows(data: ExportData) -> Iterator[list[Cell]]:
@@ -365,9 +324,11 @@ def explanation_rows(data: ExportData) -> Iterator[list[Cell]]:
                 Cell(indicator.label, Style.WRAP),
             ]
             if explained:
-                target = indicator.target_for(data.period.kind)
-                shown = _target_figure(figure)
-                missed = target is not None and shown is not None and not target.is_met(shown)
+                target = target_for(indicator, data.period.kind, unit.group_code, unit.kind)
+                shown = target_figure(figure)
+                missed = (
+                    target is not None and shown is not None and not target.is_met(float(shown))
+                )
                 yield [
                     *head,
                     Cell(EXPLANATION_KIND if missed else WARNING_EXPLANATION_KIND),
@@ -385,14 +346,6 @@ def explanation_rows(data: ExportData) -> Iterator[list[Cell]]:
                 ]
 
 
-def _target_figure(figure: Figure) -> float | None:
-    """The figure a target is about: a ratio's percentage, else the value."""
-    if figure.numerator is not None and figure.denominator is not None:
-        share = percent_of(figure.numerator, figure.denominator)
-        return float(share) if share is not None else None
-    return float(figure.value) if figure.value is not None else None
-
-
 def reminder_rows(data: ExportData) -> Iterator[list[Cell]]:
     """Every reminder sent, failed or unreachable, by time then unit."""
     names = {unit.code: unit.name for unit in data.units}
@@ -408,43 +361,6 @@ def reminder_rows(data: ExportData) -> Iterator[list[Cell]]:
             Cell(record.sent_at, Style.DATETIME),
             Cell(record.error, Style.WRAP),
         ]
-
-
-def describe_figure(indicator: Indicator, figure: Figure) -> str:
-    """A unit's figure as the bot shows it: "17/20 (85 %)", "1.234", "Có", "Không phát sinh"."""
-    kind = indicator.type
-    if figure_not_applicable(kind, figure):
-        return NOT_ARISEN
-    if not figure_is_answered(kind, figure):
-        return ""
-    decimals = indicator.decimals or 0
-    match kind:
-        case IndicatorType.RATIO:
-            numerator = figure.numerator or Decimal(0)
-            denominator = figure.denominator or Decimal(0)
-            # The percentage the unit was shown when it answered, when the service kept it.
-            share = figure.value
-            if share is None:
-                share = percent_of(numerator, denominator) or Decimal(0)
-            shown = f"{_quick_number(numerator, decimals)}/{_quick_number(denominator, decimals)}"
-            return f"{shown} ({format_percent(share)})"
-        case IndicatorType.PERCENT:
-            assert figure.value is not None
-            return format_percent(figure.value, max(decimals, 2))
-        case IndicatorType.BOOLEAN:
-            return BOOLEAN_ANSWERS[figure.value != 0]
-        case IndicatorType.CHOICE | IndicatorType.TEXT:
-            return figure.text or ""
-        case _:
-            assert figure.value is not None
-            return _quick_number(figure.value, decimals)
-
-
-def _quick_number(value: Decimal, decimals: int) -> str:
-    """format_number, with a shortcut for whole counts (most figures), written the same way."""
-    if decimals == 0 and value == value.to_integral_value():
-        return f"{int(value):,}".replace(",", ".")
-    return format_number(value, decimals)
 
 
 def short_label(label: str, limit: int = SHORT_LABEL) -> str:
@@ -544,91 +460,6 @@ def _number_cell(value: Decimal | None, style: Style) -> Cell:
     return Cell(value, style) if value is not None else Cell(None)
 
 
-def _summary_row(data: ExportData, total: IndicatorTotal) -> list[Cell]:
-    indicator = total.indicator
-    current = total.current
-    notes = []
-    if indicator.type is IndicatorType.RATIO:
-        notes.append(NOTE_RATIO)
-    elif indicator.type is IndicatorType.PERCENT:
-        notes.append(NOTE_PERCENT)
-    elif indicator.type is IndicatorType.TEXT:
-        notes.append(NOTE_TEXT)
-    if indicator.cumulative and data.period.cumulative:
-        notes.append(NOTE_CUMULATIVE)
-    spread = indicator.type in (IndicatorType.INTEGER, IndicatorType.DECIMAL, IndicatorType.PERCENT)
-    style = _value_style(indicator)
-    return [
-        Cell(indicator.id),
-        Cell(indicator.label, Style.WRAP),
-        Cell(_unit_of_measure(indicator)),
-        _district_cell(indicator, current),
-        _number_cell(current.numerator, Style.COUNT),
-        _number_cell(current.denominator, Style.COUNT),
-        _number_cell(current.mean, _spread_style(indicator)) if spread else Cell(None),
-        _number_cell(current.minimum, style) if spread else Cell(None),
-        _number_cell(current.maximum, style) if spread else Cell(None),
-        Cell(_answers_text(current) or None, Style.WRAP),
-        Cell(indicator.describe_target(total.target) if total.target is not None else None),
-        Cell(MET_LABELS[total.met]),
-        Cell(f"{current.reported}/{current.expected}"),
-        Cell(current.not_applicable or None, Style.COUNT),
-        _previous_cell(indicator, total.previous),
-        Cell("; ".join(notes) or None),
-    ]
-
-
-def _district_cell(indicator: Indicator, tally: Tally) -> Cell:
-    if tally.not_arisen:
-        return Cell(NOT_ARISEN)
-    if indicator.type in ANSWER_TYPES:
-        return Cell(None)
-    if tally.value is None:
-        return Cell(NO_DATA)
-    if indicator.type is IndicatorType.TEXT:
-        return Cell(tally.value, Style.COUNT)
-    return Cell(tally.value, _value_style(indicator))
-
-
-def _previous_cell(indicator: Indicator, tally: Tally | None) -> Cell:
-    if tally is None:
-        return Cell(None)
-    if indicator.type in ANSWER_TYPES:
-        return Cell(_answers_text(tally), Style.WRAP)
-    return _district_cell(indicator, tally)
-
-
-def _answers_text(tally: Tally) -> str:
-    return "; ".join(f"{answer}: {count}" for answer, count in tally.answers)
-
-
-def _value_style(indicator: Indicator) -> Style:
-    match indicator.type:
-        case IndicatorType.RATIO | IndicatorType.PERCENT:
-            return Style.PERCENT
-        case IndicatorType.INTEGER:
-            return Style.COUNT
-        case _:
-            return Style.DECIMAL
-
-
-def _spread_style(indicator: Indicator) -> Style:
-    """A mean of counts has decimals."""
-    return Style.PERCENT if indicator.type is IndicatorType.PERCENT else Style.DECIMAL
-
-
-def _unit_of_measure(indicator: Indicator) -> str | None:
-    match indicator.type:
-        case IndicatorType.RATIO | IndicatorType.PERCENT:
-            return RATIO_UNIT
-        case IndicatorType.BOOLEAN | IndicatorType.CHOICE:
-            return ANSWER_UNIT
-        case IndicatorType.TEXT:
-            return TEXT_UNIT
-        case _:
-            return indicator.unit
-
-
 def _timeliness(unit: UnitReport) -> str | None:
     if unit.counted:
         return TIMELINESS["late" if unit.late else "on_time"]
@@ -716,7 +547,7 @@ class _Layout:
 
 
 class _Workbook:
-    """Writes the five sheets of one workbook, in order, with one Format per Style."""
+    """Writes the six sheets of one workbook, in order, with one Format per Style."""
 
     def __init__(self, book: Any, data: ExportData) -> None:
         self._book = book
@@ -727,7 +558,7 @@ class _Workbook:
         }
         self._sheets = [book.add_worksheet(name) for name in SHEET_NAMES]
 
-    def write(self, totals: Sequence[IndicatorTotal]) -> None:
+    def write(self) -> None:
         """Write the document properties and every sheet."""
         data = self._data
         self._book.set_properties(
@@ -737,69 +568,28 @@ class _Workbook:
                 "created": data.generated_at.astimezone(dt.UTC),
             }
         )
-        self._summary_sheet(totals)
+        self._summary_sheet()
         self._units_sheet()
         status = list(status_rows(data))
         self._table_sheet(2, STATUS_HEADERS, status, STATUS_CAPS)
         explanations = list(explanation_rows(data))
         self._table_sheet(3, EXPLANATION_HEADERS, explanations, EXPLANATION_CAPS)
+        missed = list(missed_target_rows(data))
+        self._table_sheet(4, MISSED_HEADERS, missed, MISSED_CAPS)
         reminders = list(reminder_rows(data))
-        self._table_sheet(4, REMINDER_HEADERS, reminders, REMINDER_CAPS)
+        self._table_sheet(5, REMINDER_HEADERS, reminders, REMINDER_CAPS)
 
-    def _summary_sheet(self, totals: Sequence[IndicatorTotal]) -> None:
-        data = self._data
-        counted = [unit for unit in data.units if unit.counted]
-        late = sum(1 for unit in counted if unit.late)
-        submitted = SUBMITTED_SUMMARY.format(
-            counted=len(counted),
-            total=len(data.units),
-            on_time=len(counted) - late,
-            late=late,
-            returned=sum(1 for unit in data.units if unit.state == "returned"),
-        )
-        period = data.period
-        rows: list[Row] = [
-            [Cell(TITLE, Style.TITLE)],
-            [Cell(f"{data.district} — {period.label}", Style.TITLE)],
-            [
-                Cell(HEADER_BLOCK["window"], Style.LABEL),
-                Cell(format_window(period.window_start, period.window_end)),
-            ],
-            [
-                Cell(HEADER_BLOCK["deadline"], Style.LABEL),
-                Cell(format_datetime(period.deadline, data.tz)),
-            ],
-            [
-                Cell(HEADER_BLOCK["generated"], Style.LABEL),
-                Cell(format_datetime(data.generated_at, data.tz)),
-            ],
-            [Cell(HEADER_BLOCK["submitted"], Style.LABEL), Cell(submitted)],
-        ]
-        for number, note in enumerate(METHOD_NOTES):
-            rows.append(
-                [Cell(HEADER_BLOCK["method"] if number == 0 else None, Style.LABEL), Cell(note)]
-            )
-        rows.append([])
-        previous = (
-            PREVIOUS_HEADER.format(label=data.previous_label)
-            if data.previous_label
-            else PREVIOUS_DEFAULT
-        )
-        header_row = len(rows)
-        rows.append(
-            [Cell(text.format(previous=previous), Style.HEADER) for text in SUMMARY_HEADERS]
-        )
-        rows.extend(summary_rows(data, totals))
-        headers = [cell.value for cell in rows[header_row]]
-        widths = fitted_widths([str(text) for text in headers], rows, SUMMARY_CAPS)
+    def _summary_sheet(self) -> None:
+        summary = summary_sheet(self._data)
+        header_row = summary.header_row
         layout = _Layout(
-            widths=widths,
+            widths=summary.widths,
             print_setup=PrintSetup((header_row, header_row), (0, 1), PAGE_FOOTER),
             frozen_rows=header_row + 1,
             frozen_columns=2,
-            heights=row_heights(rows, widths),
+            heights=row_heights(summary.rows, summary.widths),
         )
-        self._sheet(0, layout, rows, (len(rows), len(SUMMARY_HEADERS)))
+        self._sheet(0, layout, summary.rows, (len(summary.rows), summary.width))
 
     def _units_sheet(self) -> None:
         data = self._data

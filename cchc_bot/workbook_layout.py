@@ -31,7 +31,7 @@ MIN_FIT_SCALE = 0.6
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}  # inches
 
 # Widest a column grows to fit its text (wider text wraps or overflows), sheet by sheet.
-SUMMARY_CAPS = (24, 60, 14, 18, 16, 16, 16, 14, 14, 36, 24, 12, 14, 14, 24, 40)
+# (The Tổng hợp sheet's caps depend on its groups: see workbook_summary.)
 # The lists below print one page wide: their caps keep that page legible.
 STATUS_CAPS = (8, 24, 36, 26, 14, 18, 18, 26, 9, 40)
 EXPLANATION_CAPS = (20, 28, 28, 12, 40, 28, 20, 16, 60)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -58,6 +59,12 @@ class Unit(Base):
     kind: Mapped[str] = mapped_column(String(20))
     has_tthc: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The organisation tree and the unit's life span (units.yaml `parent`, `valid_from`,
+    # `valid_to`, `successors`): an ended unit keeps its row and history.
+    parent_code: Mapped[str | None] = mapped_column(String(40))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    successors: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 

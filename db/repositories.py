@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, func, select
+from sqlalchemy import Executable, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -68,15 +68,15 @@ async def questionnaire_version_by_hash(
     )
 
 
-async def active_units(session: AsyncSession) -> list[Unit]:
-    """Every active unit, by kind then code."""
-    return list(
-        (
-            await session.scalars(
-                select(Unit).where(Unit.active.is_(True)).order_by(Unit.kind, Unit.code)
-            )
-        ).all()
-    )
+async def active_units(session: AsyncSession, on: dt.date | None = None) -> list[Unit]:
+    """Every active unit, by kind then code; with `on`, only those valid that day."""
+    query = select(Unit).where(Unit.active.is_(True))
+    if on is not None:
+        query = query.where(
+            or_(Unit.valid_from.is_(None), Unit.valid_from <= on),
+            or_(Unit.valid_to.is_(None), Unit.valid_to >= on),
+        )
+    return list((await session.scalars(query.order_by(Unit.kind, Unit.code))).all())
 
 
 async def submissions_of_period(session: AsyncSession, period_id: int) -> dict[int, Submission]:

@@ -12,7 +12,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from cchc_bot import workbook
 from cchc_bot.access import Actor, Role
 from cchc_bot.calendar import UnknownPeriodError
-from handlers import arguments, callback_data, nudges, returns, status, texts, unit_view
+from handlers import (
+    arguments,
+    callback_data,
+    draft_report,
+    nudges,
+    returns,
+    status,
+    texts,
+    unit_view,
+)
 from handlers.auth import for_roles
 from handlers.callback_data import (
     RemindCancel,
@@ -116,4 +125,7 @@ def register(application: CchcApplication) -> None:
     application.add_handler(CommandHandler(["close", "dongky"], close_command))
     application.add_handler(CommandHandler(["reopen", "moky"], reopen_command))
     application.add_handler(CommandHandler(["export", "xuat"], export_command))
+    application.add_handler(
+        CommandHandler(["draftreport", "duthao"], draft_report.draft_report_command)
+    )
     application.add_handler(CallbackQueryHandler(coordinator_button, pattern=callback_data.PATTERN))

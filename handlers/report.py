@@ -21,7 +21,7 @@ from cchc_bot.services.attachments import (
     suffix_of,
 )
 from cchc_bot.services.reports import ReportOutcome, ReportResult, Screen
-from handlers import report_lines, report_views, returns, texts
+from handlers import report_lines, report_views, returns, texts, unit_document
 from handlers.auth import current_actor, for_roles, refuse
 from handlers.context import CchcApplication, CchcContext
 from handlers.notify import notify_all
@@ -92,6 +92,7 @@ async def show_result(
                     report_views.render_receipt(result.receipt, deadline, runtime.settings.tz),
                     parse_mode=ParseMode.HTML,
                 )
+                await unit_document.send_unit_report(message, context, result.submission_id)
                 if result.notify_returner is not None:
                     await notify_all(
                         context,

@@ -14,7 +14,7 @@ from telegram.error import BadRequest
 from cchc_bot import calendar, charts, lookup
 from cchc_bot.access import Actor, Role
 from cchc_bot.calendar import ReportingPeriod, UnknownPeriodError
-from cchc_bot.config.base import UNIT_KIND_LABELS, UnitKind
+from cchc_bot.config import base as config_base
 from cchc_bot.services.status import PeriodStatus, UnitStatus
 from handlers import arguments, report_views, texts
 from handlers.auth import for_roles
@@ -69,7 +69,7 @@ def unit_line(unit: UnitStatus, period: ReportingPeriod, tz: dt.tzinfo) -> str:
 
 def ordered_units(status: PeriodStatus) -> list[UnitStatus]:
     """By kind, then submitted / drafting / returned / not started, then Vietnamese name order."""
-    kinds = {kind.value: index for index, kind in enumerate(UnitKind)}
+    kinds = {kind.code: index for index, kind in enumerate(status.kinds)}
     return sorted(
         status.units,
         key=lambda u: (
@@ -81,12 +81,11 @@ def ordered_units(status: PeriodStatus) -> list[UnitStatus]:
     )
 
 
-def kind_label(kind: str) -> str:
-    """The heading of a kind of unit."""
-    try:
-        return UNIT_KIND_LABELS.get(UnitKind(kind), kind)
-    except ValueError:
-        return kind
+def kind_label(
+    kind: str, kinds: tuple[config_base.KindConfig, ...] = config_base.DEFAULT_KINDS
+) -> str:
+    """The heading of a kind of unit (its configured label)."""
+    return config_base.kind_label(kind, kinds)
 
 
 def status_pages(
@@ -100,7 +99,7 @@ def status_pages(
     count = 0
     for unit in ordered_units(status):
         line = unit_line(unit, status.period, tz)
-        heading = texts.STATUS_KIND.format(kind=kind_label(unit.kind))
+        heading = texts.STATUS_KIND.format(kind=kind_label(unit.kind, status.kinds))
         extra = utf16_length(line) + 1 + (utf16_length(heading) + 1 if unit.kind != kind else 0)
         if page and (count == PAGE_UNITS or size + extra > budget):
             pages.append(page)

@@ -133,6 +133,7 @@ HELP_COORDINATOR = (
     "• /remind hoặc /nhacnho [KỲ hoặc ĐƠN_VỊ] — nhắc các đơn vị chưa nộp\n"
     "• /return hoặc /tralai ĐƠN_VỊ KỲ LÝ_DO — trả lại báo cáo để đơn vị sửa\n"
     "• /export hoặc /xuat [KỲ] — bảng tổng hợp Excel\n"
+    "• /draftreport hoặc /duthao [KỲ] — dự thảo báo cáo CCHC của huyện (Word)\n"
     "• /close hoặc /dongky KỲ — đóng kỳ, không nhận thêm báo cáo; /reopen hoặc /moky KỲ — mở lại\n"
     "• /help hoặc /huongdan — hướng dẫn này\n"
     "Đơn vị: tên, vài chữ đầu của tên hoặc mã như trong /status (không cần dấu). "
@@ -167,6 +168,7 @@ MENU_COORDINATOR = [
     ("status", "Tình trạng nộp báo cáo"),
     ("remind", "Nhắc đơn vị chưa nộp"),
     ("export", "Tải bảng tổng hợp Excel"),
+    ("draftreport", "Dự thảo báo cáo CCHC (Word)"),
     ("view", "Xem báo cáo một đơn vị đã gửi"),
     ("return", "Trả lại báo cáo để sửa"),
     ("help", "Hướng dẫn"),
@@ -651,6 +653,18 @@ PERIOD_UNCHANGED = "Kỳ {label} vốn đã ở trạng thái này."
 
 EXPORT_CAPTION = "📎 Bảng tổng hợp báo cáo CCHC {label} ({units} đơn vị, {submitted} đã nộp)."
 EXPORT_WORKING = "⏳ Đang lập bảng tổng hợp {label}…"
+UNIT_REPORT_CAPTION = (
+    "📄 Báo cáo {label} của đơn vị theo thể thức văn bản hành chính. Thủ trưởng xem lại, "
+    "ký (ký số hoặc ký trên giấy rồi chụp, quét) và gửi lại tệp đã ký ngay tại đây."
+)
+DRAFT_CAPTION = (
+    "📝 Dự thảo báo cáo CCHC {label} ({units} đơn vị, {submitted} đã nộp). "
+    "Các chỗ tô vàng là phần Phòng Nội vụ cần bổ sung."
+)
+DRAFT_OUTLINE_BROKEN = (
+    "Chưa lập được dự thảo: dàn ý báo cáo có lỗi.\n<code>{problem}</code>\n"
+    "Nhờ người vận hành chạy <code>cchc-bot check-config</code>."
+)
 
 # --- /view: one unit's submitted report ------------------------------------------------
 
@@ -673,3 +687,13 @@ VIEW_NOT_SUBMITTED = "{unit} chưa gửi báo cáo {label} nên chưa có gì đ
 VIEW_NO_ATTACHMENT = "📎 Đơn vị không đính kèm tệp."
 VIEW_ATTACHMENT_CAPTION = "📎 Tệp đính kèm của {unit} — báo cáo {label}"
 VIEW_RETURN_BUTTON = "↩️ Trả lại"
+
+WEB_LINK = (
+    "🖥 Đường dẫn đăng nhập bàn làm việc CCHC trên trình duyệt:\n{link}\n\n"
+    "Đường dẫn chỉ dùng được <b>một lần</b> và hết hạn lúc {expires}. "
+    "Đừng chuyển cho người khác: ai mở được là vào bằng tài khoản của anh/chị."
+)
+WEB_NOT_CONFIGURED = (
+    "Bàn làm việc trên web chưa được bật trên máy chủ này. "
+    "Anh/chị vẫn làm mọi việc được ngay trong cuộc trò chuyện; gửi /help để xem các lệnh."
+)

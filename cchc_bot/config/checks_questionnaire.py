@@ -6,7 +6,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from cchc_bot.config.base import KindConfig, UnitKind
+from cchc_bot.config.base import DEFAULT_KINDS, KindConfig, UnitKind
+from cchc_bot.config.checks_targets import check_target
 from cchc_bot.config.checks_units import unknown_group, unknown_kind
 from cchc_bot.config.documents import Document, report_duplicates, validate_or_none
 from cchc_bot.config.issues import SCHEDULE_FILE, Loc
@@ -127,10 +128,14 @@ class QuestionnaireChecker:
             self._check_rule((*loc, "checks", index, "rule"), check.rule)
 
     def _check_applies_to(self, loc: Loc, applies: AppliesTo) -> None:
+        # The four default kinds are always known, so one questionnaire serves every shape of
+        # deployment; a default kind that units.yaml does not use simply selects no unit.
         for index, code in enumerate(applies.kinds or ()):
-            if self.kinds is not None and code not in {kind.code for kind in self.kinds}:
+            known = {kind.code for kind in (*DEFAULT_KINDS, *(self.kinds or ()))}
+            if self.kinds is not None and code not in known:
                 self.unknown_flags = True
-                self.document.report((*loc, "kinds", index), unknown_kind(code, self.kinds))
+                allowed = [*self.kinds, *DEFAULT_KINDS]
+                self.document.report((*loc, "kinds", index), unknown_kind(code, allowed))
         for index, code in enumerate(applies.groups or ()):
             if self.groups is not None and code not in {group.code for group in self.groups}:
                 self.unknown_flags = True
@@ -155,23 +160,14 @@ class QuestionnaireChecker:
                 )
 
     def _check_target(self, placed: _Placed) -> None:
-        ind, loc = placed.indicator, placed.loc
-        if ind.target is None:
-            return
-        if ind.type not in NUMERIC_TYPES and ind.type is not IndicatorType.RATIO:
-            self.document.report(
-                (*loc, "target"), f"a target needs a number, but the type is {ind.type}"
-            )
-        self._check_period_list((*loc, "target", "periods"), ind.target.periods)
-        if ind.target.periods is not None and ind.periods is not None:
-            for index, kind in enumerate(ind.target.periods):
-                if kind not in ind.periods and (
-                    self.period_kinds is None or kind in self.period_kinds
-                ):
-                    self.document.report(
-                        (*loc, "target", "periods", index),
-                        f"the indicator is not asked in period {kind} (see periods)",
-                    )
+        check_target(
+            self.document,
+            placed.loc,
+            placed.indicator,
+            self.period_kinds,
+            self.groups,
+            self.kinds,
+        )
 
     def _check_ratio(self, placed: _Placed) -> None:
         ind, loc = placed.indicator, placed.loc

@@ -28,14 +28,15 @@ def unknown_group(code: str, groups: list[GroupConfig]) -> str:
 
 def unknown_kind(code: str, kinds: list[KindConfig]) -> str:
     """The message for a unit kind that is neither a default nor declared in `kinds:`."""
-    return f"unknown unit kind '{code}'; allowed kinds: {', '.join(k.code for k in kinds)}"
+    allowed = list(dict.fromkeys(kind.code for kind in kinds))
+    return f"unknown unit kind '{code}'; allowed kinds: {', '.join(allowed)}"
 
 
 def check_units(document: Document) -> CheckedUnits:
     """Check codes, names, kinds, groups, parents and successors; return what validates."""
     report_duplicates(document, ("units",), "code", "unit code")
-    report_duplicates(document, ("units",), "name", "unit name")
     units = valid_entries(UnitConfig, document, ("units",))
+    _check_names(document, units)
     kinds = _check_kinds(document)
     groups = _check_groups(document)
     known_kinds = {kind.code for kind in kinds} if kinds is not None else None
@@ -48,6 +49,26 @@ def check_units(document: Document) -> CheckedUnits:
     _check_tree(document, units)
     _check_time(document, units)
     return CheckedUnits([unit for _, unit in units], groups, kinds)
+
+
+def _check_names(document: Document, units: list[tuple[Loc, UnitConfig]]) -> None:
+    """Two units may share a name only when their life spans do not overlap (old and new xã)."""
+    seen: dict[str, list[tuple[int, UnitConfig]]] = {}
+    for loc, unit in units:
+        earlier = seen.setdefault(unit.name, [])
+        clash = next((line for line, other in earlier if _overlap(unit, other)), None)
+        if clash is not None:
+            document.report(
+                (*loc, "name"), f"duplicate unit name '{unit.name}' (also on line {clash})"
+            )
+        earlier.append((document.line_of((*loc, "name")), unit))
+
+
+def _overlap(one: UnitConfig, other: UnitConfig) -> bool:
+    """Whether two life spans share a day (open ends reach forever)."""
+    return (
+        one.valid_to is None or other.valid_from is None or other.valid_from <= one.valid_to
+    ) and (other.valid_to is None or one.valid_from is None or one.valid_from <= other.valid_to)
 
 
 def _check_unit_groups(
@@ -119,8 +140,7 @@ def _check_time(document: Document, units: list[tuple[Loc, UnitConfig]]) -> None
         if unit.valid_from and unit.valid_to and unit.valid_to < unit.valid_from:
             document.report(
                 (*loc, "valid_to"),
-                f"{unit.valid_to.isoformat()} is before valid_from "
-                f"{unit.valid_from.isoformat()}",
+                f"{unit.valid_to.isoformat()} is before valid_from {unit.valid_from.isoformat()}",
             )
         if unit.successors and unit.valid_to is None:
             document.report((*loc, "successors"), "a unit with successors needs valid_to")

@@ -97,6 +97,8 @@ class Document:
             return self._named(loc[:2], "unit", "code"), _dotted(loc[2:])
         if self.file == UNITS_FILE and head == "groups" and indexed:
             return self._named(loc[:2], "group", "code"), _dotted(loc[2:])
+        if self.file == UNITS_FILE and head == "kinds" and indexed:
+            return self._named(loc[:2], "kind", "code"), _dotted(loc[2:])
         if self.file == QUESTIONNAIRE_FILE and head == "sections" and indexed:
             if len(loc) >= 4 and loc[2] == "indicators" and isinstance(loc[3], int):
                 return self._named(loc[:4], "indicator", "id"), _dotted(loc[4:])

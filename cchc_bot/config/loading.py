@@ -25,6 +25,7 @@ from cchc_bot.config.issues import (
 )
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.schedule import Schedule
+from cchc_bot.config.targets import yaml_path
 from cchc_bot.config.units import UnitsFile
 
 __all__ = [
@@ -85,7 +86,9 @@ def _check(directory: Path) -> tuple[list[ConfigIssue], Configuration | None]:
             models[file] = _ROOT_MODELS[file].model_validate(document.data)
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
-                document.report(tuple(error["loc"]), pydantic_message(error, _ROOT_MODELS[file]))
+                loc = yaml_path(tuple(error["loc"]))  # a target's form tags are no YAML keys
+                error["loc"] = loc
+                document.report(loc, pydantic_message(error, _ROOT_MODELS[file]))
 
     units = documents.get(UNITS_FILE)
     schedule = documents.get(SCHEDULE_FILE)

@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from cchc_bot.config.base import UNIT_CODE_PATTERN, StrictModel
-from cchc_bot.config.targets import Target, TargetSpec, TargetTable, resolve_target
+from cchc_bot.config.targets import Target as Target  # re-exported
+from cchc_bot.config.targets import TargetSpec, resolve_target
 from cchc_bot.config.units import UnitConfig
 
 INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*$"

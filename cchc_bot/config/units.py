@@ -38,6 +38,7 @@ DEFAULT_GROUPS: tuple[GroupConfig, ...] = (
 )
 """The groups of a `units.yaml` that declares none (all in the total, as before groups)."""
 
+
 def default_group(kind: str, kinds: tuple[KindConfig, ...] | list[KindConfig] = ()) -> str:
     """The group a unit of this kind belongs to when it names none."""
     for declared in kinds:

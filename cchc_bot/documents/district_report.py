@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from docx.document import Document
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from cchc_bot.aggregation import (
     ExportData,
@@ -24,7 +24,8 @@ from cchc_bot.aggregation import (
     aggregate_by_group,
     figure_is_answered,
 )
-from cchc_bot.config.questionnaire import Indicator, IndicatorType, Target
+from cchc_bot.config.questionnaire import Indicator, IndicatorType
+from cchc_bot.config.targets import Target, resolve_target
 from cchc_bot.documents import layout
 from cchc_bot.documents.outline import OutlineSection, Part, ReportOutline
 from cchc_bot.documents.sentences import (
@@ -125,6 +126,11 @@ def unit_misses(indicator: Indicator, figure: Figure | None, target: Target | No
     return not target.is_met(float(value))
 
 
+def unit_target(data: ExportData, unit: UnitReport, indicator: Indicator) -> Target | None:
+    """The target one unit is held to (its group's or kind's entry, else the district's)."""
+    return resolve_target(indicator.target, data.period.kind, unit.group_code, unit.kind)
+
+
 def missed_targets(
     data: ExportData, totals: Sequence[IndicatorTotal], indicator_ids: Sequence[str]
 ) -> list[str]:
@@ -134,27 +140,32 @@ def missed_targets(
     lines: list[str] = []
     for total in totals:
         indicator = total.indicator
-        if indicator.id not in wanted or total.target is None:
+        if indicator.id not in wanted or indicator.target is None:
             continue
         missing = [
             unit
             for unit in counted
             if indicator.id in unit.applicable
-            and unit_misses(indicator, unit.figures.get(indicator.id), total.target)
+            and unit_misses(
+                indicator, unit.figures.get(indicator.id), unit_target(data, unit, indicator)
+            )
         ]
         if total.met is not False and not missing:
             continue
-        target = indicator.describe_target(total.target)
-        reached = (
-            figure_text(indicator, total.current.value) if total.current.value is not None else "—"
-        )
-        line = f"{indicator.label}: toàn huyện đạt {reached} (mục tiêu {target})"
+        value = total.current.value
+        reached = figure_text(indicator, value) if value is not None else "—"
+        line = f"{indicator.label}: toàn huyện đạt {reached}"
+        if total.target is not None:
+            line += f" (mục tiêu {indicator.describe_target(total.target)})"
         if missing:
             parts = []
             for unit in missing:
                 figure = unit.figures.get(indicator.id)
-                explanation = collapse(figure.explanation) if figure and figure.explanation else ""
-                parts.append(f"{unit.name} (giải trình: {explanation})" if explanation else unit.name)
+                said = figure.explanation if figure and figure.explanation else ""
+                explanation = collapse(said).rstrip(".")
+                parts.append(
+                    f"{unit.name} (giải trình: {explanation})" if explanation else unit.name
+                )
             line += f"; đơn vị chưa đạt: {'; '.join(parts)}"
         lines.append(line + ".")
     return lines
@@ -278,9 +289,14 @@ def _part(
 
 
 def _annex(document: Document, data: ExportData, outline: ReportOutline) -> None:
-    document.add_page_break()
+    layout.landscape_section(document)
     layout.heading(document, outline.annex_title, level=1)
-    layout.paragraph(document, f"(Kèm theo báo cáo {period_words(data.period.kind_label, data.period.year)})", italic=True, center=True)
+    layout.paragraph(
+        document,
+        f"(Kèm theo báo cáo {period_words(data.period.kind_label, data.period.year)})",
+        italic=True,
+        center=True,
+    )
     grouped = aggregate_by_group(data)
     previous = {total.indicator.id: total for total in aggregate(data)}
     shown = [g for g in grouped if g.indicator.type is not IndicatorType.TEXT]
@@ -290,9 +306,11 @@ def _annex(document: Document, data: ExportData, outline: ReportOutline) -> None
     prior = data.previous_label or "Kỳ trước"
     head = ["STT", "Chỉ tiêu", "Đơn vị tính", *[label for _, label in groups], "Toàn huyện"]
     head += [prior, "Mục tiêu"]
+    figures = len(head) - 3
+    widths = [Mm(12), Mm(85), Mm(22), *[Mm(140 / figures)] * figures]
     for section_title, rows in _annex_rows(shown, previous).items():
         layout.paragraph(document, section_title, bold=True)
-        layout.add_table(document, head, rows, size=Pt(10))
+        layout.add_table(document, head, rows, widths=widths, size=Pt(10))
 
 
 def _annex_rows(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from docx import Document as new_document
 from docx.document import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml.ns import qn
@@ -19,6 +20,7 @@ FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
 HEADER_SIZE = Pt(13)
 SMALL_SIZE = Pt(12)
+TABLE_SIZE = Pt(11)
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 # XML 1.0 has no place for most control characters: they would make the file unreadable.
@@ -56,7 +58,7 @@ def create() -> Document:
         section.left_margin, section.right_margin = Mm(30), Mm(15)
     for name in ("Normal", "Heading 1", "Heading 2", "Table Grid"):
         style = document.styles[name]
-        font = style.font  # type: ignore[attr-defined]
+        font = style.font
         font.name = FONT
         font.size = BODY_SIZE
         font.color.rgb = None
@@ -68,12 +70,21 @@ def create() -> Document:
         if name.startswith("Heading"):
             font.bold = True
             font.italic = False
-            style.paragraph_format.space_before = Pt(6)  # type: ignore[attr-defined]
-            style.paragraph_format.space_after = Pt(6)  # type: ignore[attr-defined]
-    normal = document.styles["Normal"].paragraph_format  # type: ignore[attr-defined]
+            style.paragraph_format.space_before = Pt(6)
+            style.paragraph_format.space_after = Pt(6)
+    normal = document.styles["Normal"].paragraph_format
     normal.space_after = Pt(6)
     normal.first_line_indent = None
     return document
+
+
+def landscape_section(document: Document) -> None:
+    """Start a new page in landscape A4 (for the annex's wide tables), same margins."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(20), Mm(15)
 
 
 def paragraph(
@@ -114,11 +125,12 @@ def to_fill(container: Document | _Cell, text: str) -> Paragraph:
 
 def heading(document: Document, text: str, level: int = 1) -> Paragraph:
     """A section heading (Word heading style, so the navigation pane lists it)."""
-    return document.add_heading(clean(text), level=level)
+    result: Paragraph = document.add_heading(clean(text), level=level)
+    return result
 
 
 def _columns(table: Table, *widths: Length) -> list[_Cell]:
-    """Fix the widths of a one-row layout table (Word and LibreOffice read the grid)."""
+    """Fix the column widths of a table (Word and LibreOffice both read the grid)."""
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
@@ -190,7 +202,12 @@ def add_signature(document: Document, header: Header) -> None:
 
 
 def add_table(
-    document: Document, head: Sequence[str], rows: Sequence[Sequence[str]], *, size: Pt = Pt(11)
+    document: Document,
+    head: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    widths: Sequence[Length] = (),
+    size: Length = TABLE_SIZE,
 ) -> None:
     """A bordered table with a bold header row (figures as written text)."""
     table = document.add_table(rows=1, cols=len(head))
@@ -201,9 +218,11 @@ def add_table(
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             _fill(cell, text, size, bold=False)
+    if widths:
+        _columns(table, *widths)
 
 
-def _fill(cell: _Cell, text: str, size: Pt, *, bold: bool) -> None:
+def _fill(cell: _Cell, text: str, size: Length, *, bold: bool) -> None:
     item = cell.paragraphs[0]
     run = item.add_run(clean(text))
     run.bold = bold

@@ -64,6 +64,10 @@ class UnitReportOutline(StrictModel):
     )
     recipients: list[str] = Field(default_factory=lambda: ["UBND huyện (qua Phòng Nội vụ)"])
     kinds: dict[str, UnitKindHeader] = Field(default_factory=dict)
+    # Send the report to the chat once a submission is accepted (and a PDF beside it, where
+    # LibreOffice is installed). Off by default: it adds one or two messages after the receipt.
+    send_on_submit: bool = False
+    pdf: bool = True
 
     def header_for(self, kind: str) -> UnitKindHeader:
         """The header of a unit kind (a kind the outline does not name gets the default)."""

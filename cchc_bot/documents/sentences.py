@@ -42,7 +42,7 @@ def figure_text(indicator: Indicator, value: Decimal) -> str:
 
 
 def change_text(total: IndicatorTotal, previous_label: str | None) -> str:
-    """", tăng 0,4 điểm % so với Quý I năm 2024" — empty without a previous figure."""
+    """ ", tăng 0,4 điểm % so với Quý I năm 2024" — empty without a previous figure."""
     previous = total.previous
     if previous is None or previous.value is None or total.current.value is None:
         return ""

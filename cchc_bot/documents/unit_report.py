@@ -13,6 +13,7 @@ from docx.document import Document
 from cchc_bot.aggregation import Figure, figure_is_answered, figure_not_applicable
 from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.config.questionnaire import Indicator, IndicatorType, Questionnaire
+from cchc_bot.config.targets import resolve_target
 from cchc_bot.documents import layout
 from cchc_bot.documents.district_report import DOCX_EXTENSION, unit_misses
 from cchc_bot.documents.outline import ReportOutline
@@ -30,6 +31,7 @@ class UnitSubmission:
     period: ReportingPeriod
     figures: Mapping[str, Figure]
     submitted_at: dt.datetime
+    group: str | None = None
 
 
 def unit_filename(submission: UnitSubmission) -> str:
@@ -47,9 +49,9 @@ def answer_text(indicator: Indicator, figure: Figure | None) -> str | None:
     unit = f" {indicator.unit}" if indicator.unit else ""
     match indicator.type:
         case IndicatorType.RATIO:
-            assert figure.numerator is not None and figure.denominator is not None
-            value = figure.value if figure.value is not None else None
-            share = f", đạt {percent(value)}" if value is not None else ""
+            assert figure.numerator is not None
+            assert figure.denominator is not None
+            share = f", đạt {percent(figure.value)}" if figure.value is not None else ""
             part = indicator.numerator.unit if indicator.numerator else None
             counted = f" {part}" if part else ""
             return f"{number(figure.numerator)}/{number(figure.denominator)}{counted}{share}"
@@ -87,11 +89,16 @@ def build(
     document = layout.create()
     layout.add_header(document, header)
     intro = collapse(outline.unit_report.intro)
-    for name, value in (("{issuer}", submission.name), ("{period}", period)):
-        intro = intro.replace(name, value)
+    # Inside a sentence "UBND Xã Tài Văn" reads "UBND xã Tài Văn"; a bare name stays as is.
+    name = submission.name
+    spoken = kind.issuer.replace(
+        "{name}", name[:1].lower() + name[1:] if kind.issuer != "{name}" else name
+    )
+    for tag, value in (("{issuer}", spoken), ("{period}", period)):
+        intro = intro.replace(tag, value)
     layout.paragraph(document, intro, indent=True)
     for section in questionnaire.sections:
-        lines = _section_lines(section.indicators, submission.figures, submission.period.kind)
+        lines = _section_lines(section.indicators, submission)
         if not lines:
             continue
         layout.heading(document, section.title, level=2)
@@ -101,9 +108,9 @@ def build(
     return document
 
 
-def _section_lines(
-    indicators: list[Indicator], figures: Mapping[str, Figure], period_kind: str
-) -> list[str]:
+def _section_lines(indicators: list[Indicator], submission: UnitSubmission) -> list[str]:
+    figures, period_kind = submission.figures, submission.period.kind
+    group, kind = submission.group, submission.kind
     lines: list[str] = []
     for indicator in indicators:
         if indicator.id not in figures:
@@ -113,7 +120,7 @@ def _section_lines(
         if text is None:
             continue
         line = f"- {indicator.label}: {text}"
-        target = indicator.target_for(period_kind)
+        target = resolve_target(indicator.target, period_kind, group, kind)
         if target is not None and unit_misses(indicator, figure, target):
             line += f" (chưa đạt mục tiêu {indicator.describe_target(target)})"
         if figure.explanation:

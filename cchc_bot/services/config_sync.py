@@ -15,6 +15,7 @@ from cchc_bot.clock import Clock
 from cchc_bot.config.loading import Configuration
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.schedule import Schedule
+from cchc_bot.config.units import UnitConfig
 from db.models import AuditEvent, Period, QuestionnaireVersion, Unit
 from db.session import SessionFactory
 
@@ -28,6 +29,8 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
     reactivated: list[str] = field(default_factory=list)
+    # Units whose `valid_to` was set or moved (merged, split, renamed to a new code).
+    ended: list[str] = field(default_factory=list)
     questionnaire_version: str = ""
     questionnaire_version_id: int = 0
     questionnaire_added: bool = False
@@ -42,6 +45,7 @@ class SyncReport:
             or self.updated
             or self.deactivated
             or self.reactivated
+            or self.ended
             or self.questionnaire_added
             or self.periods_added
         )
@@ -75,9 +79,13 @@ async def _sync_units(
                 Unit(
                     code=wanted.code,
                     name=wanted.name,
-                    kind=wanted.kind.value,
+                    kind=str(wanted.kind),
                     has_tthc=wanted.has_tthc,
                     active=wanted.active,
+                    parent_code=wanted.parent,
+                    valid_from=wanted.valid_from,
+                    valid_to=wanted.valid_to,
+                    successors=list(wanted.successors) or None,
                     created_at=now,
                     updated_at=now,
                 )
@@ -89,9 +97,15 @@ async def _sync_units(
             report.renamed.append((wanted.code, unit.name, wanted.name))
             unit.name = wanted.name
             changed = True
-        if unit.kind != wanted.kind.value or unit.has_tthc != wanted.has_tthc:
-            unit.kind = wanted.kind.value
+        if unit.valid_to != wanted.valid_to and wanted.valid_to is not None:
+            report.ended.append(wanted.code)
+        if _tree_or_kind_changed(unit, wanted):
+            unit.kind = str(wanted.kind)
             unit.has_tthc = wanted.has_tthc
+            unit.parent_code = wanted.parent
+            unit.valid_from = wanted.valid_from
+            unit.valid_to = wanted.valid_to
+            unit.successors = list(wanted.successors) or None
             report.updated.append(wanted.code)
             changed = True
         if unit.active != wanted.active:
@@ -106,6 +120,18 @@ async def _sync_units(
             unit.active = False
             unit.updated_at = now
             report.deactivated.append(code)
+
+
+def _tree_or_kind_changed(unit: Unit, wanted: UnitConfig) -> bool:
+    """Whether a stored unit's kind, flags, parent or life span differ from the file's."""
+    return (
+        unit.kind != str(wanted.kind)
+        or unit.has_tthc != wanted.has_tthc
+        or unit.parent_code != wanted.parent
+        or unit.valid_from != wanted.valid_from
+        or unit.valid_to != wanted.valid_to
+        or (unit.successors or []) != list(wanted.successors)
+    )
 
 
 async def _sync_questionnaire(
@@ -161,6 +187,7 @@ async def sync_configuration(
                         "updated": report.updated,
                         "deactivated": report.deactivated,
                         "reactivated": report.reactivated,
+                        "ended": report.ended,
                         "questionnaire_version": report.questionnaire_version,
                         "questionnaire_added": report.questionnaire_added,
                         "periods_added": report.periods_added,

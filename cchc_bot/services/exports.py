@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cchc_bot import calendar
+from cchc_bot import calendar, unit_life
 from cchc_bot.access import Actor, require_coordinator
 from cchc_bot.aggregation import ExportData, Figure, ReminderRecord, UnitReport
+from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.comparisons import (
+    INCREMENT_RULES,
+    ComparisonPlan,
+    Comparisons,
+    EarlierPeriod,
+    plan_comparisons,
+)
+from cchc_bot.config.questionnaire import AggregateRule
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.status import SHOWN_STATE, unit_config
 from db import repositories
@@ -55,13 +64,27 @@ class ExportService(ConfiguredService):
         """The export of a period (operator, CLI)."""
         period = self.period(period_code)
         async with self._sessions() as session:
-            units = await repositories.active_units(session)
+            units = await repositories.active_units(session, unit_life.asked_on(period))
             latest = await self._latest_versions(session, period.code)
+            plan = self._comparison_plan(period)
+            legacy = (
+                calendar.period_code(period.year, PREVIOUS_KIND[period.kind])
+                if period.kind in PREVIOUS_KIND
+                else None
+            )
+            earlier = {
+                code: await self._latest_versions(
+                    session, code, None if code == legacy else self._wanted(plan, code)
+                )
+                for code in plan.codes()
+            }
             previous = None
             previous_label = None
-            if period.kind in PREVIOUS_KIND:
-                previous_code = calendar.period_code(period.year, PREVIOUS_KIND[period.kind])
-                previous_versions = await self._latest_versions(session, previous_code)
+            if legacy is not None:
+                previous_code = legacy
+                previous_versions = earlier.get(legacy)
+                if previous_versions is None:
+                    previous_versions = await self._latest_versions(session, previous_code)
                 previous = {
                     unit.code: previous_versions[unit.id]
                     for unit in units
@@ -122,13 +145,70 @@ class ExportService(ConfiguredService):
             tz=self._tz,
             previous_label=previous_label,
             groups=self._config.units.unit_groups(),
+            comparisons=self._comparisons(period, plan, earlier, units),
+        )
+
+    def _comparison_plan(self, period: ReportingPeriod) -> ComparisonPlan:
+        """The earlier periods (this year's and last year's) the export compares with."""
+        candidates = [
+            *calendar.build_periods(self._config.schedule, period.year - 1, self._tz),
+            *calendar.build_periods(self._config.schedule, period.year, self._tz),
+        ]
+        return plan_comparisons(period, candidates)
+
+    def _wanted(self, plan: ComparisonPlan, code: str) -> frozenset[str]:
+        """The indicators whose figures of an earlier period the comparisons read."""
+        wanted: set[str] = set()
+        for _, indicator in self._config.questionnaire.indicators():
+            rule = indicator.aggregate_rule
+            if rule is AggregateRule.NONE:
+                continue
+            if code == plan.same_last_year:
+                wanted.add(indicator.id)
+            if code == plan.previous and not indicator.cumulative:
+                wanted.add(indicator.id)
+            if code in plan.basis and indicator.cumulative and rule in INCREMENT_RULES:
+                wanted.add(indicator.id)
+        return frozenset(wanted)
+
+    def _comparisons(
+        self,
+        period: ReportingPeriod,
+        plan: ComparisonPlan,
+        earlier: Mapping[str, Mapping[int, Mapping[str, Figure]]],
+        units: Sequence[Unit],
+    ) -> Comparisons:
+        """The earlier periods' figures keyed by unit code, with their labels."""
+        by_code = {
+            p.code: p
+            for year in (period.year - 1, period.year)
+            for p in calendar.build_periods(self._config.schedule, year, self._tz)
+        }
+
+        def read(code: str | None) -> EarlierPeriod | None:
+            if code is None:
+                return None
+            figures = earlier.get(code, {})
+            return EarlierPeriod(
+                code,
+                by_code[code].label,
+                {unit.code: figures[unit.id] for unit in units if unit.id in figures},
+            )
+
+        basis = tuple(p for p in (read(code) for code in plan.basis) if p is not None)
+        return Comparisons(
+            same_last_year=read(plan.same_last_year),
+            previous=read(plan.previous),
+            basis=basis,
+            increment_start=plan.increment_start,
+            increment_end=period.window_end if plan.increment_start else None,
         )
 
     @staticmethod
     async def _latest_versions(
-        session: AsyncSession, period_code: str
+        session: AsyncSession, period_code: str, keep: frozenset[str] | None = None
     ) -> dict[int, dict[str, Figure]]:
-        """Unit id -> figures of the latest submitted version in a period.
+        """Unit id -> figures of the latest submitted version in a period (`keep`: only those).
 
         Rows are streamed and turned into figures one by one, so the JSON of thousands of
         reports is never held in memory all at once.
@@ -155,7 +235,11 @@ class ExportService(ConfiguredService):
         )
         latest: dict[int, dict[str, Figure]] = {}
         async for unit_id, answers in rows:
-            latest[unit_id] = {key: figure_of(value) for key, value in answers.items()}
+            latest[unit_id] = {
+                key: figure_of(value)
+                for key, value in answers.items()
+                if keep is None or key in keep
+            }
         return latest
 
     @staticmethod

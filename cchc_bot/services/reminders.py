@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 import time
@@ -16,6 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cchc_bot import unit_life
 from cchc_bot.access import Actor, require_coordinator
 from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.clock import Clock
@@ -40,10 +39,9 @@ from db.session import SessionFactory
 logger = logging.getLogger(__name__)
 
 RETRY_BASE = dt.timedelta(minutes=1)
-RECORD_EVERY = 0.25  # seconds between the background recordings of sent reminders
-# Reminders go out one at a time (claimed just before sending, so a killed process leaves at
-# most the one in flight claimed and unsent); only recording the outcomes runs beside the
-# next claim and send, batched, so one reminder costs one transaction on the critical path.
+# Reminders go out one at a time, claimed just before sending (a killed process leaves at
+# most the one in flight claimed and unsent); each outcome is recorded in the transaction
+# that claims the next, so one reminder costs one transaction.
 RETRY_CAP = dt.timedelta(hours=1)
 
 
@@ -223,7 +221,9 @@ class ReminderService:
                     UnitState(
                         unit_code=unit.code,
                         period_code=period.code,
-                        has_questions=total > 0,
+                        # A unit the period does not ask (ended, not yet begun) gets none.
+                        has_questions=total > 0
+                        and unit_life.valid_on(unit, unit_life.asked_on(period)),
                         submitted=submission is not None and submission.state in SUBMITTED_STATES,
                         answered=counts.get(submission.id, 0) if submission else 0,
                         total=total,
@@ -374,16 +374,20 @@ class ReminderService:
         deliver: Deliver,
         skew: dt.timedelta = dt.timedelta(0),
     ) -> None:
-        """Claim each reminder just before sending it; record outcomes beside the next send."""
-        recorder = _Recorder(self, report, skew)
+        """Claim each reminder just before sending it; record each outcome with the next claim."""
         slots = SlotSupply(self.pacing, self._sessions)
+        sent: list[tuple[_Claim, DeliveryResult]] = []
         try:
             for entry in due:
-                for claim in await self._claim(snapshot, [entry], [], now, report):
-                    recorder.add(claim, await self._send(claim, deliver, slots))
+                # The previous outcome is recorded in the next claim's transaction: one
+                # commit per reminder, and none sent but left unrecorded while another goes.
+                claims = await self._claim(snapshot, [entry], [], now, report, sent, skew)
+                sent = []
+                for claim in claims:
+                    sent.append((claim, await self._send(claim, deliver, slots)))
         finally:
             await slots.close()
-            await recorder.flush()
+            await self._record(sent, report, skew)
 
     async def _release(self, claims: Sequence[_Claim]) -> None:
         """Drop claims that were never sent, so that a later run sends them."""
@@ -416,9 +420,13 @@ class ReminderService:
         missed: Sequence[tuple[ReminderKey, dt.datetime, int]],
         now: dt.datetime,
         report: RunReport,
+        outcomes: Sequence[tuple[_Claim, DeliveryResult]] = (),
+        skew: dt.timedelta = dt.timedelta(0),
     ) -> list[_Claim]:
-        """Insert claim rows in one transaction; a key another process claimed is left alone."""
+        """Insert claim rows in one transaction (recording `outcomes` of earlier sends in it);
+        a key another process claimed is left alone."""
         if not due and not missed:
+            await self._record(outcomes, report, skew)
             return []
         unit_ids = {code: unit.id for code, unit in snapshot.units.items()}
 
@@ -444,6 +452,7 @@ class ReminderService:
         rows += [row(key, at, member_id, "skipped") for key, at, member_id in missed]
         messages = {dedup_key(key): (message, member_id) for key, _, message, member_id in due}
         async with self._sessions.begin() as session:
+            await self._record_in(session, outcomes, report, skew)
             inserted = await insert_new_claims(session, rows)
         claims = []
         for row_id, key_text in inserted:
@@ -493,29 +502,42 @@ class ReminderService:
         """Record the outcomes of sent claims in one transaction."""
         if not outcomes:
             return
+        async with self._sessions.begin() as session:
+            await self._record_in(session, outcomes, report, skew)
+
+    async def _record_in(
+        self,
+        session: AsyncSession,
+        outcomes: Sequence[tuple[_Claim, DeliveryResult]],
+        report: RunReport,
+        skew: dt.timedelta,
+    ) -> None:
+        """Record the outcomes of sent claims in the caller's transaction."""
+        if not outcomes:
+            return
         now = self._clock() + skew
         recorded: list[tuple[_Claim, DeliveryResult]] = []
-        async with self._sessions.begin() as session:
-            # Two reads for the whole batch, not two per reminder.
-            rows = {
-                row.id: row
-                for row in await session.scalars(
-                    select(ReminderLog).where(
-                        ReminderLog.id.in_([claim.row_id for claim, _ in outcomes])
-                    )
+        # Two reads for the whole batch, not two per reminder.
+        rows = {
+            row.id: row
+            for row in await session.scalars(
+                select(ReminderLog).where(
+                    ReminderLog.id.in_([claim.row_id for claim, _ in outcomes])
                 )
-            }
-            members = {
-                member.id: member
-                for member in await session.scalars(
-                    select(Member).where(Member.id.in_({claim.member_id for claim, _ in outcomes}))
-                )
-            }
-            for claim, result in outcomes:
-                row = rows.get(claim.row_id)
-                if row is not None:
-                    self._record_one(row, members.get(claim.member_id), result, now)
-                    recorded.append((claim, result))
+            )
+        }
+        members = {
+            member.id: member
+            for member in await session.scalars(
+                select(Member).where(Member.id.in_({claim.member_id for claim, _ in outcomes}))
+            )
+        }
+        for claim, result in outcomes:
+            row = rows.get(claim.row_id)
+            if row is not None:
+                self._record_one(row, members.get(claim.member_id), result, now)
+                recorded.append((claim, result))
+        # (A commit that fails afterwards raises out of the run, this report with it.)
         for claim, result in recorded:
             {
                 DeliveryOutcome.SENT: report.sent,
@@ -719,50 +741,6 @@ class ReminderService:
             answered=state.answered if state else 0,
             total=state.total if state else 0,
         )
-
-
-class _Recorder:
-    """Records sent reminders' outcomes in the background, a batch every `RECORD_EVERY`.
-
-    Off the critical path of the next claim and send, and in few transactions: SQLite has one
-    writer, so each extra transaction delays the next claim. A killed process leaves the last
-    batch's reminders `claimed` though sent: never sent twice, only not marked sent.
-    """
-
-    def __init__(self, service: ReminderService, report: RunReport, skew: dt.timedelta) -> None:
-        self._service = service
-        self._report = report
-        self._skew = skew
-        self._pending: list[tuple[_Claim, DeliveryResult]] = []
-        self._task: asyncio.Task[None] | None = None
-        self._flushing = asyncio.Event()
-
-    def add(self, claim: _Claim, result: DeliveryResult) -> None:
-        """Queue one outcome; start the recorder unless it is running."""
-        self._pending.append((claim, result))
-        done = self._task
-        if done is not None and done.done():
-            self._task = None
-            done.result()  # a recording that failed fails the run here
-        if self._task is None:
-            self._task = asyncio.create_task(self._drain())
-
-    async def _drain(self) -> None:
-        while self._pending:
-            if not self._flushing.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._flushing.wait(), RECORD_EVERY)
-            batch, self._pending = self._pending, []
-            await self._service._record(batch, self._report, self._skew)
-
-    async def flush(self) -> None:
-        """Record every queued outcome now (raising what recording raised)."""
-        self._flushing.set()
-        if self._pending and (self._task is None or self._task.done()):
-            self._task = asyncio.create_task(self._drain())
-        if self._task is not None:
-            task, self._task = self._task, None
-            await task
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from cchc_bot import unit_life
 from cchc_bot.access import Actor, require_unit_access
 from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.config.base import DEFAULT_KINDS, KindConfig
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.units import UnitConfig
 from cchc_bot.services.base import ConfiguredService
@@ -37,6 +39,8 @@ class UnitStatus:
     reachable: bool
     version: int
     returned_reason: str | None
+    # When the unit's report last changed (an answer, a submission, a return); None: never.
+    last_activity: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class PeriodStatus:
     period: ReportingPeriod
     closed: bool
     units: tuple[UnitStatus, ...]
+    # The configured kinds in display order, with their labels (units.yaml `kinds:`).
+    kinds: tuple[KindConfig, ...] = DEFAULT_KINDS
 
     def counts(self) -> Counter[str]:
         """How many units are on time, late, drafting, not started, returned, unreachable."""
@@ -89,7 +95,7 @@ class StatusService(ConfiguredService):
     async def _status(self, period: ReportingPeriod, only_unit: str | None) -> PeriodStatus:
         now = self._clock()
         async with self._sessions() as session:
-            units = await repositories.active_units(session)
+            units = await repositories.active_units(session, unit_life.asked_on(period))
             if only_unit is not None:
                 units = [unit for unit in units if unit.code == only_unit]
             row = await repositories.find_period(session, period.code)
@@ -134,6 +140,12 @@ class StatusService(ConfiguredService):
                     reachable=reachable_members > 0,
                     version=submission.version if submission else 0,
                     returned_reason=submission.returned_reason if submission else None,
+                    last_activity=submission.updated_at if submission else None,
                 )
             )
-        return PeriodStatus(period=period, closed=closed, units=tuple(result))
+        return PeriodStatus(
+            period=period,
+            closed=closed,
+            units=tuple(result),
+            kinds=tuple(self._config.units.unit_kinds()),
+        )

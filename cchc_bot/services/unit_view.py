@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cchc_bot import calendar, conversation
-from cchc_bot.access import Actor, require_coordinator
+from cchc_bot.access import Actor, require_coordinator, require_unit_access
 from cchc_bot.answers import Answer
 from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.conversation import DraftState, SummaryView
@@ -64,6 +64,16 @@ class UnitViewService(ConfiguredService):
     ) -> UnitReportView:
         """The latest submitted version of a unit's report, with warnings and attachment."""
         require_coordinator(actor, "view a unit's report")
+        return await self._report(unit_code, period_code)
+
+    async def unit_report(
+        self, actor: Actor | None, unit_code: str, period_code: str | None
+    ) -> UnitReportView:
+        """The same view for coordinators and for the heads and staff of that very unit (web)."""
+        require_unit_access(actor, unit_code, "view a unit's report")
+        return await self._report(unit_code, period_code)
+
+    async def _report(self, unit_code: str, period_code: str | None) -> UnitReportView:
         period = self.period(period_code)
         async with self._sessions() as session:
             unit = await session.scalar(select(Unit).where(Unit.code == unit_code))

@@ -107,7 +107,8 @@ class WebAccessService:
                     .where(WebLink.id == link.id, WebLink.used_at.is_(None))
                     .values(used_at=now)
                 )
-                outcome = SignInOutcome.SIGNED_IN if claimed.rowcount == 1 else SignInOutcome.USED
+                won = claimed.rowcount == 1  # type: ignore[attr-defined]
+                outcome = SignInOutcome.SIGNED_IN if won else SignInOutcome.USED
             member = await session.get(Member, link.member_id)
             if outcome is not SignInOutcome.SIGNED_IN or member is None:
                 _audit(

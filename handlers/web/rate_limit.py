@@ -6,7 +6,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-SIGN_IN_ATTEMPTS = 10
+SIGN_IN_ATTEMPTS = 30  # per address: people behind one office NAT share it
 SIGN_IN_WINDOW = 60.0  # seconds
 
 
@@ -34,6 +34,8 @@ class SignInLimiter:
             return recent[0] + self._window - now
         recent.append(now)
         if len(self._attempts) > 10_000:  # forget idle addresses so memory stays bounded
-            for key in [k for k, v in self._attempts.items() if not v or v[-1] <= now - self._window]:
+            for key in [
+                k for k, v in self._attempts.items() if not v or v[-1] <= now - self._window
+            ]:
                 del self._attempts[key]
         return 0.0

@@ -91,3 +91,52 @@ async def test_export_reads_latest_versions_and_leaves_returned_reports_out(
     assert data.previous is not None
     assert data.previous["xa_tai_van"]["cddh_02"].value == Decimal(2)
     assert data.previous_label == "Quý I/2024"
+
+
+async def test_export_reads_the_earlier_periods_its_comparisons_need(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    # 2025-Y is compared with 2024-Y (cùng kỳ), 2025-Q3 (kỳ trước) and, for its own
+    # increment, 2025-H1 + 2025-Q3 (their windows tile 11/12/2024 to 10/9/2025).
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    await submit(session_factory, "xa_tai_van", "2024-Y", [{"cddh_02": {"value": "20"}}])
+    await submit(
+        session_factory,
+        "xa_tai_van",
+        "2025-H1",
+        [{"cddh_02": {"value": "6"}, "tcc_01": {"value": "1"}, "txt_01": {"text_value": "x"}}],
+    )
+    await submit(session_factory, "xa_tai_van", "2025-Q3", [{"cddh_02": {"value": "4"}}])
+    await submit(session_factory, "xa_tai_van", "2025-Y", [{"cddh_02": {"value": "15"}}])
+    service = ExportService(session_factory, bundled_config, clock, TZ)
+    data = await service.export_data("2025-Y")
+    comparisons = data.comparisons
+    assert comparisons is not None
+    assert comparisons.same_last_year is not None
+    assert comparisons.same_last_year.label == "Năm 2024"
+    assert comparisons.same_last_year.figures["xa_tai_van"]["cddh_02"].value == Decimal(20)
+    assert comparisons.previous is not None
+    assert comparisons.previous.code == "2025-Q3"
+    assert [period.code for period in comparisons.basis] == ["2025-H1", "2025-Q3"]
+    assert comparisons.basis[0].figures["xa_tai_van"]["cddh_02"].value == Decimal(6)
+    assert comparisons.increment_start == dt.date(2025, 9, 11)
+    # Only what a comparison uses is kept: H1, read only as a basis, keeps the cumulative
+    # count and neither the non-cumulative boolean nor the text answer.
+    assert set(comparisons.basis[0].figures["xa_tai_van"]) == {"cddh_02"}
+    # The previous-period mapping the report drafts read is kept as it was.
+    assert data.previous is not None
+    assert data.previous["xa_tai_van"]["cddh_02"].value == Decimal(4)
+
+
+async def test_a_first_period_has_no_earlier_figures_to_compare_with(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    service = ExportService(session_factory, bundled_config, clock, TZ)
+    data = await service.export_data("2024-Q1")
+    comparisons = data.comparisons
+    assert comparisons is not None
+    assert comparisons.same_last_year is not None
+    assert comparisons.same_last_year.figures == {}
+    assert comparisons.basis == ()
+    assert comparisons.increment_start is None

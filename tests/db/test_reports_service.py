@@ -85,11 +85,11 @@ async def test_a_changed_unit_flag_changes_the_question_list_of_an_open_draft(
     assert again.screen.view.total < with_tthc
 
 
-async def test_the_common_case_and_the_general_way_answer_alike(
+async def test_a_cached_and_a_fresh_context_answer_alike(
     session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
 ) -> None:
-    """Answers go the one-query way once a draft's context is cached, the general way before;
-    both must show the same screens and store the same answers (junk and going back included).
+    """One answer path: with the draft's context cached and with it built again for every
+    answer, the screens and the stored answers are the same (junk and going back included).
     """
     await sync_configuration(session_factory, bundled_config, clock, clock().date())
     accounts = AccountService(session_factory, clock)
@@ -105,7 +105,7 @@ async def test_the_common_case_and_the_general_way_answer_alike(
     assert cold_actor is not None
     warm_result = await warm.start(warm_actor)
     cold_result = await cold.start(cold_actor)
-    common_case_used = 0
+    answered = 0
     for step in range(200):
         assert warm_result.screen is not None
         assert cold_result.screen is not None
@@ -120,16 +120,13 @@ async def test_the_common_case_and_the_general_way_answer_alike(
         else:
             kind, value = plausible_answer(view)
             event = BUTTON_ACTIONS[value] if kind == "press" else TextInput(value)
-        cold._contexts.clear()  # forces the general way for the cold service
+        cold._contexts.clear()  # the cold service builds the context again for every answer
         cold_result = await cold.answer_from(802, event)
-        common = await warm._answer_common_case(801, event, None, None, clock())
-        if common is None:
-            warm_result = await warm.answer_from(801, event)
-        else:
-            warm_result = common
-            common_case_used += 1
+        warm_result = await warm.answer_from(801, event)
+        answered += 1
     assert isinstance(view, SummaryView)
-    assert common_case_used > 20
+    assert answered > 20
+    assert len(warm._contexts) == 1  # the warm service built its context once
     async with session_factory() as session:
         rows = (
             await session.execute(

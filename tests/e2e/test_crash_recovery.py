@@ -154,6 +154,3 @@ async def test_kill_9_mid_burst_loses_nothing_and_handles_nothing_twice(
     # The kills did land mid-burst: restarts found stored updates and handled them.
     assert sum(m["replayed"] for m in recovered) > 0, recovered
     assert sum(m["interrupted"] for m in recovered) == interrupted
-    # The crash window (after a side effect, before the handler returned) is short: most
-    # interrupted updates were replayed whole, not closed with the notice.
-    assert interrupted <= CHATS // 2

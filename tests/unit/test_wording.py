@@ -125,6 +125,7 @@ VALUES: dict[str, list[Any]] = {
     "percent": ["85 %"],
     "phone": ["0299 3851 234"],
     "previous": ["120"],
+    "problem": ["report_outline.yaml:57: section II: parts[1].sentences[1]: unknown indicator"],
     "progress": [texts.progress_text(12, 35), texts.progress_text(0, 35)],
     "query": ["tai"],
     "questions": [35],

@@ -30,6 +30,7 @@ from cchc_bot.aggregation import (
     UnitReport,
 )
 from cchc_bot.calendar import ReportingPeriod, period_by_code
+from cchc_bot.comparisons import Comparisons, EarlierPeriod
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.settings import bundled_config_dir
@@ -154,12 +155,18 @@ def sample() -> ExportData:
         period=q1(),
         questionnaire=QUESTIONNAIRE,
         units=units,
-        previous={"xa_a": {"cnt": Figure.number(1000), "rat": Figure.ratio(3, 4)}},
+        previous=None,
         reminders=reminders,
         generated_at=dt.datetime(2024, 3, 11, 20, 0, tzinfo=UTC),  # 03:00 on 12/3 locally
         district="Huyện Trần Đề",
         tz=TZ,
-        previous_label="Quý IV/2023",
+        comparisons=Comparisons(
+            previous=EarlierPeriod(
+                "2023-Y",
+                "Năm 2023",
+                {"xa_a": {"cnt": Figure.number(1000), "rat": Figure.ratio(3, 4)}},
+            )
+        ),
     )
 
 
@@ -197,9 +204,16 @@ def find_row(sheet: Any, column: int, value: str) -> int:
     raise AssertionError(f"{value!r} not found")
 
 
-def test_workbook_has_the_five_vietnamese_sheets(book: Any) -> None:
+def test_workbook_has_the_six_vietnamese_sheets(book: Any) -> None:
     assert book.sheetnames == list(SHEET_NAMES)
-    assert SHEET_NAMES == ("Tổng hợp", "Theo đơn vị", "Tình trạng nộp", "Giải trình", "Nhắc nhở")
+    assert SHEET_NAMES == (
+        "Tổng hợp",
+        "Theo đơn vị",
+        "Tình trạng nộp",
+        "Giải trình",
+        "Chưa đạt chỉ tiêu",
+        "Nhắc nhở",
+    )
 
 
 def test_unit_sheet_headers_freeze_and_autofilter(book: Any) -> None:
@@ -374,7 +388,7 @@ def test_summary_ratio_is_ratio_of_sums_with_target_and_units(book: Any) -> None
     assert line["Chỉ tiêu giao"].value == "≥ 100 %"
     assert line["Đánh giá"].value == "Chưa đạt"
     assert line["Đơn vị báo cáo"].value == "2/4"  # the draft and the returned report are due
-    assert line["Kỳ trước (Quý IV/2023)"].value == pytest.approx(0.75)
+    assert line["Kỳ trước (Năm 2023)"].value == pytest.approx(0.75)
 
 
 def test_summary_counts_percent_and_not_arisen(book: Any) -> None:
@@ -384,7 +398,7 @@ def test_summary_counts_percent_and_not_arisen(book: Any) -> None:
         "#,##0",
     )
     assert cnt["Đánh giá"].value == "Đạt"
-    assert cnt["Kỳ trước (Quý IV/2023)"].value == 1000
+    assert cnt["Kỳ trước (Năm 2023)"].value == 1000
     pct = summary_line(book, "pct")
     assert pct["Số liệu của huyện"].value == pytest.approx(0.8775)  # mean of 95,5 % and 80 %
     assert (pct["Thấp nhất"].value, pct["Cao nhất"].value) == (0.8, 0.955)

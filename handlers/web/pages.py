@@ -1,0 +1,166 @@
+"""Signed-in pages: the coordinator's status table, a unit's page, the XLSX and the attachment."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from aiohttp import web
+
+from cchc_bot import calendar, workbook
+from cchc_bot.access import AccessDenied, Actor
+from cchc_bot.config.base import UNIT_KIND_LABELS
+from cchc_bot.conversation import SummaryView
+from cchc_bot.services.status import STATES
+from cchc_bot.services.unit_view import ViewOutcome
+from handlers import report_views
+from handlers.web import sessions
+from handlers.web.desk import desk_of, page, see_other
+from handlers.web.tables import Filters, plain, status_rows
+
+routes = web.RouteTableDef()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KIND_LABELS = {str(kind): label for kind, label in UNIT_KIND_LABELS.items()}
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """One answer of a unit's report, as plain text the template escapes."""
+
+    number: int
+    label: str
+    answer: str
+    unit: str
+    explanation: str
+    has_error: bool
+
+
+@dataclass(frozen=True)
+class SectionBlock:
+    """A section of a unit's report with its answers."""
+
+    title: str
+    items: tuple[ItemLine, ...]
+
+
+def _sections(summary: SummaryView) -> list[SectionBlock]:
+    return [
+        SectionBlock(
+            section.title,
+            tuple(
+                ItemLine(
+                    number=item.number,
+                    label=item.label,
+                    answer=plain(report_views.answer_text(item.answer)),
+                    unit=item.unit or "",
+                    explanation=(item.answer.explanation or "") if item.answer else "",
+                    has_error=item.has_error,
+                )
+                for item in section.items
+            ),
+        )
+        for section in summary.sections
+    ]
+
+
+async def _signed_in(request: web.Request) -> Actor | None:
+    return await sessions.load_actor(request)
+
+
+def _period_query(request: web.Request) -> str | None:
+    return request.query.get("period") or None
+
+
+@routes.get("/")
+async def home(request: web.Request) -> web.StreamResponse:
+    """Coordinators: the status table; heads and staff: their own unit's page."""
+    actor = await _signed_in(request)
+    if actor is None:
+        return page(request, "access.html", status=401, reason="signed_out")
+    if not actor.is_coordinator:
+        return see_other(f"/unit/{quote(actor.unit_code or '')}")
+    desk = desk_of(request)
+    status = await desk.runtime.status.status_for(actor, _period_query(request))
+    kinds = sorted({unit.kind for unit in status.units})
+    filters = Filters.from_query(request.query, kinds)
+    rows = status_rows(status, filters, desk.runtime.settings.tz)
+    return page(
+        request,
+        "dashboard.html",
+        status_view=status,
+        deadline=calendar.format_datetime(status.period.deadline, desk.runtime.settings.tz),
+        counts=status.counts(),
+        rows=rows,
+        total=len(status.units),
+        filters=filters,
+        kinds=[(kind, KIND_LABELS.get(kind, kind)) for kind in kinds],
+        kind_labels=KIND_LABELS,
+        states=STATES,
+    )
+
+
+@routes.get("/unit/{code}")
+async def unit_page(request: web.Request) -> web.StreamResponse:
+    """A unit's latest submitted values, for a coordinator or that unit's own people."""
+    actor = await _signed_in(request)
+    if actor is None:
+        return page(request, "access.html", status=401, reason="signed_out")
+    desk = desk_of(request)
+    code = request.match_info["code"]
+    shown = await desk.views.unit_report(actor, code, _period_query(request))
+    if shown.outcome is ViewOutcome.UNKNOWN_UNIT:
+        raise web.HTTPNotFound()
+    tz = desk.runtime.settings.tz
+    summary = shown.summary
+    return page(
+        request,
+        "unit.html",
+        shown=shown,
+        submitted=shown.outcome is ViewOutcome.SHOWN and summary is not None,
+        submitted_at=calendar.format_datetime(shown.submitted_at, tz) if shown.submitted_at else "",
+        sections=_sections(summary) if summary is not None else [],
+        warnings=[plain(line) for line in report_views.notice_lines(summary.warnings)]
+        if summary is not None
+        else [],
+    )
+
+
+@routes.get("/unit/{code}/attachment")
+async def attachment(request: web.Request) -> web.StreamResponse:
+    """The signed file a unit attached, behind the same permission check as its page."""
+    actor = await _signed_in(request)
+    if actor is None:
+        raise AccessDenied("download an attachment", None)
+    shown = await desk_of(request).views.unit_report(
+        actor, request.match_info["code"], _period_query(request)
+    )
+    if shown.attachment is None:
+        raise web.HTTPNotFound()
+    return web.Response(
+        body=shown.attachment.content,
+        headers={
+            "Content-Type": "application/octet-stream",
+            "Content-Disposition": "attachment; filename*=UTF-8''"
+            + quote(shown.attachment.file_name),
+        },
+    )
+
+
+@routes.get("/export.xlsx")
+async def export(request: web.Request) -> web.StreamResponse:
+    """The period's XLSX aggregate through the export service (coordinators only)."""
+    actor = await _signed_in(request)
+    desk = desk_of(request)
+    data = await desk.runtime.exports.export_for(actor, _period_query(request))
+    buffer = io.BytesIO()
+    await asyncio.to_thread(workbook.write_xlsx, data, buffer)
+    name = workbook.export_filename(data.period, data.generated_at, district=data.district)
+    return web.Response(
+        body=buffer.getvalue(),
+        headers={
+            "Content-Type": XLSX,
+            "Content-Disposition": "attachment; filename*=UTF-8''" + quote(name),
+        },
+    )

@@ -1,0 +1,62 @@
+"""The unit's own report sent after a submission, when the outline turns it on."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+
+from cchc_bot.access import Role
+from cchc_bot.documents.pdf import soffice_binary
+from cchc_bot.settings import bundled_config_dir
+
+from .conftest import Harness
+from .reporting import fill_in_report
+
+HEAD = 4202
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    """The bundled configuration with `unit_report.send_on_submit: true`."""
+    folder = tmp_path / "config"
+    shutil.copytree(bundled_config_dir(), folder)
+    outline = folder / "report_outline.yaml"
+    text = outline.read_text(encoding="utf-8").replace(
+        "send_on_submit: false", "send_on_submit: true", 1
+    )
+    outline.write_text(text, encoding="utf-8")
+    return folder
+
+
+async def test_head_gets_the_unit_report_after_submitting(harness: Harness) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.say(HEAD, "/report")
+    before = harness.server.transcript(HEAD)[-1].message_id
+    await fill_in_report(harness, HEAD)
+    expected = 2 if soffice_binary() else 1
+    await harness.server.wait_for_bot_messages(HEAD, 1, after=before, timeout=10)
+    sent = []
+    for _ in range(3):  # the PDF takes LibreOffice a few seconds
+        sent = [m for m in harness.server.transcript(HEAD) if m.from_bot and m.document]
+        if len(sent) >= expected:
+            break
+        await harness.server.wait_until_idle(timeout=60, quiet=5)
+    names = [m.document["file_name"] for m in sent if m.document]
+    assert names[0] == "BaoCao_CCHC_2024-Q1_XaTaiVan.docx"
+    assert "ký" in (sent[0].caption or "")
+    if soffice_binary():
+        assert names[1] == "BaoCao_CCHC_2024-Q1_XaTaiVan.pdf"
+        pdf = harness.server.state.files[sent[1].document["file_id"]].content  # type: ignore[index]
+        assert pdf[:5] == b"%PDF-"
+    assert sent[0].document is not None
+    content = harness.server.state.files[sent[0].document["file_id"]].content
+    document = docx.Document(io.BytesIO(content))
+    header = document.tables[0].rows[0].cells[0].text.splitlines()
+    assert header[0] == "UBND XÃ TÀI VĂN"
+    body = [p.text for p in document.paragraphs]
+    # The plausible clerk answers 5 for every count (tests/bot/reporting.py).
+    assert "- Số hồ sơ TTHC tiếp nhận mới trong kỳ: 5 hồ sơ." in body
