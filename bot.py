@@ -259,6 +259,7 @@ def revoke_command(
     async def reset_menu() -> None:
         async with one_shot_bot(settings, settings.require_token()) as bot:
             await menus.set_member_menu(bot, telegram_user_id, None)
+            await web_link.set_menu_button(bot, telegram_user_id, settings.web_url, linked=False)
 
     try:
         run_async(reset_menu())

@@ -203,7 +203,7 @@ def period_data(
             UnitReport(
                 code=config.code,
                 name=config.name,
-                kind=config.kind.value,
+                kind=str(config.kind),
                 state="submitted",
                 late=late,
                 submitted_at=submitted_at,

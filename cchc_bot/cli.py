@@ -336,6 +336,10 @@ def units_command(
                     "kind": unit.kind,
                     "active": unit.active,
                     "has_tthc": unit.has_tthc,
+                    "parent": unit.parent,
+                    "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
+                    "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+                    "successors": list(unit.successors),
                     "members": [
                         {"telegram_user_id": m.telegram_user_id, "name": m.name, "role": m.role}
                         for m in unit.members
@@ -585,6 +589,7 @@ def status_json(status: PeriodStatus, tz: dt.tzinfo) -> dict[str, Any]:
                 "code": unit.code,
                 "name": unit.name,
                 "kind": unit.kind,
+                "parent": unit.parent,
                 "state": unit.state,
                 "late": unit.late,
                 "submitted_at": unit.submitted_at.astimezone(tz).isoformat()

@@ -13,7 +13,9 @@ The guarantee (README, "Crash safety"):
   process died is never handled again (its answer may already be stored: handling it again
   would make it the answer to the next question); its chat is told to check where it stands.
   So if the process dies between the handler's commit and its reply, the change is kept
-  exactly once and the reply is replaced by that notice.
+  exactly once and the reply is replaced by that notice. The notice is sent at least once
+  (the rows are closed after it went out), and `done` marks are written in batches, so an
+  update finished in the last DONE_DELAY before a crash may get the notice too.
 """
 
 from __future__ import annotations
@@ -116,7 +118,12 @@ class Recovery:
 
     replay: list[dict[str, Any]] = field(default_factory=list)
     interrupted_chats: list[int] = field(default_factory=list)
-    interrupted: int = 0
+    interrupted_ids: list[int] = field(default_factory=list)
+
+    @property
+    def interrupted(self) -> int:
+        """How many updates were cut short after a side effect."""
+        return len(self.interrupted_ids)
 
 
 def bot_id_of(token: str) -> int:
@@ -229,6 +236,11 @@ class UpdateInbox:
         except Exception:  # the rows stay open: the next start closes them
             logger.warning("could not mark updates done", exc_info=True)
 
+    async def close(self, update_ids: Sequence[int]) -> None:
+        """Mark updates done now (interrupted ones, once their chats were told)."""
+        self._done.extend(update_ids)
+        await self.flush()
+
     async def flush(self) -> None:
         """Write the pending `done` marks now (on a clean stop)."""
         if self._flushing is not None:
@@ -249,7 +261,10 @@ class UpdateInbox:
             )
 
     async def recover(self, *, older_than: dt.timedelta | None = None) -> Recovery:
-        """On start: pending updates to handle again, interrupted ones closed; prune old rows.
+        """On start: pending updates to handle again, interrupted ones to tell; prune old rows.
+
+        Interrupted updates stay open until `close` (after their chats were told), so a crash
+        in between tells them again rather than never.
 
         `older_than` leaves younger rows alone: another live process (CCHC_INSTANCES=many) may
         be handling them right now.
@@ -267,11 +282,9 @@ class UpdateInbox:
                 if row.state == PENDING:
                     recovery.replay.append(json.loads(row.payload))
                     continue
-                recovery.interrupted += 1
+                recovery.interrupted_ids.append(row.update_id)
                 if row.chat_id is not None and row.chat_id not in recovery.interrupted_chats:
                     recovery.interrupted_chats.append(row.chat_id)
-                row.state = DONE
-                row.handled_at = now
             await self._prune(session, now)
         return recovery
 

@@ -21,9 +21,10 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 class InboxQueue(asyncio.Queue[object]):
     """The Application's update queue: an update is stored in the inbox before `put` returns.
 
-    PTB's Updater acknowledges a batch (the next `getUpdates` offset) only after `put` returned
-    for each of its updates, and the webhook answers 200 after `put`: so nothing acknowledged
-    is ever only in memory. A redelivered update is dropped here.
+    In polling, InboxBot stored the whole batch before PTB's Updater saw it (the Updater
+    acknowledges it with its next `getUpdates` offset); a webhook update is stored here, and
+    the endpoint answers 200 after `put`: nothing acknowledged is ever only in memory. A
+    redelivered update is dropped here.
     """
 
     def __init__(self, updates: inbox.UpdateInbox) -> None:
@@ -102,6 +103,11 @@ async def replay_pending(
 ) -> inbox.Recovery:
     """Queue the updates a previous process stored but did not handle; tell interrupted chats."""
     recovery = await queue.inbox.recover(older_than=older_than)
+    if recovery.replay or recovery.interrupted:
+        logger.info(
+            "inbox recovered",
+            extra={"replayed": len(recovery.replay), "interrupted": recovery.interrupted},
+        )
     for chat_id in recovery.interrupted_chats:
         try:
             await application.bot.send_message(chat_id, notice)
@@ -110,11 +116,7 @@ async def replay_pending(
                 "could not tell a chat its update was interrupted",
                 extra={"error": type(exc).__name__},
             )
+    await queue.inbox.close(recovery.interrupted_ids)
     for data in recovery.replay:
         await queue.put_stored(Update.de_json(data, application.bot))
-    if recovery.replay or recovery.interrupted:
-        logger.info(
-            "inbox recovered",
-            extra={"replayed": len(recovery.replay), "interrupted": recovery.interrupted},
-        )
     return recovery

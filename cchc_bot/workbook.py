@@ -482,7 +482,7 @@ def _csv_text(cell: Cell, data: ExportData) -> str:
     return f"{value:f}" if isinstance(value, Decimal) else str(value)
 
 
-# --- XLSX: the five sheets through XlsxWriter -----------------------------------------------
+# --- XLSX: the six sheets through XlsxWriter ------------------------------------------------
 #
 # constant_memory: each row goes to a temporary file as soon as the next one starts, so rows
 # are written in order and memory stays flat at province scale (5,000 units, ~850,000 cells);

@@ -368,6 +368,8 @@ class WebSession(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     # "link" (a `/web` link in a browser) or "miniapp" (Telegram's signed initData).
     via: Mapped[str] = mapped_column(String(10))
+    # The `hash` of the Mini App initData that opened it: a replayed initData finds it taken.
+    init_data_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
     ended_at: Mapped[dt.datetime | None]

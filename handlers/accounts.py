@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from cchc_bot.access import Actor
 from cchc_bot.services.accounts import LinkOutcome, LinkResult, TelegramIdentity
-from handlers import menus, texts
+from handlers import menus, texts, web_link
 from handlers.auth import current_actor
 from handlers.context import CchcApplication, CchcContext
 
@@ -40,6 +40,9 @@ async def refresh_menu(context: CchcContext, actor: Actor) -> None:
     """Show the linked person their role's commands (a failure here must not undo the link)."""
     try:
         await menus.set_member_menu(context.bot, actor.telegram_user_id, actor.role.value)
+        await web_link.set_menu_button(
+            context.bot, actor.telegram_user_id, context.runtime.settings.web_url, linked=True
+        )
     except TelegramError:
         logger.warning("could not set the command menu of a linked member", exc_info=True)
 

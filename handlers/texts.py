@@ -123,6 +123,7 @@ HELP_HEAD = (
     "bot hỏi từng câu, có nút bấm, nhập số theo kiểu Việt Nam (1.234 hoặc 95,5)\n"
     "• /status hoặc /tinhtrang — tình trạng báo cáo của đơn vị\n"
     "• /cancel hoặc /huy — tạm dừng; số liệu đã nhập vẫn được lưu\n"
+    "• /web — đường dẫn mở bàn làm việc trên trình duyệt (nếu máy chủ đã bật)\n"
     "• /help hoặc /huongdan — hướng dẫn này"
 )
 
@@ -135,6 +136,7 @@ HELP_COORDINATOR = (
     "• /export hoặc /xuat [KỲ] — bảng tổng hợp Excel\n"
     "• /draftreport hoặc /duthao [KỲ] — dự thảo báo cáo CCHC của huyện (Word)\n"
     "• /close hoặc /dongky KỲ — đóng kỳ, không nhận thêm báo cáo; /reopen hoặc /moky KỲ — mở lại\n"
+    "• /web — đường dẫn mở bàn làm việc trên trình duyệt: bảng tình trạng, lọc, tải Excel\n"
     "• /help hoặc /huongdan — hướng dẫn này\n"
     "Đơn vị: tên, vài chữ đầu của tên hoặc mã như trong /status (không cần dấu). "
     "Kỳ: Q1, quý 1, 6 tháng, quý 3, năm (của năm nay) hoặc mã như 2024-Q1."
@@ -654,8 +656,8 @@ PERIOD_UNCHANGED = "Kỳ {label} vốn đã ở trạng thái này."
 EXPORT_CAPTION = "📎 Bảng tổng hợp báo cáo CCHC {label} ({units} đơn vị, {submitted} đã nộp)."
 EXPORT_WORKING = "⏳ Đang lập bảng tổng hợp {label}…"
 UNIT_REPORT_CAPTION = (
-    "📄 Báo cáo {label} của đơn vị theo thể thức văn bản hành chính. Thủ trưởng xem lại, "
-    "ký (ký số hoặc ký trên giấy rồi chụp, quét) và gửi lại tệp đã ký ngay tại đây."
+    "📄 Báo cáo {label} của đơn vị theo thể thức văn bản hành chính, lập từ số liệu vừa gửi. "
+    "Thủ trưởng xem lại, ký (ký số hoặc ký trên giấy) rồi gửi bản đã ký về Phòng Nội vụ."
 )
 DRAFT_CAPTION = (
     "📝 Dự thảo báo cáo CCHC {label} ({units} đơn vị, {submitted} đã nộp). "
@@ -693,6 +695,7 @@ WEB_LINK = (
     "Đường dẫn chỉ dùng được <b>một lần</b> và hết hạn lúc {expires}. "
     "Đừng chuyển cho người khác: ai mở được là vào bằng tài khoản của anh/chị."
 )
+WEB_MENU_BUTTON = "Bàn làm việc"
 WEB_NOT_CONFIGURED = (
     "Bàn làm việc trên web chưa được bật trên máy chủ này. "
     "Anh/chị vẫn làm mọi việc được ngay trong cuộc trò chuyện; gửi /help để xem các lệnh."

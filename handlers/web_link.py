@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from telegram import LinkPreviewOptions, Update
+from telegram import (
+    Bot,
+    LinkPreviewOptions,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    Update,
+    WebAppInfo,
+)
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
@@ -41,6 +48,18 @@ async def web_command(update: Update, context: CchcContext, actor: Actor) -> Non
         # No preview: nothing but the person's own click should ever open the link.
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
+
+
+async def set_menu_button(bot: Bot, chat_id: int, web_url: str | None, linked: bool) -> None:
+    """A linked person's menu button opens the desk as a Mini App (Telegram needs HTTPS)."""
+    if web_url is None or not web_url.startswith("https://"):
+        return
+    button = (
+        MenuButtonWebApp(texts.WEB_MENU_BUTTON, WebAppInfo(f"{web_url}/app"))
+        if linked
+        else MenuButtonDefault()
+    )
+    await bot.set_chat_menu_button(chat_id=chat_id, menu_button=button)
 
 
 def register(application: CchcApplication) -> None:

@@ -100,12 +100,16 @@ def resolve_target(
 
     The most specific entry that applies wins: group, then unit kind, then period kind,
     then `default`. An entry written `null` means "no target" there. A rule whose own
-    `periods` leave out the period is passed over for the next one.
+    `periods` leave out the period is passed over for the next one. A `plan` written for
+    everyone (the single form, a period or `default`) is the district's planned figure:
+    a unit is not held to it, only to a plan of its own group or kind.
     """
     if spec is None:
         return None
+    for_unit = group is not None or kind is not None
     if isinstance(spec, Target):
-        return spec if _applies(spec, period_kind) else None
+        district_plan = for_unit and spec.plan is not None
+        return spec if _applies(spec, period_kind) and not district_plan else None
     table = spec.root
     for key in (group, kind, period_kind, DEFAULT_KEY):
         if key is None or key not in table:
@@ -113,6 +117,8 @@ def resolve_target(
         rule = table[key]
         if rule is None:
             return None
+        if for_unit and rule.plan is not None and key in (period_kind, DEFAULT_KEY):
+            continue  # the district's plan, not each unit's
         if _applies(rule, period_kind):
             return rule
     return None

@@ -19,7 +19,7 @@ def at_summary(context: ConversationContext, state: DraftState, given: Given) ->
         return outcome(state, (), summary_view(context, state, [stale(given)], brief=True))
     if action is Action.SUBMIT:
         return _submit(context, state)
-    if action is Action.EDIT or (action is None and given.key.isdigit()):
+    if action is Action.EDIT or (action is None and given.key.isdecimal()):
         return _edit(context, state, given.argument if action is Action.EDIT else given.key)
     if action is Action.NEXT:
         target = first_unanswered(context, state.answers)
@@ -46,7 +46,7 @@ def _edit(context: ConversationContext, state: DraftState, argument: str) -> Out
     if not argument:
         notice = Notice(NoticeCode.EDIT_NEEDS_NUMBER, {"total": total})
         return outcome(state, (), summary_view(context, state, [notice], brief=True))
-    number = int(argument) if argument.isdigit() and len(argument) <= 4 else 0
+    number = int(argument) if argument.isdecimal() and len(argument) <= 4 else 0
     if not 1 <= number <= context.total:
         notice = Notice(NoticeCode.EDIT_OUT_OF_RANGE, {"number": argument[:10], "total": total})
         return outcome(state, (), summary_view(context, state, [notice], brief=True))

@@ -371,7 +371,7 @@ _NONE_WORDS: Final = frozenset({"khong", "khong co"})
 def choice_by_number(ind: Indicator, text: str) -> Answer | None:
     """The option typed or pressed by its number, if there is one."""
     options = ind.options or []
-    if not text.isdigit() or len(text) > 3 or not 1 <= int(text) <= len(options):
+    if not text.isdecimal() or len(text) > 3 or not 1 <= int(text) <= len(options):
         return None
     return Answer(value=Decimal(int(text)), text_value=options[int(text) - 1])
 

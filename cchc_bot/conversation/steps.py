@@ -382,7 +382,7 @@ def _edit_from_question(
     context: ConversationContext, state: DraftState, question: Question, argument: str
 ) -> Outcome:
     """«Sửa câu N» pressed at a question: open N, then come back here."""
-    number = int(argument) if argument.isdigit() and len(argument) <= 4 else 0
+    number = int(argument) if argument.isdecimal() and len(argument) <= 4 else 0
     if not 1 <= number <= context.total:
         return _stay(context, state, question, [stale(Given(Action.EDIT, typed=False))])
     target = context.questions[number - 1]

@@ -269,7 +269,7 @@ def _fix_buttons(
             continue
         for number in notice.params.get("numbers", "").split(","):
             number = number.strip()
-            if not number.isdigit() or number in numbers:
+            if not number.isdecimal() or number in numbers:
                 continue
             index = int(number) - 1
             if not 0 <= index < context.total:

@@ -269,7 +269,7 @@ def _part(
     if part.sentences and not written:
         reason = "chưa có số liệu" if not any_report else "không phát sinh số liệu"
         layout.paragraph(document, f"Trong kỳ, {reason} về nội dung này.", indent=True)
-    missed = missed_targets(data, totals, part.indicators)
+    missed = missed_targets(data, totals, part.indicator_ids(data.questionnaire))
     if missed:
         layout.paragraph(document, "Các chỉ tiêu chưa đạt mục tiêu:", italic=True, indent=True)
         for line in missed:

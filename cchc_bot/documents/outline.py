@@ -78,10 +78,22 @@ class Part(StrictModel):
     """One numbered part of a section: its indicators, sentences, text answers, placeholder."""
 
     title: str | None = None
+    # A questionnaire section (code) whose indicators all belong to this part.
+    section: str | None = None
     indicators: list[str] = Field(default_factory=list)
     sentences: list[str] = Field(default_factory=list)
     texts: list[str] = Field(default_factory=list)
     placeholder: str | None = None
+
+    def indicator_ids(self, questionnaire: Questionnaire) -> list[str]:
+        """The part's indicators: those of its questionnaire section, then those it names."""
+        ids = [
+            indicator.id
+            for section in questionnaire.sections
+            if section.code == self.section
+            for indicator in section.indicators
+        ]
+        return ids + [indicator_id for indicator_id in self.indicators if indicator_id not in ids]
 
 
 class OutlineSection(StrictModel):
@@ -123,8 +135,14 @@ def outline_directory(config_dir: Path) -> Path:
 
 
 def load_outline(config_dir: Path, questionnaire: Questionnaire | None = None) -> ReportOutline:
-    """Read and validate the outline of a configuration folder; raise OutlineError on issues."""
-    issues, outline = _check(outline_directory(config_dir), questionnaire)
+    """Read and validate the outline of a configuration folder; raise OutlineError on issues.
+
+    A folder without its own outline gets the bundled one, checked for its form only: the
+    bundled ids need not be the folder's, and a sentence whose figures are missing is left out.
+    """
+    directory = outline_directory(config_dir)
+    own = Path(directory) == Path(config_dir)
+    issues, outline = _check(directory, questionnaire if own else None)
     if issues or outline is None:
         raise OutlineError(issues)
     return outline
@@ -186,6 +204,11 @@ def _check_references(
             issues.append(_issue(document, ("sections", s, "code"), "duplicate section code"))
         seen[section.code] = s
         for p, part in enumerate(section.parts):
+            codes = {known.code for known in questionnaire.sections}
+            if part.section is not None and part.section not in codes:
+                loc_section: Loc = ("sections", s, "parts", p, "section")
+                message = f"unknown questionnaire section {part.section!r}"
+                issues.append(_issue(document, loc_section, message))
             for key, ids in (("indicators", part.indicators), ("texts", part.texts)):
                 for n, indicator_id in enumerate(ids):
                     loc: Loc = ("sections", s, "parts", p, key, n)

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cchc_bot.access import Actor, Role
@@ -176,15 +176,20 @@ class AccountService:
     async def create_invites_for_all_units(
         self, role: Role, *, expires_days: int = DEFAULT_INVITE_DAYS
     ) -> list[CreatedInvite]:
-        """One invite per active unit (operator, CLI)."""
+        """One invite per active unit that has not ended (operator, CLI)."""
         if role is Role.COORDINATOR:
             raise AccountError("coordinator invites belong to no unit; use --role head or staff")
+        # A unit that ended (valid_to passed: merged, split) gets none; one that begins later does.
+        today = self._clock().date()
         async with self._sessions() as session:
             codes: list[str | None] = list(
                 (
                     await session.scalars(
                         select(Unit.code)
-                        .where(Unit.active.is_(True))
+                        .where(
+                            Unit.active.is_(True),
+                            or_(Unit.valid_to.is_(None), Unit.valid_to >= today),
+                        )
                         .order_by(Unit.kind, Unit.code)
                     )
                 ).all()

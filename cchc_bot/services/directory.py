@@ -33,6 +33,10 @@ class UnitView:
     active: bool
     has_tthc: bool
     members: tuple[MemberView, ...]
+    parent: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    successors: tuple[str, ...] = ()
 
 
 async def list_units(
@@ -70,6 +74,10 @@ async def list_units(
             active=unit.active,
             has_tthc=unit.has_tthc,
             members=tuple(by_unit.get(unit.id, [])),
+            parent=unit.parent_code,
+            valid_from=unit.valid_from,
+            valid_to=unit.valid_to,
+            successors=tuple(unit.successors or ()),
         )
         for unit in units
     ]

@@ -41,6 +41,8 @@ class UnitStatus:
     returned_reason: str | None
     # When the unit's report last changed (an answer, a submission, a return); None: never.
     last_activity: dt.datetime | None = None
+    # The unit above it in the organisation tree (units.yaml `parent`).
+    parent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class StatusService(ConfiguredService):
                     version=submission.version if submission else 0,
                     returned_reason=submission.returned_reason if submission else None,
                     last_activity=submission.updated_at if submission else None,
+                    parent=unit.parent_code,
                 )
             )
         return PeriodStatus(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cchc_bot.access import AccessDenied, Actor
@@ -121,24 +122,41 @@ class WebAccessService:
                 return SignIn(outcome)
             return await self._open(session, member, "link", now)
 
-    async def sign_in_telegram(self, telegram_user_id: int) -> SignIn:
-        """Open a session for a Telegram account whose Mini App initData the caller verified."""
+    async def sign_in_telegram(self, telegram_user_id: int, signature: str) -> SignIn:
+        """Open a session for a Telegram account whose Mini App initData the caller verified.
+
+        `signature` is the initData's `hash`: each initData opens one session, so a copied
+        one cannot be replayed while it is still young enough to pass the age check.
+        """
         now = self._clock()
-        async with self._sessions.begin() as session:
-            found = await _active_member(session, telegram_user_id)
-            if found is None:
-                _audit(
-                    session,
-                    now,
-                    "web_sign_in_failed",
-                    telegram_user_id=telegram_user_id,
-                    reason=SignInOutcome.NOT_LINKED.value,
+        digest = hash_token(signature)
+        try:
+            async with self._sessions.begin() as session:
+                taken = await session.scalar(
+                    select(WebSession.id).where(WebSession.init_data_hash == digest)
                 )
-                return SignIn(SignInOutcome.NOT_LINKED)
-            return await self._open(session, found[0], "miniapp", now)
+                found = await _active_member(session, telegram_user_id)
+                if taken is not None or found is None:
+                    outcome = SignInOutcome.USED if taken is not None else SignInOutcome.NOT_LINKED
+                    _audit(
+                        session,
+                        now,
+                        "web_sign_in_failed",
+                        telegram_user_id=telegram_user_id,
+                        reason=outcome.value,
+                    )
+                    return SignIn(outcome)
+                return await self._open(session, found[0], "miniapp", now, digest)
+        except IntegrityError:  # the same initData posted twice at once: one of them wins
+            return SignIn(SignInOutcome.USED)
 
     async def _open(
-        self, session: AsyncSession, member: Member, via: str, now: dt.datetime
+        self,
+        session: AsyncSession,
+        member: Member,
+        via: str,
+        now: dt.datetime,
+        init_data_hash: str | None = None,
     ) -> SignIn:
         if member.revoked_at is not None:
             _audit(
@@ -158,6 +176,7 @@ class WebAccessService:
                 token_hash=hash_token(token),
                 member_id=member.id,
                 via=via,
+                init_data_hash=init_data_hash,
                 created_at=now,
                 expires_at=expires,
             )

@@ -11,7 +11,7 @@ import jinja2
 from aiohttp import web
 
 from cchc_bot.access import AccessDenied, Actor
-from cchc_bot.calendar import UnknownPeriodError
+from cchc_bot.calendar import ReportingPeriod, UnknownPeriodError
 from cchc_bot.runtime import Runtime
 from cchc_bot.services.unit_view import UnitViewService
 from cchc_bot.services.web_access import WebAccessService
@@ -58,6 +58,8 @@ class WebDesk:
     views: UnitViewService
     secure_cookies: bool
     limiter: SignInLimiter = field(default_factory=SignInLimiter)
+    # The periods offered on the dashboard, by (first, last) year: the calendar never changes.
+    period_choices: dict[tuple[int, int], list[ReportingPeriod]] = field(default_factory=dict)
     templates: jinja2.Environment = field(default_factory=template_environment)
 
 
@@ -96,6 +98,10 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = page(request, "error.html", status=404, reason="period")
     except web.HTTPNotFound:
         response = page(request, "error.html", status=404, reason="not_found")
+    except web.HTTPException as exc:  # 405 and the like: the headers go on them too
+        for key, value in SECURITY_HEADERS.items():
+            exc.headers.setdefault(key, value)
+        raise
     for key, value in SECURITY_HEADERS.items():
         response.headers.setdefault(key, value)
     return response

@@ -25,6 +25,7 @@ class MiniAppUser:
     telegram_user_id: int
     first_name: str
     auth_date: dt.datetime
+    signature: str  # the initData's `hash`, unique to this launch
 
 
 def _secret_key(bot_token: str) -> bytes:
@@ -72,4 +73,4 @@ def verify_init_data(
         raise InitDataError("the initData is too old")
     if auth_date - now > FUTURE_TOLERANCE:
         raise InitDataError("the initData is dated in the future")
-    return MiniAppUser(user_id, first_name, auth_date)
+    return MiniAppUser(user_id, first_name, auth_date, given)

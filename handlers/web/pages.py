@@ -11,6 +11,7 @@ from aiohttp import web
 
 from cchc_bot import calendar, workbook
 from cchc_bot.access import AccessDenied, Actor
+from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.config.base import UNIT_KIND_LABELS
 from cchc_bot.conversation import SummaryView
 from cchc_bot.services.status import STATES
@@ -65,6 +66,22 @@ def _sections(summary: SummaryView) -> list[SectionBlock]:
     ]
 
 
+def _period_choices(request: web.Request, shown: ReportingPeriod) -> list[ReportingPeriod]:
+    """The periods a coordinator may switch to: last year's and this year's, once opened."""
+    desk = desk_of(request)
+    now = desk.runtime.clock()
+    bounds = desk.runtime.config.schedule.years
+    first = max(shown.year - 1, bounds.first)
+    last = max(shown.year, now.year) if bounds.last is None else min(shown.year, bounds.last)
+    key = years = (first, max(first, last))
+    if key not in desk.period_choices:
+        desk.period_choices[key] = calendar.periods_in_years(
+            desk.runtime.config.schedule, desk.runtime.settings.tz, *years
+        )
+    periods = desk.period_choices[key]
+    return [p for p in reversed(periods) if p.opens_at <= now or p.code == shown.code]
+
+
 async def _signed_in(request: web.Request) -> Actor | None:
     return await sessions.load_actor(request)
 
@@ -98,6 +115,7 @@ async def home(request: web.Request) -> web.StreamResponse:
         kinds=[(kind, KIND_LABELS.get(kind, kind)) for kind in kinds],
         kind_labels=KIND_LABELS,
         states=STATES,
+        periods=_period_choices(request, status.period),
     )
 
 

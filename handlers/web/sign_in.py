@@ -96,7 +96,8 @@ async def mini_app_sign_in(request: web.Request) -> web.StreamResponse:
         )
     except InitDataError:
         return page(request, "access.html", status=403, reason="init_data")
-    return _signed_in(request, await desk.access.sign_in_telegram(user.telegram_user_id))
+    result = await desk.access.sign_in_telegram(user.telegram_user_id, user.signature)
+    return _signed_in(request, result)
 
 
 @routes.post("/logout")

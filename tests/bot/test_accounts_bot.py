@@ -37,7 +37,15 @@ async def test_linking_greets_by_unit_and_sets_the_role_menu(harness: Harness) -
     assert head_menu == ["report", "status", "help", "cancel"]
     await harness.link(COORDINATOR, Role.COORDINATOR)
     coordinator_menu = [c["command"] for c in harness.server.commands_for(COORDINATOR, COORDINATOR)]
-    assert coordinator_menu == ["status", "remind", "export", "view", "return", "help"]
+    assert coordinator_menu == [
+        "status",
+        "remind",
+        "export",
+        "draftreport",
+        "view",
+        "return",
+        "help",
+    ]
     harness.user(STRANGER)
     assert [c["command"] for c in harness.server.commands_for(STRANGER, STRANGER)] == [
         "start",

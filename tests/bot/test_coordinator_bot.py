@@ -165,6 +165,7 @@ async def test_export_sends_a_workbook_named_for_the_period(harness: Harness) ->
         "Theo đơn vị",
         "Tình trạng nộp",
         "Giải trình",
+        "Chưa đạt chỉ tiêu",
         "Nhắc nhở",
     ]
     units = book["Theo đơn vị"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import shutil
 from pathlib import Path
@@ -35,16 +36,14 @@ def config_dir(tmp_path: Path) -> Path:
 async def test_head_gets_the_unit_report_after_submitting(harness: Harness) -> None:
     await harness.link(HEAD, Role.HEAD, "xa_tai_van")
     await harness.say(HEAD, "/report")
-    before = harness.server.transcript(HEAD)[-1].message_id
     await fill_in_report(harness, HEAD)
     expected = 2 if soffice_binary() else 1
-    await harness.server.wait_for_bot_messages(HEAD, 1, after=before, timeout=10)
     sent = []
-    for _ in range(3):  # the PDF takes LibreOffice a few seconds
+    for _ in range(600):  # the PDF takes LibreOffice a few seconds
         sent = [m for m in harness.server.transcript(HEAD) if m.from_bot and m.document]
         if len(sent) >= expected:
             break
-        await harness.server.wait_until_idle(timeout=60, quiet=5)
+        await asyncio.sleep(0.1)
     names = [m.document["file_name"] for m in sent if m.document]
     assert names[0] == "BaoCao_CCHC_2024-Q1_XaTaiVan.docx"
     assert "ký" in (sent[0].caption or "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -38,3 +39,18 @@ async def test_web_refuses_strangers_and_says_when_the_desk_is_off(harness: Harn
     await harness.link(903, Role.COORDINATOR, name="Phòng Nội vụ")
     off = await harness.say(903, "/web")
     assert off[-1].text == texts.WEB_NOT_CONFIGURED
+
+
+async def test_linking_sets_a_mini_app_menu_button_only_behind_https(harness: Harness) -> None:
+    harness.runtime.settings.web_url = "https://desk.example.vn"
+    await harness.link(904, Role.STAFF, "xa_tai_van", name="Văn thư")
+    calls = harness.server.calls("setChatMenuButton", ok=True)
+    assert len(calls) == 1
+    button = calls[0].params["menu_button"]
+    button = json.loads(button) if isinstance(button, str) else button
+    assert button["type"] == "web_app"
+    assert button["web_app"]["url"] == "https://desk.example.vn/app"
+    assert button["text"] == texts.WEB_MENU_BUTTON
+    harness.runtime.settings.web_url = "http://127.0.0.1:8080"
+    await harness.link(905, Role.HEAD, "xa_vien_an", name="Chủ tịch")
+    assert len(harness.server.calls("setChatMenuButton")) == 1

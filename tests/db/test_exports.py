@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import openpyxl
 from sqlalchemy import select
 
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.loading import Configuration
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.exports import ExportService
+from cchc_bot.workbook import write_xlsx
 from db import repositories
 from db.models import QuestionnaireVersion, Submission, SubmissionVersion, Unit
 from db.session import SessionFactory
@@ -126,6 +129,17 @@ async def test_export_reads_the_earlier_periods_its_comparisons_need(
     # The previous-period mapping the report drafts read is kept as it was.
     assert data.previous is not None
     assert data.previous["xa_tai_van"]["cddh_02"].value == Decimal(4)
+    # And the workbook says it: Y 15 = H1 6 + Q3 4 + this period's own 5; a year ago 20.
+    buffer = io.BytesIO()
+    write_xlsx(data, buffer)
+    buffer.seek(0)
+    table = list(openpyxl.load_workbook(buffer)["Tổng hợp"].iter_rows(values_only=True))
+    header = next(row for row in table if row[0] == "Mã chỉ tiêu")
+    line = dict(zip(header, next(row for row in table if row[0] == "cddh_02"), strict=False))
+    assert line["Số liệu của huyện"] == 15
+    assert line["Trong đó kỳ này (từ 11/9/2025 đến 10/12/2025)"] == 5
+    assert line["Cùng kỳ năm trước (Năm 2024)"] == 20
+    assert line["Kỳ trước (Quý III/2025)"] == "—"  # cumulative: never against Q3 alone
 
 
 async def test_a_first_period_has_no_earlier_figures_to_compare_with(

@@ -57,6 +57,8 @@ async def test_start_up_replays_pending_and_closes_applied_updates(
     assert [data["update_id"] for data in recovery.replay] == [3]
     assert recovery.interrupted_chats == [502]
     assert recovery.interrupted == 1
+    assert (await inbox.recover()).interrupted_chats == [502]  # until its chat was told
+    await inbox.close(recovery.interrupted_ids)
     again = await inbox.recover()
     assert [data["update_id"] for data in again.replay] == [3]  # still pending until handled
     assert again.interrupted == 0

@@ -8,10 +8,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from cchc_bot.access import Role
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.loading import Configuration
 from cchc_bot.config.units import UnitConfig, UnitsFile
+from cchc_bot.services.accounts import AccountService
 from cchc_bot.services.config_sync import sync_configuration
+from cchc_bot.services.directory import list_units
 from cchc_bot.services.status import StatusService
 from db.models import Period, QuestionnaireVersion, Submission, Unit
 from db.session import SessionFactory
@@ -134,6 +137,10 @@ async def test_a_split_and_a_new_code_are_successors_and_can_be_undone(
     )
 
     report = await sync_configuration(session_factory, split, clock, TODAY)
+    listed = {unit.code: unit for unit in await list_units(session_factory)}
+    assert listed["xa_lieu_tu"].valid_to == LAST_DAY
+    assert listed["xa_lieu_tu"].successors == ("xa_lieu_tu_a", "xa_lieu_tu_b")
+    assert listed["xa_lieu_tu_a"].valid_from == FIRST_DAY
 
     assert sorted(report.added) == ["xa_lieu_tu_a", "xa_lieu_tu_b", "xa_vien_an_moi"]
     assert sorted(report.ended) == ["xa_lieu_tu", "xa_vien_an"]
@@ -179,3 +186,30 @@ async def test_parents_are_stored_and_follow_the_file(
         parents = dict((await session.execute(select(Unit.code, Unit.parent_code))).all())
     assert {parents[code] for code in communes} == {"p_noi_vu"}
     assert parents["p_noi_vu"] is None
+    status = await StatusService(session_factory, config, clock, TZ).district_status("2024-Q1")
+    assert {unit.code: unit.parent for unit in status.units}["xa_tai_van"] == "p_noi_vu"
+    listed = {unit.code: unit for unit in await list_units(session_factory)}
+    assert listed["xa_tai_van"].parent == "p_noi_vu"
+    assert listed["p_noi_vu"].parent is None
+
+
+async def test_invites_for_all_units_leave_out_units_that_ended(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    merged = ["tt_tran_de", "xa_dai_an_2", "xa_trung_binh"]
+    config = edited(
+        bundled_config,
+        {code: ["xa_tran_de"] for code in merged},
+        [commune("xa_tran_de", "Xã Trần Đề")],
+    )
+    await sync_configuration(session_factory, config, clock, TODAY)
+    accounts = AccountService(session_factory, clock)
+
+    before = {i.unit_code for i in await accounts.create_invites_for_all_units(Role.HEAD)}
+    clock.set(dt.datetime(2025, 7, 2, 9, 0, tzinfo=TZ))
+    after = {i.unit_code for i in await accounts.create_invites_for_all_units(Role.HEAD)}
+
+    assert set(merged) <= before
+    assert "xa_tran_de" in before  # prepared before it begins
+    assert not set(merged) & after
+    assert "xa_tran_de" in after

@@ -73,9 +73,11 @@ async def test_links_expire_and_strangers_get_none(
     assert (await access.redeem_link("A" * 32)).outcome is SignInOutcome.UNKNOWN
     with pytest.raises(AccessDenied):
         await access.create_link(None)
-    assert (await access.sign_in_telegram(999)).outcome is SignInOutcome.NOT_LINKED
-    signed = await access.sign_in_telegram(801)
+    assert (await access.sign_in_telegram(999, "a" * 64)).outcome is SignInOutcome.NOT_LINKED
+    signed = await access.sign_in_telegram(801, "b" * 64)
     assert signed.outcome is SignInOutcome.SIGNED_IN
+    replayed = await access.sign_in_telegram(801, "b" * 64)
+    assert replayed.outcome is SignInOutcome.USED
     assert signed.session_token is not None
     clock.advance(dt.timedelta(hours=12))
     assert await access.actor_for_session(signed.session_token) is None

@@ -95,8 +95,12 @@ def test_outline_with_unknown_indicator_and_bad_field(operator_env: Path) -> Non
     text = outline.read_text(encoding="utf-8")
     text = text.replace("indicators: [tc_01,", "indicators: [tc_77, tc_01,", 1)
     text = text.replace("{tc_03}", "{tc_03.percent}", 1)
+    text = text.replace(
+        '- title: "1. Cải cách thể chế"', '- title: "1. Thể chế"\n        section: TTC', 1
+    )
     outline.write_text(text, encoding="utf-8")
     code, _, err = invoke("check-config", str(folder))
     assert code == 1
     assert "parts[0].indicators[0]: unknown indicator 'tc_77'" in err
+    assert "section II: parts[0].section: unknown questionnaire section 'TTC'" in err
     assert "{tc_03.percent}: tc_03 is not a ratio" in err

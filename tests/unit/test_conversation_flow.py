@@ -277,6 +277,14 @@ def test_after_an_edit_and_a_stray_message_the_summary_is_brief() -> None:
     assert not summary_of(full).brief
 
 
+def test_a_superscript_digit_is_not_read_as_a_question_number() -> None:
+    """"¹" passes str.isdigit but int() refuses it: at the summary it is just unrecognised."""
+    stray = run(at_summary(), "¹")
+    assert summary_of(stray).brief
+    assert codes(stray) == [NoticeCode.UNRECOGNIZED]
+    assert summary_of(run(at_summary(), "sửa ²")).brief
+
+
 def test_progress_counts_as_the_progress_bar_counts() -> None:
     state = at_summary()
     counted = progress(CONTEXT, state.answers)

@@ -247,3 +247,8 @@ def test_libreoffice_converts_the_draft_to_pdf(tmp_path: Path) -> None:
     pdf = convert_to_pdf(source, tmp_path, soffice())
     assert pdf is not None
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_folder_without_outline_gets_the_bundled_one(tmp_path: Path) -> None:
+    fallback = load_outline(tmp_path, config().questionnaire)
+    assert fallback == outline()

@@ -75,6 +75,23 @@ def test_a_plan_is_met_at_the_plan_and_gives_a_share() -> None:
     assert (target.is_met(59), target.is_met(60)) == (False, True)
     assert target.share_of_plan(Decimal(45)) == Decimal(75)
     assert indicator.describe_target(target) == "≥ 60"
+    # The plan is the district's: no unit is asked to explain missing 60 on its own.
+    assert target_for(indicator, "Y", "cap_xa", "xa") is None
+
+
+def test_a_groups_own_plan_holds_each_unit_of_the_group() -> None:
+    indicator = Indicator.model_validate(
+        {
+            "id": "n",
+            "label": "Số cuộc kiểm tra",
+            "type": "integer",
+            "target": {"default": {"op": ">=", "plan": 60}, "cap_xa": {"op": ">=", "plan": 2}},
+        }
+    )
+    district = target_for(indicator, "Y")
+    xa = target_for(indicator, "Y", "cap_xa", "xa")
+    assert (district.plan if district else None, xa.plan if xa else None) == (60, 2)
+    assert target_for(indicator, "Y", "cap_huyen", "phong") is None
 
 
 def test_text_and_answers_have_no_target() -> None:

@@ -178,6 +178,10 @@ OVERRIDES: dict[str, dict[str, list[Any]]] = {
     "VIEW_TITLE": {"late": ["", ", sau hạn"]},
     "RETURN_NOBODY": {"phone": ["", " (☎️ 0299 3851 234)"]},
     "REMIND_UNIT_LINE": {"phone": ["", " — ☎️ 0299 3851 234"]},
+    "WEB_LINK": {
+        "link": ["https://ban-lam-viec.trande.gov.vn/login?token=Vx3kq9Zr7bYw2Lm8Np4Tc6Hd1Fs5Ja0G"],
+        "expires": ["09:10 ngày 5/3/2024"],
+    },
     "ATTACHMENT_REFUSED.content": {"kind": ["PDF"]},
     **{
         f"RULE_ARITHMETIC.{op}": {"left": ["1.150 + 40 = 1.190"]}

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from handlers.web.desk import CONTENT_SECURITY_POLICY
+from handlers.web.desk import CONTENT_SECURITY_POLICY, TEMPLATES
 from handlers.web.init_data import sign_init_data
 from tests.web.conftest import TOKEN, Desk
 
@@ -88,6 +88,13 @@ async def test_filters_and_search_narrow_the_table(desk: Desk) -> None:
     phong = await (await desk.client.get("/", params={"kind": "phong"})).text()
     assert UNIT_ROW.findall(phong)
     assert all(not code.startswith("xa_") for code in UNIT_ROW.findall(phong))
+    later = await (await desk.client.get("/", params={"period": "2024-Y"})).text()
+    assert '<option value="2024-Y" selected>' in later
+    assert UNIT_ROW.findall(later)
+    assert "xa_tai_van" not in UNIT_ROW.findall(
+        await (await desk.client.get("/", params={"period": "2024-Y", "state": "submitted"})).text()
+    )
+    assert '<option value="2024-Q1" selected>' in submitted
     ignored = await (await desk.client.get("/", params={"state": "<script>"})).text()
     assert len(UNIT_ROW.findall(ignored)) == len(desk.runtime.config.units.units)
 
@@ -227,11 +234,17 @@ async def test_a_session_expires(desk: Desk) -> None:
     assert (await desk.client.get("/")).status == 401
 
 
-async def test_mini_app_init_data_signs_a_linked_account_in(desk: Desk) -> None:
-    status, _ = await mini_app_post(desk, init_data(701, desk.clock()))
+async def test_mini_app_init_data_signs_a_linked_account_in_once(desk: Desk) -> None:
+    data = init_data(701, desk.clock())
+    status, _ = await mini_app_post(desk, data)
     assert status == 303
     assert (await desk.client.get("/unit/xa_tai_van")).status == 200
     assert (await desk.client.get("/unit/xa_vien_an")).status == 403
+    desk.client.session.cookie_jar.clear_domain("127.0.0.1")
+    status, text = await mini_app_post(desk, data)
+    assert status == 403
+    assert "đã được dùng" in text
+    assert (await desk.client.get("/")).status == 401
 
 
 @pytest.mark.parametrize(
@@ -273,3 +286,24 @@ async def test_sign_in_attempts_are_rate_limited(desk: Desk) -> None:
     blocked = await desk.client.post("/login", data={"csrf": csrf, "token": token})
     assert blocked.status == 429
     assert "Thử đăng nhập quá nhiều lần" in await blocked.text()
+
+
+async def test_assets_are_served_locally_and_unknown_paths_get_a_vietnamese_page(
+    desk: Desk,
+) -> None:
+    css = await desk.client.get("/static/desk.css")
+    assert css.status == 200
+    assert "--tg-theme-bg-color" in await css.text()
+    missing = await desk.client.get("/khong-co-trang-nay")
+    assert missing.status == 404
+    assert "Không tìm thấy" in await missing.text()
+    assert missing.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    wrong_method = await desk.client.put("/login")
+    assert wrong_method.status == 405
+    assert wrong_method.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    for template in ("base.html", "dashboard.html", "unit.html"):
+        text = (TEMPLATES / template).read_text(encoding="utf-8")
+        assert "http://" not in text
+        assert "https://" not in text
+        assert "style=" not in text
+        assert "<script>" not in text

@@ -62,16 +62,14 @@ class Answering(Submitting):
             ).first()
             if found is None:
                 return await self._not_answering(session, telegram_user_id)
-            (member, unit, draft_id, draft_unit_id, version_id, *columns, period_code, override) = (
-                found
-            )
+            member, unit, draft_id, draft_unit, version_id, *stamp, period_code, override = found
             actor = actor_from(member, unit)
             if actor.role not in (Role.HEAD, Role.STAFF):
                 return ReportResult(ReportOutcome.NOT_LINKED, actor=actor)
-            if draft_unit_id != unit.id:
+            if draft_unit != unit.id:
                 member.active_submission_id = None
                 return ReportResult(ReportOutcome.NOT_IN_REPORT, actor=actor)
-            draft = DraftStamp(draft_id, *columns)
+            draft = DraftStamp(draft_id, *stamp)
             period = self.period(period_code)
             if draft.state not in EDITABLE_STATES:
                 member.active_submission_id = None

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("via", sa.String(length=10), nullable=False),
+        sa.Column("init_data_hash", sa.String(length=64), nullable=True),
         sa.Column("created_at", db.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("expires_at", db.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("ended_at", db.types.UtcDateTime(timezone=True), nullable=True),
@@ -49,6 +50,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_web_sessions")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_web_sessions_token_hash")),
+        sa.UniqueConstraint("init_data_hash", name=op.f("uq_web_sessions_init_data_hash")),
     )
     op.create_index(op.f("ix_web_sessions_member_id"), "web_sessions", ["member_id"])
 
