@@ -24,6 +24,7 @@ TABLE_SIZE = Pt(11)
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 # XML 1.0 has no place for most control characters: they would make the file unreadable.
+_PERCENT_SPACE = re.compile(r"(\d) %")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -45,8 +46,11 @@ class Header:
 
 
 def clean(text: str) -> str:
-    """Text safe inside the document's XML (control characters dropped, all else kept)."""
-    return _NOT_XML.sub("", text)
+    """Text safe inside the document's XML (control characters dropped, all else kept).
+
+    "99,12 %" keeps its sign on the line of its number (a no-break space between them).
+    """
+    return _PERCENT_SPACE.sub("\\1\u00a0%", _NOT_XML.sub("", text))
 
 
 def create() -> Document:

@@ -1,4 +1,4 @@
-"""Telegram's flood limits as sliding windows: 30 messages in any second overall, 1 per chat."""
+"""Telegram's flood limits as sliding windows: 30 messages in any second overall, about 1 a second per chat."""
 
 from __future__ import annotations
 
@@ -49,13 +49,14 @@ class RateLimits:
 
     Overall: `per_second` messages in any 1-second window, all chats together. One chat:
     `per_chat_burst` messages in any `per_chat_burst / per_chat_per_second` seconds (the
-    default, 1 in any second). One group: `group_burst` in any
+    default, 3 in any 3 seconds: Telegram lets a reply of a few messages through at once but
+    not a sustained flood into one chat). One group: `group_burst` in any
     `group_burst / per_group_per_minute` minutes (20 in any minute).
     """
 
     per_second: int = 30
     per_chat_per_second: float = 1.0
-    per_chat_burst: int = 1
+    per_chat_burst: int = 3
     per_group_per_minute: float = 20.0
     group_burst: int = 20
 

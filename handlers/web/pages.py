@@ -166,19 +166,35 @@ async def attachment(request: web.Request) -> web.StreamResponse:
     )
 
 
+def _download(body: bytes, content_type: str, name: str) -> web.Response:
+    return web.Response(
+        body=body,
+        headers={
+            "Content-Type": content_type,
+            "Content-Disposition": "attachment; filename*=UTF-8''" + quote(name),
+        },
+    )
+
+
 @routes.get("/export.xlsx")
 async def export(request: web.Request) -> web.StreamResponse:
     """The period's XLSX aggregate through the export service (coordinators only)."""
     actor = await _signed_in(request)
-    desk = desk_of(request)
-    data = await desk.runtime.exports.export_for(actor, _period_query(request))
+    data = await desk_of(request).runtime.exports.export_for(actor, _period_query(request))
     buffer = io.BytesIO()
     await asyncio.to_thread(workbook.write_xlsx, data, buffer)
     name = workbook.export_filename(data.period, data.generated_at, district=data.district)
-    return web.Response(
-        body=buffer.getvalue(),
-        headers={
-            "Content-Type": XLSX,
-            "Content-Disposition": "attachment; filename*=UTF-8''" + quote(name),
-        },
+    return _download(buffer.getvalue(), XLSX, name)
+
+
+@routes.get("/export.csv")
+async def export_csv(request: web.Request) -> web.StreamResponse:
+    """The per-unit table as CSV (UTF-8 with BOM, for Excel), coordinators only."""
+    actor = await _signed_in(request)
+    data = await desk_of(request).runtime.exports.export_for(actor, _period_query(request))
+    text = io.StringIO(newline="")
+    await asyncio.to_thread(workbook.write_csv, data, text)
+    name = workbook.export_filename(
+        data.period, data.generated_at, district=data.district, extension=".csv"
     )
+    return _download(text.getvalue().encode("utf-8"), "text/csv; charset=utf-8", name)

@@ -28,7 +28,7 @@ async def test_draft_report_sends_the_district_docx(harness: Harness) -> None:
     assert document["file_name"] == "BaoCao_CCHC_2024-Q1_TranDe_20240305.docx"
     assert "Dự thảo báo cáo CCHC Quý I/2024" in (documents[0].caption or "")
     content = harness.server.state.files[document["file_id"]].content
-    body = [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
+    body = [p.text.replace("\u00a0", " ") for p in docx.Document(io.BytesIO(content)).paragraphs]
     assert "Kết quả thực hiện công tác cải cách hành chính Quý I năm 2024" in body
     # Xã Tài Văn answered 5 received, 5 resolved, 5 on time (5/5 = 100 %), 0 late.
     assert (

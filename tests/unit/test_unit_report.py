@@ -67,7 +67,7 @@ def test_office_report_carries_the_district_above_its_name() -> None:
 
 
 def test_unit_figures_targets_and_explanations_are_written() -> None:
-    body = [paragraph.text for paragraph in read(submission()).paragraphs]
+    body = [p.text.replace("\u00a0", " ") for p in read(submission()).paragraphs]
     assert body[1:3] == [
         "BÁO CÁO",
         "Kết quả thực hiện công tác cải cách hành chính Quý I năm 2024",

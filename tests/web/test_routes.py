@@ -176,6 +176,7 @@ async def test_a_head_reads_only_their_own_unit(desk: Desk) -> None:
     assert other.status == 403
     assert "Không có quyền xem trang này" in await other.text()
     assert (await desk.client.get("/export.xlsx")).status == 403
+    assert (await desk.client.get("/export.csv")).status == 403
     assert (await desk.client.get("/unit/xa_vien_an/attachment")).status == 403
 
 
@@ -207,6 +208,11 @@ async def test_the_coordinator_reads_a_unit_and_downloads_the_workbook(desk: Des
     assert workbook.status == 200
     assert (await workbook.read())[:2] == b"PK"
     assert ".xlsx" in workbook.headers["Content-Disposition"]
+    table = await desk.client.get("/export.csv", params={"period": "2024-Q1"})
+    assert table.status == 200
+    body = (await table.read()).decode("utf-8")
+    assert body.startswith("\ufeff")
+    assert "Xã Tài Văn" in body
 
 
 async def test_names_are_escaped_on_every_page(desk: Desk) -> None:
