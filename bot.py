@@ -47,7 +47,7 @@ from handlers.context import CONTEXT_TYPES, CchcApplication
 from handlers.ordering import PerChatUpdateProcessor
 from handlers.send_pacing import PacedRateLimiter
 from handlers.web.app import serve_beside_bot, serve_web_until_stopped
-from scheduler.delivery import deliver
+from handlers.reminder_delivery import deliver
 from scheduler.jobs import schedule_reminders
 
 logger = logging.getLogger("cchc_bot")

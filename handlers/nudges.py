@@ -13,7 +13,7 @@ from handlers import arguments, report_views, texts
 from handlers.auth import for_roles
 from handlers.callback_data import RemindCancel, RemindConfirm, encode
 from handlers.context import CchcContext
-from scheduler.delivery import deliver
+from handlers.reminder_delivery import deliver
 
 
 def unit_lines(codes: tuple[str, ...], context: CchcContext, *, phone: bool = False) -> list[str]:

@@ -25,7 +25,7 @@ from handlers import report_lines, report_views, returns, texts, unit_document
 from handlers.auth import current_actor, for_roles, refuse
 from handlers.context import CchcApplication, CchcContext
 from handlers.notify import notify_all
-from scheduler.delivery import REPORT_CALLBACK
+from handlers.reminder_delivery import REPORT_CALLBACK
 
 logger = logging.getLogger(__name__)
 

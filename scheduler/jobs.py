@@ -6,7 +6,7 @@ import logging
 
 from cchc_bot.services.reminders import DeliveryResult, ReminderMessage, RunReport
 from handlers.context import CchcApplication, CchcContext
-from scheduler.delivery import deliver
+from handlers.reminder_delivery import deliver
 
 logger = logging.getLogger(__name__)
 

@@ -93,7 +93,10 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         response = await handler(request)
     except AccessDenied:
-        response = page(request, "access.html", status=403, reason="forbidden")
+        if request.get(ACTOR) is None:  # nobody signed in: say how to, not "forbidden"
+            response = page(request, "access.html", status=401, reason="signed_out")
+        else:
+            response = page(request, "access.html", status=403, reason="forbidden")
     except UnknownPeriodError:
         response = page(request, "error.html", status=404, reason="period")
     except web.HTTPNotFound:

@@ -195,6 +195,6 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     text = io.StringIO(newline="")
     await asyncio.to_thread(workbook.write_csv, data, text)
     name = workbook.export_filename(
-        data.period, data.generated_at, district=data.district, extension=".csv"
+        data.period, data.generated_at, district=data.district, extension=workbook.CSV_EXTENSION
     )
     return _download(text.getvalue().encode("utf-8"), "text/csv; charset=utf-8", name)

@@ -20,7 +20,7 @@ from cchc_bot.services.reminders import (
 from cchc_bot.telegram_server import CallRecord, FaultKind, MessageRecord
 from db.models import Member, ReminderLog
 from handlers import texts
-from scheduler.delivery import deliver
+from handlers.reminder_delivery import deliver
 
 from .conftest import HANOI, Harness
 

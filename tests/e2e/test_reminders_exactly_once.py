@@ -34,7 +34,7 @@ from cchc_bot.settings import bundled_config_dir
 from cchc_bot.telegram_server import FaultKind, LocalTelegramServer
 from db.models import ReminderLog
 from db.session import SessionFactory, create_engine, create_session_factory
-from scheduler.delivery import deliver
+from handlers.reminder_delivery import deliver
 
 # One PostgreSQL, as in production; SQLite's concurrent claims are pinned in tests/db (each
 # process start here costs seconds, so the file runs once, not once per database).

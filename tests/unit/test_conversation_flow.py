@@ -278,7 +278,7 @@ def test_after_an_edit_and_a_stray_message_the_summary_is_brief() -> None:
 
 
 def test_a_superscript_digit_is_not_read_as_a_question_number() -> None:
-    """"¹" passes str.isdigit but int() refuses it: at the summary it is just unrecognised."""
+    """A superscript passes str.isdigit but not int(): at the summary it is unrecognised."""
     stray = run(at_summary(), "¹")
     assert summary_of(stray).brief
     assert codes(stray) == [NoticeCode.UNRECOGNIZED]

@@ -9,7 +9,7 @@ from cchc_bot.config.loading import Configuration
 from cchc_bot.services.reminders import OverdueUnit, ReminderMessage
 from cchc_bot.telegram_server.html import parse_html
 from handlers import texts
-from scheduler.delivery import DIGEST_LIMIT, render_reminder
+from handlers.reminder_delivery import DIGEST_LIMIT, render_reminder
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

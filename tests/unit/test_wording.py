@@ -48,7 +48,7 @@ from cchc_bot.sandbox import texts as sandbox_texts
 from cchc_bot.services.reminders import ReminderMessage
 from cchc_bot.telegram_server.html import parse_html
 from handlers import report_views, texts
-from scheduler.delivery import render_reminder
+from handlers.reminder_delivery import render_reminder
 
 # Realistic values for every placeholder name; a list gives every form the code passes.
 VALUES: dict[str, list[Any]] = {

@@ -45,6 +45,12 @@ async def test_a_stranger_sees_how_to_get_access_in_vietnamese(desk: Desk) -> No
     assert "/start MÃ_MỜI" in text
     assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert response.headers["Referrer-Policy"] == "no-referrer"
+    for path in ("/unit/xa_tai_van", "/unit/xa_tai_van/attachment", "/export.xlsx", "/export.csv"):
+        refused = await desk.client.get(path)
+        assert refused.status == 401, path
+        assert "Cần đăng nhập" in await refused.text()
+    logout = await desk.client.post("/logout", data={}, allow_redirects=False)
+    assert logout.status == 303
 
 
 async def test_a_link_opens_a_strict_http_only_session_and_the_status_table(desk: Desk) -> None:

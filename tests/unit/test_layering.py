@@ -1,0 +1,135 @@
+"""The import graph runs one way (bot.py -> scheduler -> handlers -> cchc_bot -> db) with no cycle."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LAYERS = ("bot", "scheduler", "handlers", "cchc_bot", "db")
+"""Outermost first: a module may import only from its own layer or the ones after it."""
+PURE_SERVER = "cchc_bot.telegram_server"
+"""The local Bot API server is product code that imports nothing else of the product."""
+SERVER_MAY_USE = ("cchc_bot.telegram_server", "cchc_bot.clock")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _product_files() -> Iterator[Path]:
+    yield ROOT / "bot.py"
+    for layer in LAYERS[1:]:
+        yield from sorted((ROOT / layer).rglob("*.py"))
+
+
+def _imports(path: Path) -> Iterator[tuple[int, str]]:
+    """Every absolute import of a product module, including those under TYPE_CHECKING."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.lineno, node.module
+            for alias in node.names:
+                yield node.lineno, f"{node.module}.{alias.name}"
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module_name(path): path for path in _product_files()}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for _line, target in _imports(path):
+            if target in modules and target != name:
+                graph[name].add(target)
+    return graph
+
+
+def _layer(module: str) -> int:
+    return LAYERS.index(module.split(".", 1)[0])
+
+
+def test_imports_point_from_outer_layers_to_inner_ones() -> None:
+    back_edges = [
+        f"{path.relative_to(ROOT)}:{line}: {_module_name(path)} imports {target}"
+        for path in _product_files()
+        for line, target in _imports(path)
+        if target.split(".", 1)[0] in LAYERS and _layer(target) < _layer(_module_name(path))
+    ]
+    assert back_edges == []
+
+
+def test_the_local_bot_api_server_imports_nothing_else_of_the_product() -> None:
+    leaks = [
+        f"{path.relative_to(ROOT)}:{line}: imports {target}"
+        for path in _product_files()
+        if _module_name(path).startswith(PURE_SERVER)
+        for line, target in _imports(path)
+        if target.split(".", 1)[0] in LAYERS and not target.startswith(SERVER_MAY_USE)
+    ]
+    assert leaks == []
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for successor in sorted(graph[node]):
+            if successor not in index:
+                visit(successor)
+                low[node] = min(low[node], low[successor])
+            elif successor in on_stack:
+                low[node] = min(low[node], index[successor])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    # A package's __init__ re-exporting its own modules is not a cycle of behaviour.
+    graph = {
+        name: {t for t in targets if not (name == t.rsplit(".", 1)[0] or t.startswith(name + "."))}
+        for name, targets in _graph().items()
+    }
+    assert _cycles(graph) == []
+
+
+@pytest.mark.parametrize(
+    ("graph", "expected"),
+    [
+        ({"a": {"b"}, "b": {"a"}}, [["a", "b"]]),
+        ({"a": {"b"}, "b": {"c"}, "c": set()}, []),
+        ({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}, [["a", "b", "c"]]),
+    ],
+)
+def test_the_cycle_finder_finds_cycles(
+    graph: dict[str, set[str]], expected: list[list[str]]
+) -> None:
+    assert _cycles(graph) == expected
