@@ -45,9 +45,9 @@ from db.session import SessionFactory, is_sqlite
 from handlers import accounts, common, coordinator, menus, observability, report, texts, web_link
 from handlers.context import CONTEXT_TYPES, CchcApplication
 from handlers.ordering import PerChatUpdateProcessor
+from handlers.reminder_delivery import deliver
 from handlers.send_pacing import PacedRateLimiter
 from handlers.web.app import serve_beside_bot, serve_web_until_stopped
-from handlers.reminder_delivery import deliver
 from scheduler.jobs import schedule_reminders
 
 logger = logging.getLogger("cchc_bot")
