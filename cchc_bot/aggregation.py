@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from cchc_bot.calendar import ReportingPeriod
@@ -21,9 +20,6 @@ from cchc_bot.config.questionnaire import (
 )
 from cchc_bot.config.units import DEFAULT_GROUPS, GroupConfig, default_group
 from cchc_bot.numbers import percent_of
-
-if TYPE_CHECKING:
-    from cchc_bot.comparisons import Comparisons
 
 # How the district figure is made (DESIGN.md decision 6) follows the indicator's `aggregate`
 # rule (`Indicator.aggregate_rule`; defaults by type in `config.questionnaire.allowed_rules`):
@@ -150,6 +146,41 @@ class ReminderRecord:
     status: str
     sent_at: dt.datetime | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierPeriod:
+    """The latest submitted figures of an earlier period, by unit code then indicator id."""
+
+    code: str
+    label: str
+    figures: Mapping[str, Mapping[str, Figure]]
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonPlan:
+    """Which earlier periods a period is compared with (codes), derived from the windows."""
+
+    same_last_year: str | None
+    previous: str | None
+    basis: tuple[str, ...]
+    increment_start: dt.date | None
+
+    def codes(self) -> list[str]:
+        """Every earlier period code the plan needs, each once, in a stable order."""
+        wanted = [self.same_last_year, self.previous, *self.basis]
+        return list(dict.fromkeys(code for code in wanted if code is not None))
+
+
+@dataclass(frozen=True, slots=True)
+class Comparisons:
+    """The earlier periods' figures an export compares with (read by the export service)."""
+
+    same_last_year: EarlierPeriod | None = None
+    previous: EarlierPeriod | None = None
+    basis: tuple[EarlierPeriod, ...] = ()
+    increment_start: dt.date | None = None
+    increment_end: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

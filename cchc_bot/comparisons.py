@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc_bot.aggregation import (
     SUBMITTED,
+    ComparisonPlan,
+    Comparisons,
+    EarlierPeriod,
     ExportData,
     Figure,
     Tally,
@@ -33,41 +36,6 @@ from cchc_bot.numbers import percent_of
 # A figure nobody reported is None here and "chưa có số liệu" in the workbook, never 0.
 INCREMENT_RULES = frozenset({AggregateRule.SUM, AggregateRule.RATIO})
 _ONE_DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True, slots=True)
-class EarlierPeriod:
-    """The latest submitted figures of an earlier period, by unit code then indicator id."""
-
-    code: str
-    label: str
-    figures: Mapping[str, Mapping[str, Figure]]
-
-
-@dataclass(frozen=True, slots=True)
-class ComparisonPlan:
-    """Which earlier periods a period is compared with (codes), derived from the windows."""
-
-    same_last_year: str | None
-    previous: str | None
-    basis: tuple[str, ...]
-    increment_start: dt.date | None
-
-    def codes(self) -> list[str]:
-        """Every earlier period code the plan needs, each once, in a stable order."""
-        wanted = [self.same_last_year, self.previous, *self.basis]
-        return list(dict.fromkeys(code for code in wanted if code is not None))
-
-
-@dataclass(frozen=True, slots=True)
-class Comparisons:
-    """The earlier periods' figures an export compares with (read by the export service)."""
-
-    same_last_year: EarlierPeriod | None = None
-    previous: EarlierPeriod | None = None
-    basis: tuple[EarlierPeriod, ...] = ()
-    increment_start: dt.date | None = None
-    increment_end: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

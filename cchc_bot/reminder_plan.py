@@ -28,7 +28,7 @@ from cchc_bot.config.schedule import OfficeHours, ReminderPolicy, ReminderRule, 
 from cchc_bot.workdays import WorkCalendar
 
 if TYPE_CHECKING:
-    from cchc_bot.calendar import ReportingPeriod
+    from cchc_bot.periods import ReportingPeriod
 
 ReminderKey = tuple[str | None, int, str, str]
 """A reminder's claim key: (unit code, member id, period code, kind); no unit for digests."""

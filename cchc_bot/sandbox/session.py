@@ -33,6 +33,7 @@ from cchc_bot.sandbox.chat import (
     SwitchPersona,
     clock_target,
 )
+from cchc_bot.sandbox.local_bot import running_application, server_settings
 from cchc_bot.sandbox.personas import PERSONAS, Persona, PersonaNotFoundError, find_persona, fold
 from cchc_bot.sandbox.view import BotMessage, ChatView, body_of
 from cchc_bot.services.config_sync import sync_configuration
@@ -41,7 +42,6 @@ from cchc_bot.settings import Settings
 from cchc_bot.telegram_server import LocalTelegramServer, MessageRecord, ScenarioError
 from cchc_bot.telegram_server import TranscriptEvent as Event
 from cchc_bot.telegram_server.media import image_size
-from cchc_bot.telegram_server.polling import running_application, server_settings
 from db.migrate import upgrade_schema
 
 # Only the local server accepts it; shaped like a real token so the log filter scrubs it.

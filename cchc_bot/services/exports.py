@@ -11,15 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cchc_bot import calendar, unit_life
 from cchc_bot.access import Actor, require_coordinator
-from cchc_bot.aggregation import ExportData, Figure, ReminderRecord, UnitReport
-from cchc_bot.calendar import ReportingPeriod
-from cchc_bot.comparisons import (
-    INCREMENT_RULES,
+from cchc_bot.aggregation import (
     ComparisonPlan,
     Comparisons,
     EarlierPeriod,
-    plan_comparisons,
+    ExportData,
+    Figure,
+    ReminderRecord,
+    UnitReport,
 )
+from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.comparisons import INCREMENT_RULES, plan_comparisons
 from cchc_bot.config.questionnaire import AggregateRule
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.status import SHOWN_STATE, unit_config

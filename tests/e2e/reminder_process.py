@@ -65,7 +65,7 @@ class AnnouncedReminders(ReminderService):
 async def started(application: CchcApplication, *, poll: bool) -> AsyncIterator[None]:
     """Start the application, polling or (a second instance: Telegram allows one) not."""
     if poll:
-        from cchc_bot.telegram_server.polling import running_application
+        from cchc_bot.sandbox.local_bot import running_application
 
         async with running_application(application, poll_timeout=1.0):
             yield

@@ -25,11 +25,11 @@ from cchc_bot.access import Role
 from cchc_bot.cli import app
 from cchc_bot.clock import MovableClock, system_clock
 from cchc_bot.runtime import Runtime, open_runtime
+from cchc_bot.sandbox.local_bot import server_settings
 from cchc_bot.services.accounts import AccountService
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.settings import Settings, bundled_config_dir
 from cchc_bot.telegram_server import LocalTelegramServer
-from cchc_bot.telegram_server.polling import server_settings
 from cchc_bot.webhook import (
     SECRET_HEADER,
     RunningWebhook,

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram.error import RetryAfter
 
+from cchc_bot.sandbox.local_bot import BotRunner
 from cchc_bot.telegram_server import LocalTelegramServer, RateLimits
-from cchc_bot.telegram_server.polling import BotRunner
 from cchc_bot.telegram_server.ratelimit import RateLimiter
 
 from .raw_http import RawBotApi

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc_bot.aggregation import Figure, UnitReport
+from cchc_bot.aggregation import EarlierPeriod, Figure, UnitReport
 from cchc_bot.calendar import build_periods
-from cchc_bot.comparisons import EarlierPeriod, period_increment, plan_comparisons
+from cchc_bot.comparisons import period_increment, plan_comparisons
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import Indicator
 from cchc_bot.config.schedule import Schedule

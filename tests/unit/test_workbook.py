@@ -24,13 +24,14 @@ from openpyxl.utils.escape import unescape
 
 from cchc_bot.aggregation import (
     NOT_ARISEN,
+    Comparisons,
+    EarlierPeriod,
     ExportData,
     Figure,
     ReminderRecord,
     UnitReport,
 )
 from cchc_bot.calendar import ReportingPeriod, period_by_code
-from cchc_bot.comparisons import Comparisons, EarlierPeriod
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.settings import bundled_config_dir

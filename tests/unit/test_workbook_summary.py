@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from cchc_bot.aggregation import ExportData, Figure, UnitReport
+from cchc_bot.aggregation import Comparisons, EarlierPeriod, ExportData, Figure, UnitReport
 from cchc_bot.calendar import period_by_code
-from cchc_bot.comparisons import Comparisons, EarlierPeriod
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.units import GroupConfig
