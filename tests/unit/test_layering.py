@@ -1,4 +1,4 @@
-"""The import graph runs one way (bot.py -> scheduler -> handlers -> cchc_bot -> db) with no cycle."""
+"""Imports run one way (bot.py -> scheduler -> handlers -> cchc_bot -> db), with no cycle."""
 
 from __future__ import annotations
 
