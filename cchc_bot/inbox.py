@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import Connection, Engine, delete, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -326,6 +326,28 @@ def _note_flush(session: Session, _context: Any) -> None:
     session.info[_WROTE] = True
 
 
+@event.listens_for(Engine, "after_execute")
+def _note_core_write(
+    connection: Connection, clause: Any, _multi: Any, _params: Any, _options: Any, _result: Any
+) -> None:
+    # Services write drafts with Core statements on the session's connection, which the ORM
+    # events above do not see; the flag lives until that connection's transaction ends.
+    if getattr(clause, "is_dml", False) and _current.get() is not None:
+        connection.info[_WROTE] = True
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _forget_core_write(connection: Connection) -> None:
+    connection.info.pop(_WROTE, None)
+
+
+def _connection_wrote(session: Session) -> bool:
+    if not session.in_transaction():
+        return False
+    return bool(session.connection().info.get(_WROTE))
+
+
 @event.listens_for(Session, "before_commit")
 def _mark_applied_with_the_change(session: Session) -> None:
     in_flight = _current.get()
@@ -336,7 +358,13 @@ def _mark_applied_with_the_change(session: Session) -> None:
         or in_flight.applied
         or in_flight.closed
         or info.get(_INBOX_SESSION)
-        or not (info.get(_WROTE) or session.new or session.dirty or session.deleted)
+        or not (
+            info.get(_WROTE)
+            or session.new
+            or session.dirty
+            or session.deleted
+            or _connection_wrote(session)
+        )
         or not in_flight.inbox.owns(session)
     ):
         return

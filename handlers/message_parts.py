@@ -75,7 +75,12 @@ def split_html(lines: Sequence[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Join HTML lines into as few messages as fit `limit`, each one valid on its own."""
     if limit < 2:
         raise ValueError(f"limit must be at least 2, got {limit}")
-    segments = _segments("\n".join(lines))
+    whole_text = "\n".join(lines)
+    # The source is never shorter than what it renders to: when it fits, so does the message
+    # (the common case, which skips tokenising every character).
+    if utf16_length(whole_text) <= limit:
+        return [whole_text]
+    segments = _segments(whole_text)
     parts: list[str] = []
     current: list[_Segment] = []
     size = 0
@@ -101,7 +106,7 @@ def split_html(lines: Sequence[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
 
 def truncate_html(source: str, limit: int = TELEGRAM_LIMIT, ellipsis: str = "…") -> str:
     """The first part of `source` that fits `limit` with `ellipsis` added, still valid HTML."""
-    if utf16_length(rendered_text(source)) <= limit:
+    if utf16_length(source) <= limit or utf16_length(rendered_text(source)) <= limit:
         return source
     first = split_html([source], limit - utf16_length(ellipsis))[0]
     closing = re.search(r"(?:</[A-Za-z][A-Za-z0-9-]*>)*\Z", first)
