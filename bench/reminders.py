@@ -44,8 +44,8 @@ from cchc_bot.telegram_server import LocalTelegramServer, RateLimits
 from db.migrate import upgrade_schema
 from db.models import Member, Unit
 from db.session import SessionFactory, create_engine, create_session_factory
-from handlers.send_pacing import PacedRateLimiter
 from handlers.reminder_delivery import deliver
+from handlers.send_pacing import PacedRateLimiter
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "7000000002:AAH-cchc-bot-bench-token-0123456789abcd"

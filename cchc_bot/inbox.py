@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, event, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -312,6 +312,18 @@ class UpdateInbox:
         await session.execute(delete(InboxUpdate).where(*old))
 
 
+# Built once: the mark rides in every answer's transaction (a statement's cache key is memoized).
+_MARK_APPLIED = (
+    update(InboxUpdate)
+    .where(
+        InboxUpdate.bot_id == bindparam("inbox_bot_id"),
+        InboxUpdate.update_id == bindparam("inbox_update_id"),
+        InboxUpdate.state == PENDING,
+    )
+    .values(state=APPLIED)
+)
+
+
 # -- recording a handler's commit in its own transaction ------------------------------------
 
 
@@ -368,14 +380,9 @@ def _mark_applied_with_the_change(session: Session) -> None:
         or not in_flight.inbox.owns(session)
     ):
         return
-    session.execute(
-        update(InboxUpdate)
-        .where(
-            InboxUpdate.bot_id == in_flight.inbox.bot_id,
-            InboxUpdate.update_id == in_flight.update_id,
-            InboxUpdate.state == PENDING,
-        )
-        .values(state=APPLIED)
+    session.connection().execute(
+        _MARK_APPLIED,
+        {"inbox_bot_id": in_flight.inbox.bot_id, "inbox_update_id": in_flight.update_id},
     )
     info[_MARKS] = True
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from telegram import Message
 from telegram.constants import ParseMode
 
 from cchc_bot import lookup
+from cchc_bot.calendar import UnknownPeriodError
 from cchc_bot.config.units import UnitConfig
 from cchc_bot.runtime import Runtime
 from handlers import texts
 
 MAX_CANDIDATES = 12
+
+T = TypeVar("T")
 
 
 def read_period(runtime: Runtime, text: str) -> str | None:
@@ -36,6 +40,23 @@ async def period_or_refuse(message: Message, runtime: Runtime, args: Sequence[st
     if code is None:
         await unknown_period(message, text)
     return code
+
+
+async def for_period(
+    message: Message,
+    runtime: Runtime,
+    args: Sequence[str],
+    fetch: Callable[[str | None], Awaitable[T]],
+) -> T | None:
+    """Fetch what the period in the arguments names (None: the nearest); refuse unknown ones."""
+    code = await period_or_refuse(message, runtime, args)
+    if code is None:
+        return None
+    try:
+        return await fetch(code or None)
+    except UnknownPeriodError:
+        await unknown_period(message, code)
+        return None
 
 
 async def unit_or_refuse(message: Message, runtime: Runtime, query: str) -> UnitConfig | None:

@@ -76,13 +76,10 @@ async def export_command(update: Update, context: CchcContext, actor: Actor) -> 
     message = update.effective_message
     assert message is not None
     runtime = context.runtime
-    code = await arguments.period_or_refuse(message, runtime, context.args or [])
-    if code is None:
-        return
-    try:
-        data = await runtime.exports.export_for(actor, code or None)
-    except UnknownPeriodError:
-        await arguments.unknown_period(message, code)
+    data = await arguments.for_period(
+        message, runtime, context.args or [], lambda code: runtime.exports.export_for(actor, code)
+    )
+    if data is None:
         return
     buffer = io.BytesIO()
     await asyncio.to_thread(workbook.write_xlsx, data, buffer)

@@ -10,7 +10,6 @@ from telegram.constants import ParseMode
 
 from cchc_bot.access import Actor, Role
 from cchc_bot.aggregation import ExportData
-from cchc_bot.calendar import UnknownPeriodError
 from cchc_bot.config.loading import Configuration
 from cchc_bot.documents import district_report
 from cchc_bot.documents.outline import OutlineError, load_outline
@@ -33,13 +32,10 @@ async def draft_report_command(update: Update, context: CchcContext, actor: Acto
     message = update.effective_message
     assert message is not None
     runtime = context.runtime
-    code = await arguments.period_or_refuse(message, runtime, context.args or [])
-    if code is None:
-        return
-    try:
-        data = await runtime.exports.export_for(actor, code or None)
-    except UnknownPeriodError:
-        await arguments.unknown_period(message, code)
+    data = await arguments.for_period(
+        message, runtime, context.args or [], lambda code: runtime.exports.export_for(actor, code)
+    )
+    if data is None:
         return
     try:
         content, name = await asyncio.to_thread(draft, data, runtime.config)

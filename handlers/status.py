@@ -179,13 +179,10 @@ async def status_command(update: Update, context: CchcContext, actor: Actor) -> 
     message = update.effective_message
     assert message is not None
     runtime = context.runtime
-    code = await arguments.period_or_refuse(message, runtime, context.args or [])
-    if code is None:
-        return
-    try:
-        status = await runtime.status.status_for(actor, code or None)
-    except UnknownPeriodError:
-        await arguments.unknown_period(message, code)
+    status = await arguments.for_period(
+        message, runtime, context.args or [], lambda code: runtime.status.status_for(actor, code)
+    )
+    if status is None:
         return
     now = runtime.clock()
     tz = runtime.settings.tz

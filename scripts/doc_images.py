@@ -48,7 +48,7 @@ def sample() -> ExportData:
             UnitReport(
                 code=unit.code,
                 name=unit.name,
-                kind=unit.kind.value,
+                kind=str(unit.kind),
                 state=state,
                 late=late,
                 submitted_at=submitted if state in ("submitted", "returned") else None,

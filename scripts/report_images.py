@@ -13,13 +13,15 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from doc_images import sample
 
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.documents import district_report, unit_report
 from cchc_bot.documents.outline import load_outline
 from cchc_bot.documents.pdf import convert_to_pdf
 from cchc_bot.settings import bundled_config_dir
-from scripts.doc_images import sample
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 

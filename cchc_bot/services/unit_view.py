@@ -8,7 +8,6 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cchc_bot import calendar, conversation
 from cchc_bot.access import Actor, require_coordinator, require_unit_access
@@ -16,7 +15,7 @@ from cchc_bot.answers import Answer
 from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.conversation import DraftState, SummaryView
 from cchc_bot.services.base import ConfiguredService
-from cchc_bot.services.reports import figures_of
+from cchc_bot.services.reports.drafts import latest_version_figures
 from cchc_bot.services.status import unit_config
 from db import repositories
 from db.models import Attachment, QuestionnaireVersion, Submission, SubmissionVersion, Unit
@@ -105,10 +104,14 @@ class UnitViewService(ConfiguredService):
             questionnaire = (
                 self.questionnaire_of(stored) if stored is not None else self._config.questionnaire
             )
-            previous = await self._figures(session, unit.id, period.year - 1, period.kind)
+            previous = await latest_version_figures(
+                session, unit.id, calendar.period_code(period.year - 1, period.kind)
+            )
             first_quarter: dict[str, Decimal] = {}
             if period.cumulative and period.kind != "Q1":
-                first_quarter = await self._figures(session, unit.id, period.year, "Q1")
+                first_quarter = await latest_version_figures(
+                    session, unit.id, calendar.period_code(period.year, "Q1")
+                )
             attachment = await session.scalar(
                 select(Attachment)
                 .where(Attachment.submission_id == submission.id)
@@ -149,19 +152,3 @@ class UnitViewService(ConfiguredService):
             view,
             attached,
         )
-
-    @staticmethod
-    async def _figures(
-        session: AsyncSession, unit_id: int, year: int, kind: str
-    ) -> dict[str, Decimal]:
-        row = await repositories.find_period(session, calendar.period_code(year, kind))
-        if row is None:
-            return {}
-        snapshot = await session.scalar(
-            select(SubmissionVersion.answers)
-            .join(Submission, Submission.id == SubmissionVersion.submission_id)
-            .where(Submission.unit_id == unit_id, Submission.period_id == row.id)
-            .order_by(SubmissionVersion.version.desc())
-            .limit(1)
-        )
-        return figures_of(snapshot) if snapshot else {}

@@ -1,4 +1,4 @@
-"""Telegram's flood limits as sliding windows: 30 messages in any second overall, about 1 a second per chat."""
+"""Telegram's flood limits as sliding windows: 30 messages a second overall, about 1 per chat."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ def statuses(config: Configuration, reason: str) -> PeriodStatus:
         UnitStatus(
             code=unit.code,
             name=unit.name,
-            kind=unit.kind.value,
+            kind=str(unit.kind),
             state="returned",
             late=False,
             submitted_at=None,

@@ -654,7 +654,7 @@ def bundled_export(period_code: str, *, explanation: str | None = None) -> Expor
             UnitReport(
                 code=config_unit.code,
                 name=config_unit.name,
-                kind=config_unit.kind.value,
+                kind=str(config_unit.kind),
                 state="submitted" if number == 0 else "not_started",
                 submitted_at=SUBMITTED_AT if number == 0 else None,
                 version=1 if number == 0 else 0,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from cchc_bot import conversation
 from cchc_bot.answers import Answer
@@ -18,7 +18,7 @@ from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.conversation import ConversationContext, DraftState
 from db import repositories
 from db.models import Answer as AnswerRow
-from db.models import Attachment, Member, Period, Submission, Unit
+from db.models import Attachment, Member, Period, Submission, SubmissionVersion, Unit
 
 
 @dataclass
@@ -88,6 +88,23 @@ def state_token(submission: Stamped) -> str:
     stamp = submission.updated_at.isoformat()
     raw = f"{submission.id}|{submission.state}|{submission.position}|{stamp}"
     return hashlib.sha256(raw.encode()).hexdigest()[:8]
+
+
+async def latest_version_figures(
+    session: AsyncSession, unit_id: int, period_code: str
+) -> dict[str, Decimal]:
+    """The figures of a unit's latest submitted version for a period (empty when none)."""
+    row = await repositories.find_period(session, period_code)
+    if row is None:
+        return {}
+    snapshot = await session.scalar(
+        select(SubmissionVersion.answers)
+        .join(Submission, Submission.id == SubmissionVersion.submission_id)
+        .where(Submission.unit_id == unit_id, Submission.period_id == row.id)
+        .order_by(SubmissionVersion.version.desc())
+        .limit(1)
+    )
+    return figures_of(snapshot) if snapshot else {}
 
 
 def figures_of(snapshot: Mapping[str, Any]) -> dict[str, Decimal]:

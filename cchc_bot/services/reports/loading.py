@@ -20,15 +20,14 @@ from cchc_bot.services.reports.drafts import (
     LATEST_ATTACHMENT_NAME,
     DraftStamp,
     Loaded,
-    figures_of,
+    latest_version_figures,
     read_answers,
     state_token,
 )
 from cchc_bot.services.reports.results import Receipt, Screen
 from cchc_bot.services.status import unit_config
-from db import repositories
 from db.models import Answer as AnswerRow
-from db.models import Member, Period, QuestionnaireVersion, Submission, SubmissionVersion, Unit
+from db.models import Member, Period, QuestionnaireVersion, Submission, Unit
 from db.session import SessionFactory
 
 
@@ -62,31 +61,16 @@ class ReportBase(ConfiguredService):
         cached = self._references.get(key)
         if cached is not None:
             return cached
-        previous = await self._version_figures(
+        previous = await latest_version_figures(
             session, unit_id, calendar.period_code(period.year - 1, period.kind)
         )
         first_quarter: dict[str, Decimal] = {}
         if period.cumulative and period.kind != "Q1":
-            first_quarter = await self._version_figures(
+            first_quarter = await latest_version_figures(
                 session, unit_id, calendar.period_code(period.year, "Q1")
             )
         self._references[key] = (previous, first_quarter)
         return previous, first_quarter
-
-    async def _version_figures(
-        self, session: AsyncSession, unit_id: int, period_code: str
-    ) -> dict[str, Decimal]:
-        row = await repositories.find_period(session, period_code)
-        if row is None:
-            return {}
-        snapshot = await session.scalar(
-            select(SubmissionVersion.answers)
-            .join(Submission, Submission.id == SubmissionVersion.submission_id)
-            .where(Submission.unit_id == unit_id, Submission.period_id == row.id)
-            .order_by(SubmissionVersion.version.desc())
-            .limit(1)
-        )
-        return figures_of(snapshot) if snapshot else {}
 
     async def _context(
         self, session: AsyncSession, version_id: int, unit: Unit, period: ReportingPeriod
