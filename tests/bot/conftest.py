@@ -73,12 +73,21 @@ class Harness:
         return await self.replies(user_id, count=count)
 
     async def press(
-        self, user_id: int, button_text: str, *, message: MessageRecord | None = None
+        self,
+        user_id: int,
+        button_text: str,
+        *,
+        message: MessageRecord | None = None,
+        count: int = 0,
     ) -> list[MessageRecord]:
-        """The user presses a button (on the given message, else the newest with that button)."""
+        """The user presses a button (on the given message, else the newest with that button);
+        returns the bot's new messages, waiting for at least `count` of them (a press may only
+        edit a message or show a toast, so none by default)."""
         target = message or self.message_with_button(user_id, button_text)
         last = self.server.transcript(user_id)[-1].message_id
         self.server.press_button(user_id, target.message_id, text=button_text)
+        if count:
+            await self.server.wait_for_bot_messages(user_id, count, after=last, timeout=10)
         await self.server.wait_until_idle(timeout=10, quiet=QUIET)
         return [m for m in self.server.transcript(user_id) if m.from_bot and m.message_id > last]
 

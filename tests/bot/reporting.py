@@ -72,7 +72,7 @@ async def fill_in_report(
             if not submit:
                 return last
             assert view.submit_allowed, view.errors
-            return await harness.press(user_id, "✅ Gửi báo cáo")
+            return await harness.press(user_id, "✅ Gửi báo cáo", count=1)  # the receipt
         kind, value = plausible_answer(view)
         last = (
             await harness.say(user_id, value)
