@@ -85,7 +85,9 @@ def main() -> None:
         ),
     )
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "status-chart.png").write_bytes(charts.status_chart(status, submissions_by_day(data)))
+    today = data.generated_at.astimezone(TZ).date()
+    chart = charts.status_chart(status, submissions_by_day(data), today=today)
+    (OUT / "status-chart.png").write_bytes(chart)
     with tempfile.TemporaryDirectory() as folder:
         book = Path(folder) / "CCHC_2024-Q1_TranDe.xlsx"
         workbook.write_xlsx(data, book)
