@@ -1,11 +1,11 @@
 """A local Telegram-compatible Bot API server for tests and the offline sandbox."""
 
+from cchc_bot.telegram_server.controlled import CallRecord
 from cchc_bot.telegram_server.errors import BotApiError, ScenarioError
 from cchc_bot.telegram_server.faults import FaultKind, FaultRule
 from cchc_bot.telegram_server.ratelimit import RateLimits
 from cchc_bot.telegram_server.server import (
     DEFAULT_TOKEN,
-    CallRecord,
     LocalTelegramServer,
     WebhookDelivery,
 )

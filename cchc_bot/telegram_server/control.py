@@ -12,19 +12,17 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from cchc_bot.clock import MovableClock
+from cchc_bot.telegram_server.controlled import ControlledServer
 from cchc_bot.telegram_server.errors import ScenarioError
 from cchc_bot.telegram_server.ratelimit import RateLimits
 from cchc_bot.telegram_server.state import Chat, MessageRecord, User
 
-if TYPE_CHECKING:
-    from cchc_bot.telegram_server.server import LocalTelegramServer
-
-Action = Callable[["LocalTelegramServer", dict[str, Any]], Awaitable[Any]]
+Action = Callable[[ControlledServer, dict[str, Any]], Awaitable[Any]]
 _ACTIONS: dict[str, Action] = {}
 
 
@@ -36,7 +34,7 @@ def _action(name: str) -> Callable[[Action], Action]:
     return register
 
 
-def add_routes(app: web.Application, server: LocalTelegramServer) -> None:
+def add_routes(app: web.Application, server: ControlledServer) -> None:
     """Serve every control action of `server` on `app`."""
 
     async def handle(request: web.Request) -> web.Response:
@@ -108,23 +106,23 @@ def _snapshot(record: MessageRecord) -> dict[str, Any]:
 
 
 @_action("add_user")
-async def _add_user(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _add_user(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return user_json(server.add_user(**arguments))
 
 
 @_action("add_chat")
-async def _add_chat(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _add_chat(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return chat_json(server.add_chat(**arguments))
 
 
 @_action("block_bot")
-async def _block_bot(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _block_bot(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     server.block_bot(int(arguments["user_id"]))
     return True
 
 
 @_action("unblock_bot")
-async def _unblock_bot(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _unblock_bot(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     server.unblock_bot(int(arguments["user_id"]))
     return True
 
@@ -133,66 +131,66 @@ async def _unblock_bot(server: LocalTelegramServer, arguments: dict[str, Any]) -
 
 
 @_action("send_text")
-async def _send_text(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _send_text(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return _snapshot(server.send_text(**arguments))
 
 
 @_action("start_bot")
-async def _start_bot(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _start_bot(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return _snapshot(server.start_bot(**arguments))
 
 
 @_action("edit_text")
-async def _edit_text(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _edit_text(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return _snapshot(server.edit_text(**arguments))
 
 
 @_action("send_document")
-async def _send_document(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _send_document(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     content = _content(arguments)
     return _snapshot(server.send_document(content=content, **arguments))
 
 
 @_action("send_photo")
-async def _send_photo(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _send_photo(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     content = _content(arguments)
     return _snapshot(server.send_photo(content=content, **arguments))
 
 
 @_action("send_sticker")
-async def _send_sticker(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _send_sticker(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return _snapshot(server.send_sticker(**arguments))
 
 
 @_action("send_voice")
-async def _send_voice(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _send_voice(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     if "content_base64" in arguments:
         arguments["content"] = _content(arguments)
     return _snapshot(server.send_voice(**arguments))
 
 
 @_action("send_location")
-async def _send_location(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _send_location(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return _snapshot(server.send_location(**arguments))
 
 
 @_action("send_contact")
-async def _send_contact(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _send_contact(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return _snapshot(server.send_contact(**arguments))
 
 
 @_action("forward_message")
-async def _forward_message(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _forward_message(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return _snapshot(server.forward_message(**arguments))
 
 
 @_action("press_button")
-async def _press_button(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _press_button(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return dataclasses.asdict(server.press_button(**arguments))
 
 
 @_action("press_keyboard_button")
-async def _press_keyboard_button(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _press_keyboard_button(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return _snapshot(server.press_keyboard_button(**arguments))
 
 
@@ -200,17 +198,17 @@ async def _press_keyboard_button(server: LocalTelegramServer, arguments: dict[st
 
 
 @_action("transcript")
-async def _transcript(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _transcript(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return [_snapshot(record) for record in server.transcript(int(arguments["chat_id"]))]
 
 
 @_action("calls")
-async def _calls(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _calls(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return [record.to_json() for record in server.calls(**arguments)]
 
 
 @_action("counters")
-async def _counters(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _counters(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return {
         "calls": dict(server.call_counts),
         "too_many_requests": server.too_many_requests,
@@ -222,12 +220,12 @@ async def _counters(server: LocalTelegramServer, arguments: dict[str, Any]) -> A
 
 
 @_action("commands")
-async def _commands(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _commands(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return server.commands_for(**arguments)
 
 
 @_action("state")
-async def _state(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _state(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     hook = server.state.webhook
     return {
         "bot": server.bot.to_api(),
@@ -243,26 +241,26 @@ async def _state(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
 
 
 @_action("inject_fault")
-async def _inject_fault(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _inject_fault(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     rule = server.inject_fault(**arguments)
     return {**dataclasses.asdict(rule), "kind": rule.kind.value}
 
 
 @_action("clear_faults")
-async def _clear_faults(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _clear_faults(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     server.faults.clear()
     return True
 
 
 @_action("rate_limits")
-async def _rate_limits(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _rate_limits(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     enabled = bool(arguments.pop("enabled", True))
     server.set_rate_limits(enabled, RateLimits(**arguments) if arguments else None)
     return {"enabled": enabled, **dataclasses.asdict(server.rate_limiter.limits)}
 
 
 @_action("clock")
-async def _clock(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _clock(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     if "at" in arguments:
         instant = dt.datetime.fromisoformat(str(arguments["at"]))
         server.clock = MovableClock(instant, frozen=bool(arguments.get("frozen", False)))
@@ -273,12 +271,12 @@ async def _clock(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
 
 
 @_action("wait_for_bot_messages")
-async def _wait_for_bot_messages(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _wait_for_bot_messages(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     records = await server.wait_for_bot_messages(**arguments)
     return [_snapshot(record) for record in records]
 
 
 @_action("wait_until_idle")
-async def _wait_until_idle(server: LocalTelegramServer, arguments: dict[str, Any]) -> Any:
+async def _wait_until_idle(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     await server.wait_until_idle(**arguments)
     return True

@@ -21,6 +21,7 @@ from aiohttp import web
 from cchc_bot.clock import Clock, system_clock
 from cchc_bot.telegram_server import control, media
 from cchc_bot.telegram_server.bot_api import BotApi
+from cchc_bot.telegram_server.controlled import CallRecord, ControlledServer
 from cchc_bot.telegram_server.errors import (
     BotApiError,
     bad_request,
@@ -29,9 +30,8 @@ from cchc_bot.telegram_server.errors import (
     too_many_requests,
     unauthorized,
 )
-from cchc_bot.telegram_server.faults import FaultKind, FaultPlan, FaultRule
+from cchc_bot.telegram_server.faults import FaultKind, FaultPlan
 from cchc_bot.telegram_server.ratelimit import MESSAGE_METHODS, RateLimiter, RateLimits
-from cchc_bot.telegram_server.simulation import Simulation
 from cchc_bot.telegram_server.spec import ApiSpec, MethodSpec, UploadedFile
 from cchc_bot.telegram_server.state import PendingUpdate, TelegramState, User, WebhookConfig
 
@@ -45,36 +45,6 @@ _BAD_GATEWAY_PAGE = (
     "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
     "</body>\r\n</html>\r\n"
 )
-
-
-@dataclass
-class CallRecord:
-    """One Bot API request and the answer it got (status 0: no answer was given)."""
-
-    seq: int
-    method: str
-    params: dict[str, Any]
-    chat_id: int | str | None
-    status: int = 0
-    response: dict[str, Any] | str | None = None
-    fault: FaultKind | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the call succeeded."""
-        return self.status == 200
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON-ready form for the control API."""
-        return {
-            "seq": self.seq,
-            "method": self.method,
-            "params": self.params,
-            "chat_id": self.chat_id,
-            "status": self.status,
-            "response": self.response,
-            "fault": self.fault.value if self.fault else None,
-        }
 
 
 @dataclass(frozen=True)
@@ -102,7 +72,7 @@ class _Flight:
             self._state.signal.bump()
 
 
-class LocalTelegramServer(Simulation):
+class LocalTelegramServer(ControlledServer):
     """A Bot API server on 127.0.0.1 that answers as Telegram does, errors included.
 
     Point python-telegram-bot at `base_url` and `file_base_url`; play users through the
@@ -161,20 +131,6 @@ class LocalTelegramServer(Simulation):
         self._webhook_task: asyncio.Task[None] | None = None
 
     # --- addresses and lifecycle -----------------------------------------------------------
-
-    @property
-    def clock(self) -> Clock:
-        """Where message dates come from; assign another clock to move the server in time."""
-        return self.state.clock
-
-    @clock.setter
-    def clock(self, clock: Clock) -> None:
-        self.state.clock = clock
-
-    @property
-    def bot(self) -> User:
-        """The bot's own account."""
-        return self.state.bot
 
     @property
     def url(self) -> str:
@@ -249,53 +205,6 @@ class LocalTelegramServer(Simulation):
         await self.stop()
 
     # --- faults, limits, counters ----------------------------------------------------------
-
-    def inject_fault(
-        self,
-        kind: FaultKind | str,
-        *,
-        method: str | None = None,
-        chat_id: int | str | None = None,
-        times: int = 1,
-        retry_after: int = 1,
-        delay: float = 0.0,
-        execute: bool = False,
-    ) -> FaultRule:
-        """Make the next `times` calls of `method` to `chat_id` (None: any) fail as `kind`.
-
-        `retry_after` is the 429's wait; `delay` is how late a DELAY answers, or how long a
-        TIMEOUT hangs (default: until the client gives up); `execute` makes a TIMEOUT carry
-        the call out before hanging, as when Telegram acts but the answer is lost.
-        """
-        return self.faults.add(
-            kind,
-            method=method,
-            chat_id=chat_id,
-            times=times,
-            retry_after=retry_after,
-            delay=delay,
-            execute=execute,
-        )
-
-    def set_rate_limits(self, enabled: bool = True, limits: RateLimits | None = None) -> None:
-        """Switch Telegram-like flood limits on (optionally with other numbers) or off."""
-        self.rate_limiter.configure(limits, enabled=enabled)
-
-    def calls(
-        self,
-        method: str | None = None,
-        *,
-        chat_id: int | str | None = None,
-        ok: bool | None = None,
-    ) -> list[CallRecord]:
-        """Logged requests, filtered by method, chat and success."""
-        return [
-            record
-            for record in self.request_log
-            if (method is None or record.method == method)
-            and (chat_id is None or str(record.chat_id) == str(chat_id))
-            and (ok is None or record.ok == ok)
-        ]
 
     # --- Bot API over HTTP -----------------------------------------------------------------
 

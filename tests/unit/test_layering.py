@@ -14,10 +14,6 @@ LAYERS = ("bot", "scheduler", "handlers", "cchc_bot", "db")
 PURE_SERVER = "cchc_bot.telegram_server"
 """The local Bot API server is product code that imports nothing else of the product."""
 SERVER_MAY_USE = ("cchc_bot.telegram_server", "cchc_bot.clock")
-KNOWN_CYCLES = [["cchc_bot.telegram_server.control", "cchc_bot.telegram_server.server"]]
-"""Left to break (issue 12 item 10): control.py types its handlers against the server class
-only under TYPE_CHECKING. Listed so that a new cycle fails, and so that breaking this one
-fails too until it is taken off the list."""
 
 
 def _module_name(path: Path) -> str:
@@ -122,7 +118,7 @@ def test_no_module_imports_itself_through_others() -> None:
         name: {t for t in targets if not (name == t.rsplit(".", 1)[0] or t.startswith(name + "."))}
         for name, targets in _graph().items()
     }
-    assert _cycles(graph) == KNOWN_CYCLES
+    assert _cycles(graph) == []
 
 
 @pytest.mark.parametrize(
