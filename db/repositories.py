@@ -59,6 +59,17 @@ async def find_period(session: AsyncSession, code: str) -> Period | None:
     return await session.scalar(select(Period).where(Period.code == code))
 
 
+async def find_submission(
+    session: AsyncSession, unit_id: int | None, period_code: str
+) -> Submission | None:
+    """A unit's submission (draft or sent) for a period, if it has one."""
+    return await session.scalar(
+        select(Submission)
+        .join(Period, Period.id == Submission.period_id)
+        .where(Submission.unit_id == unit_id, Period.code == period_code)
+    )
+
+
 async def questionnaire_version_by_hash(
     session: AsyncSession, content_hash: str
 ) -> QuestionnaireVersion | None:

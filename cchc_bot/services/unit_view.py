@@ -18,7 +18,7 @@ from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.reports.drafts import latest_version_figures
 from cchc_bot.services.status import unit_config
 from db import repositories
-from db.models import Attachment, QuestionnaireVersion, Submission, SubmissionVersion, Unit
+from db.models import Attachment, QuestionnaireVersion, SubmissionVersion, Unit
 
 
 class ViewOutcome(StrEnum):
@@ -78,16 +78,7 @@ class UnitViewService(ConfiguredService):
             unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
             if unit is None:
                 return UnitReportView(ViewOutcome.UNKNOWN_UNIT, period, unit_code)
-            row = await repositories.find_period(session, period.code)
-            submission = (
-                await session.scalar(
-                    select(Submission).where(
-                        Submission.unit_id == unit.id, Submission.period_id == row.id
-                    )
-                )
-                if row is not None
-                else None
-            )
+            submission = await repositories.find_submission(session, unit.id, period.code)
             snapshot = (
                 await session.scalar(
                     select(SubmissionVersion)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from cchc_bot import conversation
 from cchc_bot.access import Actor, require_unit_member
 from cchc_bot.calendar import ReportingPeriod
@@ -55,16 +53,7 @@ class Queries(ReportBase):
         """Numbers of the required questions the unit's draft (or an empty one) still lacks."""
         require_unit_member(actor, "read a report")
         async with self._sessions() as session:
-            row = await repositories.find_period(session, period.code)
-            submission = (
-                await session.scalar(
-                    select(Submission).where(
-                        Submission.unit_id == actor.unit_id, Submission.period_id == row.id
-                    )
-                )
-                if row is not None
-                else None
-            )
+            submission = await repositories.find_submission(session, actor.unit_id, period.code)
             if submission is None:
                 # No draft yet: what an empty draft lacks (required questions only).
                 unit = await session.get(Unit, actor.unit_id)

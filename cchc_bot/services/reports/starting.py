@@ -108,16 +108,7 @@ class Starting(ReportBase):
     ) -> list[PeriodOption]:
         options = []
         for period in periods:
-            row = await repositories.find_period(session, period.code)
-            submission = (
-                await session.scalar(
-                    select(Submission).where(
-                        Submission.unit_id == unit.id, Submission.period_id == row.id
-                    )
-                )
-                if row is not None
-                else None
-            )
+            submission = await repositories.find_submission(session, unit.id, period.code)
             answered = 0
             if submission is not None:
                 answered = len(
