@@ -13,8 +13,8 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, ExtBot
 from telegram.request import BaseRequest
 
-from cchc_bot import backup, doctor, webhook
 from cchc_bot.access import Actor
+from cchc_bot.chat_turns import ChatTurns
 from cchc_bot.cli import (
     CliError,
     app,
@@ -33,20 +33,34 @@ from cchc_bot.inbox_queue import (
     SideEffectAwareRateLimiter,
     replay_pending,
 )
-from cchc_bot.instance_lock import InstanceLock, InstanceLockError
-from cchc_bot.logs import configure_logging
+from cchc_bot.ops.instance_lock import InstanceLock, InstanceLockError
+from cchc_bot.ops.logs import configure_logging
+from cchc_bot.ops.settings import Settings
 from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.services.accounts import AccountError, AccountService
 from cchc_bot.services.reminders import DeliveryResult, ReminderItem, ReminderMessage, RunReport
-from cchc_bot.settings import Settings
 from cchc_bot.telegram_request import one_shot_bot, sending_bot, telegram_request
+from cchc_bot.texts import chat_common
 from db.migrate import current_revision, head_revision
 from db.session import SessionFactory, is_sqlite
-from handlers import accounts, common, coordinator, menus, observability, report, texts, web_link
-from handlers.context import CONTEXT_TYPES, CchcApplication
-from handlers.ordering import PerChatUpdateProcessor
-from handlers.reminder_delivery import deliver
-from handlers.send_pacing import PacedRateLimiter
+from handlers.telegram import (
+    accounts,
+    common,
+    coordinator,
+    menus,
+    observability,
+    report,
+    web_link,
+    webhook,
+)
+from handlers.telegram.context import CONTEXT_TYPES, CchcApplication
+from handlers.telegram.ordering import (
+    MAX_CONCURRENT_UPDATES,
+    CrossProcessTurns,
+    PerChatUpdateProcessor,
+)
+from handlers.telegram.reminder_delivery import deliver
+from handlers.telegram.send_pacing import PacedRateLimiter
 from handlers.web.app import serve_beside_bot, serve_web_until_stopped
 from scheduler.jobs import schedule_reminders
 
@@ -82,23 +96,42 @@ def build_application(
         request=api_request,
         get_updates_request=updates_request,
         # Replies are counted, not throttled; bulk sends wait for a place in the sliding second
-        # (handlers/send_pacing.py). The inner limiter still waits out Telegram's 429
+        # (handlers/telegram/send_pacing.py). The inner limiter still waits out Telegram's 429
         # retry_after and keeps group chats under 20/min.
         rate_limiter=PacedRateLimiter(
             SideEffectAwareRateLimiter(overall_max_rate=0, max_retries=5)
         ),
         defaults=Defaults(tzinfo=settings.tz),
     )
+    # Several webhook processes on PostgreSQL: a chat's updates wait for its database turn.
+    turns = (
+        CrossProcessTurns(
+            ChatTurns(
+                settings.database_url,
+                bot_id_of(token),
+                runtime.clock,
+                slots=MAX_CONCURRENT_UPDATES,
+            ),
+            chat_common.INTERRUPTED_BY_RESTART,
+        )
+        if settings.instances == "many" and not is_sqlite(settings.database_url)
+        else None
+    )
+    ordering = PerChatUpdateProcessor(turns=turns)
+    timed = observability.TimedUpdateProcessor(ordering, queue.inbox)
     application: CchcApplication = (
         ApplicationBuilder()
         .bot(bot)
         .context_types(CONTEXT_TYPES)
         .update_queue(queue)
-        .concurrent_updates(
-            observability.TimedUpdateProcessor(PerChatUpdateProcessor(), queue.inbox)
-        )
+        .concurrent_updates(timed)
         .build()
     )
+    if turns is not None:
+        turns.bind(
+            application.bot,
+            lambda update: timed.handle_now(update, application.process_update(update)),
+        )
     application.bot_data.runtime = runtime
     common.register_guards(application)
     accounts.register(application)
@@ -114,10 +147,16 @@ def build_application(
     async def post_init(application: CchcApplication) -> None:
         # On the Application's own loop: no database connection made here crosses loops.
         await ensure_schema_current(runtime)
-        await replay_pending(application, queue, texts.INTERRUPTED_BY_RESTART, older_than=grace)
+        await replay_pending(
+            application, queue, chat_common.INTERRUPTED_BY_RESTART, older_than=grace
+        )
         await menus.set_default_menu(application.bot)
+        if turns is not None:
+            turns.start(ordering)
 
     async def post_stop(application: CchcApplication) -> None:
+        if turns is not None:
+            await turns.close()
         await queue.inbox.flush()
 
     application.post_init = post_init
@@ -130,7 +169,8 @@ def hold_for_the_process(
 ) -> None:
     """Take the single-instance lock before the bot starts; close the database after it stops."""
     settings = runtime.settings
-    lock = None if several_allowed else InstanceLock(settings.database_url)
+    # Shared among CCHC_INSTANCES=many processes; it still keeps a single-instance run out.
+    lock = InstanceLock(settings.database_url, shared=several_allowed)
     started, stopped = application.post_init, application.post_shutdown
 
     async def post_init(application: CchcApplication) -> None:
@@ -394,7 +434,6 @@ def sandbox_command(
     keep: Annotated[bool, typer.Option("--keep", help="keep the temporary folder on exit")] = False,
 ) -> None:
     """Run the real bot against a local Telegram server in a terminal chat: no token, no network."""
-    from pathlib import Path
 
     from cchc_bot import sandbox
 
@@ -414,86 +453,10 @@ def sandbox_command(
 
 async def _sandbox_tick(application: CchcApplication) -> RunReport:
     """The scheduler's reminder tick, run by the sandbox right after `/time` moves the clock."""
-    from handlers.context import CchcContext
+    from handlers.telegram.context import CchcContext
     from scheduler.jobs import tick
 
     return await tick(CchcContext(application))
-
-
-@app.command("doctor")
-@user_errors
-def doctor_command(
-    ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
-) -> None:
-    """Check token, database, schema, configuration, zone, reminders and files; say the fix."""
-    checks = run_async(doctor.run_checks(clock=context_of(ctx).clock))
-    if as_json:
-        print_json([check.to_json() for check in checks])
-    else:
-        for line in doctor.render(checks):
-            console.print(line, markup=False, soft_wrap=True)
-    if any(check.failed for check in checks):
-        raise typer.Exit(1)
-
-
-@app.command("backup")
-@user_errors
-def backup_command(
-    ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="backup file to write (SQLite)")],
-) -> None:
-    """Back up the database while the bot runs (SQLite); print the pg_dump command (PostgreSQL)."""
-    url = context_of(ctx).settings.database_url
-    try:
-        if not is_sqlite(url):
-            for line in backup.postgres_backup_commands(url, out):
-                console.print(line, markup=False, soft_wrap=True)
-            return
-        summary = backup.backup_sqlite(backup.sqlite_file(url), out)
-    except backup.BackupError as exc:
-        raise CliError(str(exc)) from exc
-    console.print(
-        f"backed up to {summary.path}: {summary.describe()}", markup=False, soft_wrap=True
-    )
-
-
-@app.command("restore")
-@user_errors
-def restore_command(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="a file made by `cchc-bot backup`")],
-    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
-) -> None:
-    """Replace the database with a backup (bot stopped); the old file is kept beside it."""
-    url = context_of(ctx).settings.database_url
-    try:
-        if not is_sqlite(url):
-            for line in backup.postgres_restore_commands(url, file):
-                console.print(line, markup=False, soft_wrap=True)
-            return
-        target = backup.sqlite_file(url)
-        summary = backup.inspect_backup(file)
-        if not yes:
-            typer.confirm(
-                f"Replace {target} with {summary.path} ({summary.describe()})?", abort=True
-            )
-        result = backup.restore_sqlite(file, target)
-    except backup.BackupError as exc:
-        raise CliError(str(exc)) from exc
-    console.print(
-        f"restored {result.restored.path}: {result.restored.describe()}",
-        markup=False,
-        soft_wrap=True,
-    )
-    if result.previous is not None:
-        console.print(
-            f"the replaced database was kept as {result.previous}", markup=False, soft_wrap=True
-        )
-    if result.restored.needs_upgrade:
-        console.print(
-            "the backup has an older schema: run `cchc-bot init` next", markup=False, soft_wrap=True
-        )
 
 
 def main() -> None:

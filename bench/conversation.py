@@ -47,15 +47,15 @@ from cchc_bot.access import Role
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.questionnaire import IndicatorType
 from cchc_bot.conversation import QuestionView, Step, SummaryView
+from cchc_bot.local_bot_api import LocalTelegramServer, MessageRecord, TranscriptEvent
+from cchc_bot.local_bot_api.api import ApiResult
+from cchc_bot.local_bot_api.model.spec import MethodSpec
+from cchc_bot.ops.settings import Settings, bundled_config_dir
 from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.sandbox.local_bot import AnyApplication, running_application, server_settings
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.reports import ReportOutcome
-from cchc_bot.settings import Settings, bundled_config_dir
 from cchc_bot.telegram_request import telegram_request
-from cchc_bot.telegram_server import LocalTelegramServer, MessageRecord, TranscriptEvent
-from cchc_bot.telegram_server.bot_api import ApiResult
-from cchc_bot.telegram_server.spec import MethodSpec
 from db.migrate import current_revision, upgrade_schema
 from db.session import Synchronous, create_engine
 

@@ -27,8 +27,6 @@ from sqlalchemy import insert
 
 from cchc_bot.aggregation import ExportData, Figure, ReminderRecord, UnitReport, aggregate
 from cchc_bot.answers import Answer
-from cchc_bot.calendar import ReportingPeriod, build_periods
-from cchc_bot.charts import status_chart
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.base import UnitKind
 from cchc_bot.config.loading import load_configuration
@@ -40,10 +38,14 @@ from cchc_bot.config.questionnaire import (
     Target,
 )
 from cchc_bot.config.units import UnitConfig
+from cchc_bot.exports.charts import status_chart
+from cchc_bot.exports.sheets import unit_columns
+from cchc_bot.exports.workbook import write_xlsx
+from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.period_calendar import build_periods
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.exports import ExportService
 from cchc_bot.services.status import PeriodStatus, StatusService, UnitStatus
-from cchc_bot.settings import bundled_config_dir
-from cchc_bot.workbook import unit_columns, write_xlsx
 from db.migrate import upgrade_schema
 from db.models import Answer as AnswerRow
 from db.models import Period, QuestionnaireVersion, Submission, SubmissionVersion, Unit
@@ -222,7 +224,6 @@ def period_data(
         previous=previous,
         reminders=reminders,
         generated_at=period.deadline + dt.timedelta(days=1),
-        district="Tỉnh Sóc Trăng",
         tz=TZ,
     )
     return data, latest

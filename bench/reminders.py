@@ -32,6 +32,8 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.loading import UNITS_FILE, load_configuration
+from cchc_bot.local_bot_api import LocalTelegramServer, RateLimits
+from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.reminders import (
     DeliveryResult,
@@ -39,13 +41,11 @@ from cchc_bot.services.reminders import (
     ReminderService,
     RunReport,
 )
-from cchc_bot.settings import bundled_config_dir
-from cchc_bot.telegram_server import LocalTelegramServer, RateLimits
 from db.migrate import upgrade_schema
 from db.models import Member, Unit
 from db.session import SessionFactory, create_engine, create_session_factory
-from handlers.reminder_delivery import deliver
-from handlers.send_pacing import PacedRateLimiter
+from handlers.telegram.reminder_delivery import deliver
+from handlers.telegram.send_pacing import PacedRateLimiter
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "7000000002:AAH-cchc-bot-bench-token-0123456789abcd"

@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.config.organisation import Organisation, bundled_organisation
 from cchc_bot.config.questionnaire import (
     AggregateRule,
     Indicator,
@@ -19,7 +19,8 @@ from cchc_bot.config.questionnaire import (
     Target,
 )
 from cchc_bot.config.units import DEFAULT_GROUPS, GroupConfig, default_group
-from cchc_bot.numbers import percent_of
+from cchc_bot.number_format import percent_of
+from cchc_bot.periods import ReportingPeriod
 
 # How the district figure is made (DESIGN.md decision 6) follows the indicator's `aggregate`
 # rule (`Indicator.aggregate_rule`; defaults by type in `config.questionnaire.allowed_rules`):
@@ -123,6 +124,8 @@ class UnitReport:
     figures: Mapping[str, Figure] = field(default_factory=dict)
     applicable: frozenset[str] = frozenset()
     group: str | None = None
+    # The child node of the export's scope the unit lies under (None: no subtotal per node).
+    node: str | None = None
 
     @property
     def group_code(self) -> str:
@@ -193,12 +196,16 @@ class ExportData:
     previous: Mapping[str, Mapping[str, Figure]] | None
     reminders: Sequence[ReminderRecord]
     generated_at: dt.datetime
-    district: str
     tz: ZoneInfo
+    # Who runs the reporting: the workbook's title and the file's place name.
+    organisation: Organisation = field(default_factory=bundled_organisation)
     previous_label: str | None = None
     groups: Sequence[GroupConfig] = ()
     # The earlier periods the Tổng hợp sheet compares with (cùng kỳ, kỳ trước, increments).
     comparisons: Comparisons | None = None
+    # A scoped export: the scope node's name, and its child nodes (code, name) to subtotal.
+    scope: str | None = None
+    nodes: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True, slots=True)

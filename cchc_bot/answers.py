@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cchc_bot.numbers import percent_of
+from cchc_bot.number_format import percent_of
 
 PERCENT_DECIMALS = 2
 """Decimals of a ratio's computed percentage (shown and checked against targets)."""

@@ -20,10 +20,10 @@ from cchc_bot.aggregation import (
     figure_not_applicable,
     tally,
 )
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.config.questionnaire import AggregateRule, Indicator
 from cchc_bot.config.units import DEFAULT_GROUPS, GroupConfig
-from cchc_bot.numbers import percent_of
+from cchc_bot.number_format import percent_of
+from cchc_bot.periods import ReportingPeriod
 
 # What a careful reader compares a district figure with (issue 13 item 3):
 #   cùng kỳ năm trước   the same period code of the previous year, for every indicator;

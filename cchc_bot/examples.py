@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 DEFAULT_EXAMPLE = "tran_de_2024"
 """The default configuration (`cchc_bot/bundled/*.yaml`), also reachable as an example."""

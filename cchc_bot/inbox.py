@@ -66,6 +66,9 @@ class InFlight:
     # Set when the handler returned: a task it spawned (a job scheduled from a handler copies
     # its context) must not record its own side effects against this update.
     closed: bool = False
+    # Set when another process holds the chat's turn and handles this update (or did): this
+    # process must not mark it done (cchc_bot/chat_turns.py).
+    handed_over: bool = False
 
 
 _current: contextvars.ContextVar[InFlight | None] = contextvars.ContextVar(

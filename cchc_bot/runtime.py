@@ -8,13 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import Configuration, load_configuration
+from cchc_bot.ops.settings import Settings
 from cchc_bot.services.accounts import AccountService
 from cchc_bot.services.coordination import CoordinationService
 from cchc_bot.services.exports import ExportService
 from cchc_bot.services.reminders import ReminderService
 from cchc_bot.services.reports import ReportService
 from cchc_bot.services.status import StatusService
-from cchc_bot.settings import Settings
 from db.session import SessionFactory, create_engine, create_session_factory
 
 

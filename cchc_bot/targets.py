@@ -15,7 +15,7 @@ from cchc_bot.aggregation import (
 )
 from cchc_bot.config.questionnaire import Indicator, IndicatorType, Section
 from cchc_bot.config.targets import Target, resolve_target
-from cchc_bot.numbers import percent_of
+from cchc_bot.number_format import percent_of
 
 _TARGET_TYPES = frozenset(
     {IndicatorType.INTEGER, IndicatorType.DECIMAL, IndicatorType.PERCENT, IndicatorType.RATIO}

@@ -14,7 +14,7 @@ from telegram import Bot
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
-from cchc_bot.settings import Settings
+from cchc_bot.ops.settings import Settings
 
 Purpose = Literal["api", "updates"]
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
-from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.periods import ReportingPeriod
 
 
 class Dated(Protocol):

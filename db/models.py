@@ -102,8 +102,12 @@ class Member(Base):
     active_submission_id: Mapped[int | None] = mapped_column(
         ForeignKey("submissions.id", use_alter=True, ondelete="SET NULL")
     )
+    # A coordinator's node (`invite --scope UNIT`): they act on its subtree; None: everything.
+    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
 
-    unit: Mapped[Unit | None] = relationship(lazy="raise")
+    unit: Mapped[Unit | None] = relationship(lazy="raise", foreign_keys=[unit_id])
+    # Loaded with the member wherever it is read, so every Actor carries its scope.
+    scope_unit: Mapped[Unit | None] = relationship(lazy="joined", foreign_keys=[scope_unit_id])
 
 
 class Invite(Base):
@@ -115,6 +119,8 @@ class Invite(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # The subtree a coordinator invite gives (`--scope UNIT`); None: the whole tree.
+    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
@@ -373,3 +379,34 @@ class WebSession(Base):
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
     ended_at: Mapped[dt.datetime | None]
+
+
+class TaskProgress(Base):
+    """What a report says of one task of the plan annex (`tasks.yaml`); one row per task."""
+
+    __tablename__ = "task_progress"
+    __table_args__ = (UniqueConstraint("submission_id", "task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[str] = mapped_column(String(40), index=True)
+    # done | in_progress | not_started (cchc_bot.tasks.progress.TaskStatus)
+    status: Mapped[str] = mapped_column(String(20))
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The văn bản that proves it: số, ký hiệu ("12/KH-UBND") and its date.
+    document_number: Mapped[str | None] = mapped_column(String(120))
+    document_date: Mapped[dt.date | None] = mapped_column(Date)
+    attachment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachments.id", ondelete="SET NULL")
+    )
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    explanation: Mapped[str | None] = mapped_column(Text)
+    # A cooperating unit's one line (when the setting allows it); its status is then unused.
+    contribution: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[dt.datetime]
+    reported_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # A coordinator reopened a task reported done: it is asked again in later periods.
+    reopened_at: Mapped[dt.datetime | None]
+    reopened_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))

@@ -90,6 +90,12 @@ async def active_units(session: AsyncSession, on: dt.date | None = None) -> list
     return list((await session.scalars(query.order_by(Unit.kind, Unit.code))).all())
 
 
+async def unit_parents(session: AsyncSession) -> dict[str, str | None]:
+    """Every stored unit's code with its parent's code: the tree that coordinator scopes cut."""
+    rows = await session.execute(select(Unit.code, Unit.parent_code))
+    return {code: parent for code, parent in rows}
+
+
 async def submissions_of_period(session: AsyncSession, period_id: int) -> dict[int, Submission]:
     """The submissions of a period, by unit id."""
     rows = await session.scalars(select(Submission).where(Submission.period_id == period_id))

@@ -1,1 +1,1 @@
-"""Telegram updates -> service calls -> replies; the wording lives in `texts.py`."""
+"""Inbound adapters: `telegram/` (the chat) and `web/` (the desk), both calling the services."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from cchc_bot.services.reminders import DeliveryResult, ReminderMessage, RunReport
-from handlers.context import CchcApplication, CchcContext
-from handlers.reminder_delivery import deliver
+from handlers.telegram.context import CchcApplication, CchcContext
+from handlers.telegram.reminder_delivery import deliver
 
 logger = logging.getLogger(__name__)
 

@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.export import revision, status_of, submissions_by_day
-from cchc_bot import calendar, charts, workbook
+from cchc_bot import period_calendar
 from cchc_bot.aggregation import ExportData, UnitReport
 from cchc_bot.config.loading import load_configuration
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.exports import charts, workbook
+from cchc_bot.ops.settings import bundled_config_dir
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
@@ -30,7 +31,7 @@ OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 def sample() -> ExportData:
     """Quý I/2024 of the bundled units: most submitted, some late, drafting or returned."""
     config = load_configuration(bundled_config_dir())
-    period = calendar.period_by_code(config.schedule, "2024-Q1", TZ)
+    period = period_calendar.period_by_code(config.schedule, "2024-Q1", TZ)
     rng = random.Random(2024)
     indicators = [indicator for _, indicator in config.questionnaire.indicators()]
     reports = []
@@ -68,7 +69,7 @@ def sample() -> ExportData:
         previous=None,
         reminders=[],
         generated_at=period.deadline + dt.timedelta(hours=9),
-        district=config.units.district,
+        organisation=config.units.organisation,
         tz=TZ,
     )
 

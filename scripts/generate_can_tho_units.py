@@ -46,7 +46,11 @@ HEADER = """\
 # Các trường: xem cchc_bot/bundled/units.yaml và docs/VAN_HANH.md (kinds, levels, valid_from).
 # CẦN XÁC MINH: danh sách sở, ban, ngành và has_tthc của từng sở.
 
-district: "Thành phố Cần Thơ"
+organisation:
+  name: "UBND thành phố Cần Thơ"
+  short_name: "thành phố Cần Thơ"
+  place: "Cần Thơ"
+  office: "Sở Nội vụ"
 
 levels: ["Sở, ban, ngành; xã, phường thuộc thành phố"]
 

@@ -21,7 +21,7 @@ from cchc_bot.config.loading import load_configuration
 from cchc_bot.documents import district_report, unit_report
 from cchc_bot.documents.outline import load_outline
 from cchc_bot.documents.pdf import convert_to_pdf
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.loading import Configuration, load_configuration
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 from db.migrate import upgrade_schema
 from db.session import SessionFactory, create_engine, create_session_factory
 

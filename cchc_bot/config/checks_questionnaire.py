@@ -120,6 +120,11 @@ class QuestionnaireChecker:
             report((*loc, "periods"), "must name at least one period kind (or be left out)")
         self._check_target(placed)
         self._check_ratio(placed)
+        if ind.numerator_above_denominator != "error" and ind.type is not IndicatorType.RATIO:
+            report(
+                (*loc, "numerator_above_denominator"),
+                f"only a ratio has a numerator and a denominator, but the type is {ind.type}",
+            )
         self._check_choice(loc, ind)
         self._check_limits(loc, ind)
         self._check_aggregate(loc, ind)
@@ -147,6 +152,17 @@ class QuestionnaireChecker:
                     (*loc, "flags", name),
                     f"unknown flag '{name}'; allowed flags: {', '.join(_ALLOWED_FLAGS)}",
                 )
+        known_units = {unit.code for unit in self.units or ()}
+        for index, code in enumerate(applies.units or ()):
+            if self.units is not None and code not in known_units:
+                self.unknown_flags = True
+                close = difflib.get_close_matches(code, sorted(known_units), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.document.report(
+                    (*loc, "units", index), f"unknown unit '{code}' (not in units.yaml){hint}"
+                )
+        for index, option in enumerate(applies.any_of or ()):
+            self._check_applies_to((*loc, "any_of", index), option)
 
     def _check_period_list(self, loc: Loc, periods: list[str] | None) -> None:
         if periods is None or self.period_kinds is None:

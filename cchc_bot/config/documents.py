@@ -15,6 +15,7 @@ from cchc_bot.config.issues import (
     FILE_ENTRY,
     QUESTIONNAIRE_FILE,
     SCHEDULE_FILE,
+    TASKS_FILE,
     TOP_LEVEL_ENTRY,
     UNITS_FILE,
     ConfigIssue,
@@ -103,6 +104,8 @@ class Document:
             if len(loc) >= 4 and loc[2] == "indicators" and isinstance(loc[3], int):
                 return self._named(loc[:4], "indicator", "id"), _dotted(loc[4:])
             return self._named(loc[:2], "section", "code"), _dotted(loc[2:])
+        if self.file == TASKS_FILE and head == "tasks" and indexed:
+            return self._named(loc[:2], "task", "id"), _dotted(loc[2:])
         if self.file == SCHEDULE_FILE and head == "periods" and indexed:
             return self._named(loc[:2], "period", "code"), _dotted(loc[2:])
         if (

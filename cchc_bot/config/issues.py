@@ -21,6 +21,8 @@ UNITS_FILE = "units.yaml"
 QUESTIONNAIRE_FILE = "questionnaire.yaml"
 SCHEDULE_FILE = "schedule.yaml"
 CONFIG_FILES = (UNITS_FILE, QUESTIONNAIRE_FILE, SCHEDULE_FILE)
+TASKS_FILE = "tasks.yaml"
+"""The optional fourth file: the plan annex's tasks (without it nothing changes)."""
 
 FILE_ENTRY = "file"
 TOP_LEVEL_ENTRY = "top level"

@@ -10,13 +10,15 @@ from pydantic import BaseModel, ValidationError
 
 from cchc_bot.config.checks_questionnaire import QuestionnaireChecker
 from cchc_bot.config.checks_schedule import SAMPLE_YEARS, check_schedule
-from cchc_bot.config.checks_units import check_units
+from cchc_bot.config.checks_tasks import TaskContext, check_tasks
+from cchc_bot.config.checks_units import CheckedUnits, check_units
 from cchc_bot.config.documents import Document, read_document
 from cchc_bot.config.issues import (
     CONFIG_FILES,
     FILE_ENTRY,
     QUESTIONNAIRE_FILE,
     SCHEDULE_FILE,
+    TASKS_FILE,
     TOP_LEVEL_ENTRY,
     UNITS_FILE,
     ConfigIssue,
@@ -26,6 +28,7 @@ from cchc_bot.config.issues import (
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.schedule import Schedule
 from cchc_bot.config.targets import yaml_path
+from cchc_bot.config.tasks import TasksFile
 from cchc_bot.config.units import UnitsFile
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "QUESTIONNAIRE_FILE",
     "SAMPLE_YEARS",
     "SCHEDULE_FILE",
+    "TASKS_FILE",
     "TOP_LEVEL_ENTRY",
     "UNITS_FILE",
     "ConfigIssue",
@@ -47,17 +51,19 @@ _ROOT_MODELS: dict[str, type[BaseModel]] = {
     UNITS_FILE: UnitsFile,
     QUESTIONNAIRE_FILE: Questionnaire,
     SCHEDULE_FILE: Schedule,
+    TASKS_FILE: TasksFile,
 }
 
 
 @dataclass(frozen=True)
 class Configuration:
-    """The three validated files of one configuration folder."""
+    """The three validated files of one configuration folder (and the optional tasks file)."""
 
     directory: Path
     units: UnitsFile
     questionnaire: Questionnaire
     schedule: Schedule
+    tasks: TasksFile | None = None
 
 
 def load_configuration(directory: Path) -> Configuration:
@@ -77,7 +83,8 @@ def _check(directory: Path) -> tuple[list[ConfigIssue], Configuration | None]:
     issues: list[ConfigIssue] = []
     documents: dict[str, Document] = {}
     models: dict[str, BaseModel] = {}
-    for file in CONFIG_FILES:
+    optional = (TASKS_FILE,) if (directory / TASKS_FILE).is_file() else ()
+    for file in (*CONFIG_FILES, *optional):
         document = read_document(directory, file, issues)
         if document is None:
             continue
@@ -103,6 +110,9 @@ def _check(directory: Path) -> tuple[list[ConfigIssue], Configuration | None]:
             checked.groups if checked is not None else None,
             checked.kinds if checked is not None else None,
         ).run()
+    tasks = documents.get(TASKS_FILE)
+    if tasks is not None:
+        check_tasks(tasks, _task_context(checked, period_kinds, models.get(QUESTIONNAIRE_FILE)))
 
     for document in documents.values():
         issues.extend(document.issues)
@@ -115,5 +125,24 @@ def _check(directory: Path) -> tuple[list[ConfigIssue], Configuration | None]:
         units=typing.cast(UnitsFile, models[UNITS_FILE]),
         questionnaire=typing.cast(Questionnaire, models[QUESTIONNAIRE_FILE]),
         schedule=typing.cast(Schedule, models[SCHEDULE_FILE]),
+        tasks=typing.cast(TasksFile, models[TASKS_FILE]) if TASKS_FILE in models else None,
     )
     return [], configuration
+
+
+def _task_context(
+    checked: CheckedUnits | None, period_kinds: list[str] | None, questionnaire: BaseModel | None
+) -> TaskContext:
+    """What `tasks.yaml` is checked against: the units, areas, indicators and period kinds."""
+    sections = questionnaire.sections if isinstance(questionnaire, Questionnaire) else None
+    return TaskContext(
+        units=checked.units if checked is not None else None,
+        groups=checked.groups if checked is not None else None,
+        areas=[section.code for section in sections] if sections is not None else None,
+        indicators=(
+            [indicator.id for section in sections for indicator in section.indicators]
+            if sections is not None
+            else None
+        ),
+        period_kinds=period_kinds,
+    )

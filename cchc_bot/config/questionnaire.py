@@ -76,11 +76,17 @@ def is_score_unit(unit: str | None) -> bool:
 
 
 class AppliesTo(StrictModel):
-    """Which units an indicator or section applies to: unit kinds, flags and/or groups."""
+    """Which units an indicator or section applies to: kinds, flags, groups, unit codes.
+
+    Every condition written must hold; `any_of` lists alternatives of which one must hold
+    (the xã, or one office answering for UBND huyện).
+    """
 
     kinds: list[Annotated[str, Field(pattern=UNIT_CODE_PATTERN, max_length=20)]] | None = None
     flags: dict[str, bool] = Field(default_factory=dict)
     groups: list[str] | None = None
+    units: list[Annotated[str, Field(pattern=UNIT_CODE_PATTERN, max_length=40)]] | None = None
+    any_of: list[AppliesTo] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -88,11 +94,11 @@ class AppliesTo(StrictModel):
         """Accept `[phong, xa]`, `{has_tthc: true}` and `{groups: [cap_xa]}` as written."""
         if isinstance(data, list):
             return {"kinds": data}
-        named = {"kinds", "flags", "groups"}
+        named = {"kinds", "flags", "groups", "units", "any_of"}
         if isinstance(data, dict) and not set(data) <= named:
             flags = {key: value for key, value in data.items() if key not in named}
             result: dict[str, Any] = {"flags": flags}
-            result.update({key: data[key] for key in ("kinds", "groups") if key in data})
+            result.update({key: data[key] for key in named - {"flags"} if key in data})
             return result
         return data
 
@@ -101,6 +107,10 @@ class AppliesTo(StrictModel):
         if self.kinds is not None and unit.kind not in self.kinds:
             return False
         if self.groups is not None and unit.group_code not in self.groups:
+            return False
+        if self.units is not None and unit.code not in self.units:
+            return False
+        if self.any_of is not None and not any(option.matches(unit) for option in self.any_of):
             return False
         unit_flags = unit.flags()
         return all(unit_flags.get(name, False) == wanted for name, wanted in self.flags.items())
@@ -144,6 +154,10 @@ class Indicator(StrictModel):
     numerator: RatioPart | None = None
     denominator: RatioPart | None = None
     checks: list[Check] = Field(default_factory=list)
+    # A ratio whose numerator may exceed its denominator because work carries over from
+    # earlier periods (phản ánh handled, tồn tại fixed): "warning" asks to confirm and
+    # explain; "error" (the default) refuses it as impossible.
+    numerator_above_denominator: Literal["error", "warning"] = "error"
     min_length: int | None = Field(default=None, ge=0)
     max_length: int | None = Field(default=None, ge=1, le=4000)
     core: bool = False
@@ -171,6 +185,11 @@ class Indicator(StrictModel):
         if self.not_applicable is not None:
             return self.not_applicable
         return self.type is IndicatorType.RATIO
+
+    @property
+    def numerator_may_exceed(self) -> bool:
+        """Whether a numerator above the denominator is a warning rather than an error."""
+        return self.type is IndicatorType.RATIO and self.numerator_above_denominator == "warning"
 
     @property
     def denominator_source(self) -> str | None:

@@ -15,6 +15,7 @@ from cchc_bot.config.base import (
     StrictModel,
     as_kind,
 )
+from cchc_bot.config.organisation import Organisation, bundled_organisation
 
 __all__ = ["KIND_GROUPS", "UNIT_CODE_PATTERN"]
 # A phone number as people write it: digits with spaces, dots or dashes, "+84" allowed.
@@ -103,7 +104,10 @@ class UnitConfig(StrictModel):
 class UnitsFile(StrictModel):
     """The whole `units.yaml` file."""
 
-    district: str = "Huyện Trần Đề"
+    # Who runs the reporting; a file that names none gets the bundled configuration's.
+    organisation: Organisation = Field(default_factory=bundled_organisation)
+    # Superseded by `organisation:` (its `name`); still read so older files load.
+    district: str | None = None
     units: list[UnitConfig] = Field(min_length=1)
     groups: list[GroupConfig] | None = Field(default=None, min_length=1)
     kinds: list[KindConfig] | None = Field(default=None, min_length=1)

@@ -30,7 +30,8 @@ from cchc_bot.conversation.model import (
     NoticeCode,
 )
 from cchc_bot.conversation.state import DraftState
-from cchc_bot.numbers import NumberKind, format_number, format_percent
+from cchc_bot.number_format import format_number, format_percent
+from cchc_bot.number_parsing import NumberKind
 from cchc_bot.rule_arithmetic import arithmetic_of
 from cchc_bot.rules import Reference
 from cchc_bot.targets import target_for
@@ -199,7 +200,7 @@ def answer_problem(
         numerator, denominator = answer.numerator, answer.denominator
         if numerator is None or denominator is None or denominator <= 0 or numerator < 0:
             return _invalid(question)
-        if numerator > denominator:
+        if numerator > denominator and not ind.numerator_may_exceed:
             params = {
                 "number": str(question.number),
                 "numerator": format_part(ind, numerator),

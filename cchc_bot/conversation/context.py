@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.config.questionnaire import Indicator, IndicatorType, Questionnaire
 from cchc_bot.config.units import UnitConfig
 from cchc_bot.conversation.model import Notice, NoticeCode, Step
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.rules import Rule, parse_rule
+from cchc_bot.texts.figures import NUMERATOR_ABOVE_DENOMINATOR_WARNING
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,7 @@ def build_context(
                     explain=check.level == "warning" and asks_for_explanation(check.message),
                 )
             )
+    checks.extend(_carry_over_checks(questions))
     by_indicator: dict[str, list[CheckRule]] = {}
     errors_by_anchor: dict[str, list[CheckRule]] = {}
     for check_rule in checks:
@@ -183,6 +185,23 @@ def build_context(
         unit_group=unit.group_code,
         unit_kind=str(unit.kind),
     )
+
+
+def _carry_over_checks(questions: tuple[Question, ...]) -> list[CheckRule]:
+    """A warning (to explain) for each ratio whose numerator may exceed its denominator."""
+    return [
+        CheckRule(
+            key=f"{question.id}#numerator_above_denominator",
+            rule=parse_rule(f"{question.id}.numerator <= {question.id}.denominator"),
+            level="warning",
+            message=NUMERATOR_ABOVE_DENOMINATOR_WARNING,
+            anchor=question.id,
+            numbers=str(question.number),
+            explain=True,
+        )
+        for question in questions
+        if question.indicator.numerator_may_exceed
+    ]
 
 
 def context_for_period(

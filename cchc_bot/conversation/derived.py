@@ -11,7 +11,7 @@ from cchc_bot.conversation.context import ConversationContext, Question, number_
 from cchc_bot.conversation.figures import format_part
 from cchc_bot.conversation.model import ZERO, Notice, NoticeCode
 from cchc_bot.conversation.state import AnswerChange
-from cchc_bot.numbers import format_percent
+from cchc_bot.number_format import format_percent
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +157,9 @@ def sync_dependents(
             if old.same_content(new):
                 new = old
             elif (
-                new.numerator is None or new.denominator is None or new.numerator > new.denominator
+                new.numerator is None
+                or new.denominator is None
+                or (new.numerator > new.denominator and not question.indicator.numerator_may_exceed)
             ):
                 new = None  # ask it again rather than keep a figure that no longer holds
         if new != old:

@@ -7,7 +7,8 @@ from decimal import Decimal
 from cchc_bot.answers import PERCENT_DECIMALS, Answer
 from cchc_bot.config.questionnaire import Indicator, IndicatorType
 from cchc_bot.conversation.context import Question
-from cchc_bot.numbers import NumberKind, decimals_for_unit, format_number, format_percent
+from cchc_bot.number_format import format_number, format_percent
+from cchc_bot.number_parsing import NumberKind, decimals_for_unit
 
 
 def main_figure(question: Question, answer: Answer) -> str:

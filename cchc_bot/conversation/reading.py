@@ -35,7 +35,7 @@ from cchc_bot.conversation.model import (
     Step,
 )
 from cchc_bot.conversation.state import DraftState, Pending
-from cchc_bot.numbers import NumberInputError, parse_number, parse_ratio_parts
+from cchc_bot.number_parsing import NumberInputError, parse_number, parse_ratio_parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +331,8 @@ def take_part(
 def _whole_ratio(question: Question, numerator: Decimal, denominator: Decimal) -> Reading:
     """Check a complete ratio's bounds; 0/0 is "không phát sinh", never 0 %."""
     ind = question.indicator
-    if numerator > denominator:
+    # Carry-over makes it possible for some ratios: their context warns (CheckRule) instead.
+    if numerator > denominator and not (ind.numerator_may_exceed and denominator > 0):
         params = {
             "numerator": format_part(ind, numerator),
             "denominator": format_part(ind, denominator),

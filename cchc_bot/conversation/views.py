@@ -34,7 +34,7 @@ from cchc_bot.conversation.model import (
 )
 from cchc_bot.conversation.navigation import first_unanswered, previous_asked
 from cchc_bot.conversation.state import DraftState
-from cchc_bot.numbers import format_percent
+from cchc_bot.number_format import format_percent
 from cchc_bot.targets import target_for
 
 

@@ -36,7 +36,7 @@ from cchc_bot.documents.sentences import (
     period_words,
     render,
 )
-from cchc_bot.workbook import district_slug
+from cchc_bot.exports.naming import district_slug
 
 FILE_PREFIX = "BaoCao_CCHC"
 DOCX_EXTENSION = ".docx"
@@ -58,6 +58,7 @@ def names_of(data: ExportData, outline: ReportOutline, issuer: str) -> dict[str,
         "office": organisation.office,
         "issuer": issuer,
         "place": organisation.place,
+        "organisation": organisation.name,
         "previous": data.previous_label or "kỳ trước",
     }
 
@@ -189,7 +190,7 @@ def text_answers(data: ExportData, indicator_id: str) -> list[str]:
 def build(data: ExportData, outline: ReportOutline) -> Document:
     """The whole draft: header, sections of the outline, signature and the annex of figures."""
     organisation = outline.organisation
-    names = names_of(data, outline, _issuer_words(organisation.issuer))
+    names = names_of(data, outline, organisation.name)
     totals = aggregate(data)
     context = SentenceContext(
         totals={total.indicator.id: total for total in totals},
@@ -225,14 +226,6 @@ def build(data: ExportData, outline: ReportOutline) -> Document:
 def write(data: ExportData, outline: ReportOutline, target: Path | IO[bytes]) -> None:
     """Build the draft and save it to a path or a binary stream."""
     build(data, outline).save(target)  # type: ignore[arg-type]
-
-
-def _issuer_words(issuer: str) -> str:
-    """The issuer as written inside a sentence ("UBND huyện Trần Đề")."""
-    words = issuer.split()
-    return " ".join(words[:1] + [word.capitalize() for word in words[1:]]).replace(
-        " Huyện ", " huyện "
-    )
 
 
 def _section(

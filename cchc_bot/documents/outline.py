@@ -17,8 +17,9 @@ from cchc_bot.config.issues import (
     pydantic_message,
 )
 from cchc_bot.config.loading import load_configuration
+from cchc_bot.config.organisation import Organisation, bundled_organisation, organisation_of
 from cchc_bot.config.questionnaire import IndicatorType, Questionnaire
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 OUTLINE_FILE = "report_outline.yaml"
 
@@ -29,20 +30,7 @@ FIELDS = frozenset(
     {"value", "numerator", "denominator", "percent", "change", "reported", "expected", "target"}
 )
 RATIO_FIELDS = frozenset({"numerator", "denominator", "percent"})
-GLOBAL_NAMES = frozenset({"period", "office", "issuer", "place", "previous"})
-
-
-class Organisation(StrictModel):
-    """Who issues the district report, where, and who drafts it (Nghị định 30/2020 header)."""
-
-    parent: str | None = None
-    issuer: str = Field(default="UBND HUYỆN TRẦN ĐỀ", min_length=1)
-    issuer_code: str = Field(default="UBND", min_length=1)
-    place: str = Field(default="Trần Đề", min_length=1)
-    office: str = Field(default="Phòng Nội vụ", min_length=1)
-    signer_authority: str = "TM. ỦY BAN NHÂN DÂN"
-    signer_title: str = "CHỦ TỊCH"
-    signer_name: str = ""
+GLOBAL_NAMES = frozenset({"period", "office", "issuer", "place", "previous", "organisation"})
 
 
 class UnitKindHeader(StrictModel):
@@ -62,7 +50,7 @@ class UnitReportOutline(StrictModel):
         "Thực hiện kế hoạch cải cách hành chính năm, {issuer} báo cáo kết quả thực hiện "
         "công tác cải cách hành chính {period} như sau:"
     )
-    recipients: list[str] = Field(default_factory=lambda: ["UBND huyện (qua Phòng Nội vụ)"])
+    recipients: list[str] = Field(default_factory=lambda: ["{organisation} (qua {office})"])
     kinds: dict[str, UnitKindHeader] = Field(default_factory=dict)
     # Send the report to the chat once a submission is accepted (and a PDF beside it, where
     # LibreOffice is installed). Off by default: it adds one or two messages after the receipt.
@@ -108,7 +96,8 @@ class OutlineSection(StrictModel):
 class ReportOutline(StrictModel):
     """The whole `report_outline.yaml`."""
 
-    organisation: Organisation = Field(default_factory=Organisation)
+    # Not written in the file: the configuration's `units.yaml` `organisation:` (one source).
+    organisation: Organisation = Field(default_factory=bundled_organisation)
     kind: str = "BÁO CÁO"
     title: str = "Kết quả thực hiện công tác cải cách hành chính {period}"
     intro: str = ""
@@ -134,18 +123,24 @@ def outline_directory(config_dir: Path) -> Path:
     return config_dir if (Path(config_dir) / OUTLINE_FILE).is_file() else bundled_config_dir()
 
 
-def load_outline(config_dir: Path, questionnaire: Questionnaire | None = None) -> ReportOutline:
+def load_outline(
+    config_dir: Path,
+    questionnaire: Questionnaire | None = None,
+    organisation: Organisation | None = None,
+) -> ReportOutline:
     """Read and validate the outline of a configuration folder; raise OutlineError on issues.
 
     A folder without its own outline gets the bundled one, checked for its form only: the
     bundled ids need not be the folder's, and a sentence whose figures are missing is left out.
+    The names come from the folder's `units.yaml` (`organisation:`) unless given.
     """
     directory = outline_directory(config_dir)
     own = Path(directory) == Path(config_dir)
     issues, outline = _check(directory, questionnaire if own else None)
     if issues or outline is None:
         raise OutlineError(issues)
-    return outline
+    names = organisation if organisation is not None else organisation_of(Path(config_dir))
+    return outline.model_copy(update={"organisation": names})
 
 
 def check_outline(config_dir: Path, questionnaire: Questionnaire | None) -> list[ConfigIssue]:
@@ -179,8 +174,14 @@ def _check(
     document = read_document(directory, OUTLINE_FILE, issues)
     if document is None:
         return issues, None
+    data = document.data
+    if isinstance(data, dict) and "organisation" in data:
+        # The names have one home, units.yaml; an older outline still carrying them is told so.
+        message = "the organisation's names moved to units.yaml (its organisation: block)"
+        issues.append(_issue(document, ("organisation",), message))
+        data = {key: value for key, value in data.items() if key != "organisation"}
     try:
-        outline = ReportOutline.model_validate(document.data)
+        outline = ReportOutline.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])

@@ -9,7 +9,7 @@ from decimal import Decimal
 from cchc_bot.aggregation import IndicatorTotal, Tally
 from cchc_bot.config.questionnaire import Indicator, IndicatorType
 from cchc_bot.documents.outline import PLACEHOLDER, PLACEHOLDER_NAME
-from cchc_bot.numbers import format_number, format_percent
+from cchc_bot.number_format import format_number, format_percent
 
 PERCENT_TYPES = frozenset({IndicatorType.RATIO, IndicatorType.PERCENT})
 

@@ -11,14 +11,14 @@ from typing import IO
 from docx.document import Document
 
 from cchc_bot.aggregation import Figure, figure_is_answered, figure_not_applicable
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.config.questionnaire import Indicator, IndicatorType, Questionnaire
 from cchc_bot.config.targets import resolve_target
 from cchc_bot.documents import layout
 from cchc_bot.documents.district_report import DOCX_EXTENSION, unit_misses
 from cchc_bot.documents.outline import ReportOutline
 from cchc_bot.documents.sentences import collapse, number, percent, period_words
-from cchc_bot.workbook import district_slug
+from cchc_bot.exports.naming import district_slug
+from cchc_bot.periods import ReportingPeriod
 
 
 @dataclass(frozen=True)
@@ -73,16 +73,18 @@ def build(
     """The unit's report: header, one part per questionnaire section, signature."""
     kind = outline.unit_report.header_for(submission.kind)
     issuer = kind.issuer.replace("{name}", submission.name)
+    names = outline.organisation
+    said = {"{organisation}": names.name, "{ORGANISATION}": names.issuer, "{office}": names.office}
     period = period_words(submission.period.kind_label, submission.period.year)
     header = layout.Header(
-        parent=kind.parent,
+        parent=_with_names(kind.parent, said) if kind.parent else kind.parent,
         issuer=issuer,
         number=kind.code or "…",
         place=outline.organisation.place,
         year=submission.submitted_at.year,
         kind=outline.kind,
         title=outline.title.replace("{period}", period),
-        recipients=outline.unit_report.recipients,
+        recipients=[_with_names(line, said) for line in outline.unit_report.recipients],
         signer_authority=kind.signer_authority,
         signer_title=kind.signer_title,
     )
@@ -94,7 +96,7 @@ def build(
     spoken = kind.issuer.replace(
         "{name}", name[:1].lower() + name[1:] if kind.issuer != "{name}" else name
     )
-    for tag, value in (("{issuer}", spoken), ("{period}", period)):
+    for tag, value in (("{issuer}", spoken), ("{period}", period), *said.items()):
         intro = intro.replace(tag, value)
     layout.paragraph(document, intro, indent=True)
     for section in questionnaire.sections:
@@ -137,3 +139,10 @@ def write(
 ) -> None:
     """Build the unit's report and save it to a path or a binary stream."""
     build(submission, questionnaire, outline).save(target)  # type: ignore[arg-type]
+
+
+def _with_names(text: str, names: Mapping[str, str]) -> str:
+    """A header line or recipient with the organisation's names put in."""
+    for tag, value in names.items():
+        text = text.replace(tag, value)
+    return text

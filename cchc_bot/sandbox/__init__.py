@@ -2,11 +2,8 @@
 
 from cchc_bot.sandbox.personas import PERSONAS, Persona
 from cchc_bot.sandbox.run import parse_start, run_sandbox
-from cchc_bot.sandbox.session import (
-    BuildApplication,
-    ReminderTick,
-    SandboxOptions,
-)
+from cchc_bot.sandbox.session import ReminderTick, SandboxOptions
+from cchc_bot.sandbox.startup import BuildApplication
 
 __all__ = [
     "PERSONAS",

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from pydantic import SecretStr
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from cchc_bot.settings import Settings
+from cchc_bot.ops.settings import Settings
 
 if TYPE_CHECKING:
-    from cchc_bot.telegram_server.server import LocalTelegramServer
+    from cchc_bot.local_bot_api.http.server import LocalTelegramServer
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 ApplicationT = TypeVar("ApplicationT", bound=AnyApplication)

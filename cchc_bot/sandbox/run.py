@@ -12,20 +12,13 @@ from typing import TextIO
 from rich.console import Console
 
 from cchc_bot.cli import CliError
+from cchc_bot.ops.settings import Settings
 from cchc_bot.sandbox import texts
 from cchc_bot.sandbox.chat import ChatError, Comment, parse_line
-from cchc_bot.sandbox.session import (
-    BuildApplication,
-    ExitChoice,
-    Folders,
-    ReminderTick,
-    SandboxOptions,
-    Session,
-    clean_up,
-    open_session,
-)
+from cchc_bot.sandbox.folders import ExitChoice, Folders, clean_up
+from cchc_bot.sandbox.session import ReminderTick, SandboxOptions, Session
+from cchc_bot.sandbox.startup import BuildApplication, open_session
 from cchc_bot.sandbox.view import ChatView, PlainView, RichView
-from cchc_bot.settings import Settings
 
 
 def parse_start(text: str | None, tz: dt.tzinfo) -> dt.datetime | None:

@@ -1,25 +1,22 @@
-"""One sandbox session: a fresh database, the local Telegram server, the real bot, the personas."""
+"""The running sandbox session: chat commands carried out, the bot's answers shown."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
-import shutil
-import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from telegram.ext import Application
-
-from cchc_bot import calendar
+from cchc_bot import date_format
 from cchc_bot.clock import MovableClock
-from cchc_bot.logs import CONTENT_BEARING_LOGGERS, configure_logging
-from cchc_bot.runtime import Runtime, open_runtime
+from cchc_bot.local_bot_api import LocalTelegramServer, MessageRecord, ScenarioError
+from cchc_bot.local_bot_api import TranscriptEvent as Event
+from cchc_bot.local_bot_api.model.media import image_size
+from cchc_bot.runtime import Runtime
 from cchc_bot.sandbox import texts
+from cchc_bot.sandbox.bot_log import BotLog
 from cchc_bot.sandbox.chat import (
     ChatError,
     Command,
@@ -33,26 +30,14 @@ from cchc_bot.sandbox.chat import (
     SwitchPersona,
     clock_target,
 )
-from cchc_bot.sandbox.local_bot import running_application, server_settings
+from cchc_bot.sandbox.folders import ExitChoice, Folders
+from cchc_bot.sandbox.local_bot import AnyApplication
 from cchc_bot.sandbox.personas import PERSONAS, Persona, PersonaNotFoundError, find_persona, fold
 from cchc_bot.sandbox.view import BotMessage, ChatView, body_of
-from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.reminders import RunReport
-from cchc_bot.settings import Settings
-from cchc_bot.telegram_server import LocalTelegramServer, MessageRecord, ScenarioError
-from cchc_bot.telegram_server import TranscriptEvent as Event
-from cchc_bot.telegram_server.media import image_size
-from db.migrate import upgrade_schema
 
-# Only the local server accepts it; shaped like a real token so the log filter scrubs it.
-SANDBOX_TOKEN = "7100000001:AAH-cchc-sandbox-local-only-token-0123456789"
-BOT_USERNAME = "cchc_sandbox_bot"
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-POLL_TIMEOUT = 5.0
 IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif"))
 
-AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-BuildApplication = Callable[[Runtime, str], AnyApplication]
 ReminderTick = Callable[[AnyApplication], Awaitable[RunReport]]
 
 
@@ -66,103 +51,6 @@ class SandboxOptions:
     keep: bool = False
     quiet: float = 0.15  # seconds without a bot request before a reply counts as complete
     timeout: float = 30.0
-
-
-@dataclass(frozen=True)
-class Folders:
-    """Where the session keeps its database, its log and the files the bot sends."""
-
-    root: Path
-    temporary: bool
-
-    @property
-    def database(self) -> Path:
-        """The SQLite file."""
-        return self.root / "cchc.db"
-
-    @property
-    def received(self) -> Path:
-        """Documents and photos the bot sent to the personas."""
-        return self.root / "files"
-
-    @property
-    def bot_files(self) -> Path:
-        """The bot's own file store (`CCHC_FILES_DIR`)."""
-        return self.root / "bot-files"
-
-    @property
-    def log(self) -> Path:
-        """The bot's log, kept out of the chat."""
-        return self.root / "bot.log"
-
-    @classmethod
-    def create(cls, wanted: Path | None) -> Folders:
-        """The given folder (kept), or a new temporary one."""
-        if wanted is None:
-            folders = cls(Path(tempfile.mkdtemp(prefix="cchc-sandbox-")), temporary=True)
-        else:
-            wanted.mkdir(parents=True, exist_ok=True)
-            folders = cls(wanted.resolve(), temporary=False)
-        folders.received.mkdir(exist_ok=True)
-        folders.bot_files.mkdir(exist_ok=True)
-        return folders
-
-
-@dataclass
-class ExitChoice:
-    """What the trainer asked for on leaving: `/quit xoa` deletes the files the bot sent."""
-
-    delete_files: bool = False
-
-
-class _ErrorCounter(logging.Handler):
-    """Counts error records, so a script can fail when the bot logged one."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        """Count the record."""
-        self.count += 1
-
-
-@dataclass
-class BotLog:
-    """The bot's logging (as `run` configures it) sent to a file for the session's length."""
-
-    path: Path
-    level: str
-    fmt: str
-    errors: _ErrorCounter = field(default_factory=_ErrorCounter)
-    _saved: tuple[list[logging.Handler], int, dict[str, int]] | None = None
-    _file: TextIO | None = None
-
-    def install(self) -> None:
-        """Log to the file, token scrubbed, and count errors; the chat stays clean."""
-        root = logging.getLogger()
-        levels = {name: logging.getLogger(name).level for name in CONTENT_BEARING_LOGGERS}
-        self._saved = (list(root.handlers), root.level, levels)
-        self._file = self.path.open("a", encoding="utf-8")
-        configure_logging(self.level, self.fmt, secrets=[SANDBOX_TOKEN], stream=self._file)
-        root.addHandler(self.errors)
-
-    def restore(self) -> None:
-        """Put the previous logging back."""
-        if self._saved is None:
-            return
-        root = logging.getLogger()
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        handlers, level, levels = self._saved
-        for handler in handlers:
-            root.addHandler(handler)
-        root.setLevel(level)
-        for name, previous in levels.items():
-            logging.getLogger(name).setLevel(previous)
-        if self._file is not None:
-            self._file.close()
-        self._saved = self._file = None
 
 
 class Session:
@@ -473,7 +361,7 @@ class Session:
     def describe_now(self) -> str:
         """The bot's time as shown: 08:01 ngày 7/3/2024 (thứ Năm)."""
         now = self.clock().astimezone(self.tz)
-        return f"{calendar.format_datetime(now)} ({calendar.format_weekday(now.date())})"
+        return f"{date_format.format_datetime(now)} ({date_format.format_weekday(now.date())})"
 
 
 def _image_suffix(content: bytes) -> str | None:
@@ -484,96 +372,3 @@ def _image_suffix(content: bytes) -> str | None:
     if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
         return ".webp"
     return None
-
-
-@asynccontextmanager
-async def open_session(
-    options: SandboxOptions,
-    *,
-    settings: Settings,
-    build_application: BuildApplication,
-    tick: ReminderTick,
-    view: ChatView,
-    folders: Folders,
-    exit_choice: ExitChoice | None = None,
-) -> AsyncIterator[Session]:
-    """Set everything up (database, server, bot, personas); tear it down on exit."""
-    tz = settings.tz
-    start = options.now or dt.datetime.now(tz)
-    clock = MovableClock(start)
-    log = BotLog(folders.log, settings.log_level, settings.log_format)
-    log.install()
-    try:
-        async with LocalTelegramServer(
-            token=SANDBOX_TOKEN, bot_username=BOT_USERNAME, clock=clock
-        ) as server:
-            base = settings.model_copy(
-                update={
-                    "database_url": f"sqlite+aiosqlite:///{folders.database}",
-                    "files_dir": folders.bot_files,
-                }
-            )
-            runtime = open_runtime(server_settings(server, base), clock)
-            try:
-                await upgrade_schema(runtime.engine)
-                await sync_configuration(
-                    runtime.session_factory, runtime.config, clock, clock().astimezone(tz).date()
-                )
-                application = build_application(runtime, SANDBOX_TOKEN)
-                async with running_application(
-                    application, poll_timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
-                ):
-                    session = Session(
-                        server=server,
-                        runtime=runtime,
-                        application=application,
-                        clock=clock,
-                        tick=tick,
-                        view=view,
-                        folders=folders,
-                        options=options,
-                        log=log,
-                        exit_choice=exit_choice,
-                    )
-                    await session.link_personas()
-                    session.watch()
-                    yield session
-            finally:
-                await runtime.close()
-    finally:
-        log.restore()
-
-
-def remove_folder(folders: Folders) -> None:
-    """Delete a temporary session folder."""
-    shutil.rmtree(folders.root, ignore_errors=True)
-
-
-def clean_up(folders: Folders, *, keep: bool, delete_files: bool) -> str:
-    """Tidy the session's folder on exit and say what is left where.
-
-    What the bot sent (documents, exports) is kept unless the trainer asked to delete it;
-    the rest of a temporary session (database, log) goes unless `--keep` was given.
-    """
-    received = folders.received
-    has_files = received.is_dir() and any(received.iterdir())
-    disposable = folders.temporary and not keep
-    if delete_files:
-        if disposable:
-            remove_folder(folders)
-            return texts.ALL_DELETED.format(path=folders.root)
-        shutil.rmtree(received, ignore_errors=True)
-        received.mkdir(exist_ok=True)
-        return texts.FILES_DELETED.format(path=received)
-    if not disposable:
-        return texts.KEPT.format(path=folders.root)
-    if not has_files:
-        remove_folder(folders)
-        return texts.REMOVED.format(path=folders.root)
-    for entry in folders.root.iterdir():
-        if entry != received:
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
-    return texts.FILES_KEPT.format(path=received)

@@ -11,10 +11,10 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from cchc_bot import calendar
+from cchc_bot import date_format
+from cchc_bot.local_bot_api import MessageRecord
 from cchc_bot.sandbox import texts
 from cchc_bot.sandbox.personas import Persona
-from cchc_bot.telegram_server import MessageRecord
 
 # Telegram entity types and the terminal style that stands in for them.
 ENTITY_STYLES = {
@@ -194,7 +194,7 @@ class RichView:
         record = message.record
         when = dt.datetime.fromtimestamp(record.edit_date or record.date, self._tz)
         title = f"{header(message)} · {message.persona.name}"
-        subtitle = f"{when:%H:%M} {calendar.format_day(when.date())}"
+        subtitle = f"{when:%H:%M} {date_format.format_day(when.date())}"
         if message.deleted:
             self.console.print(Text(title, style="dim strike"))
             return

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from cchc_bot import calendar
-from cchc_bot.calendar import ReportingPeriod
+from cchc_bot import period_calendar
 from cchc_bot.clock import Clock
 from cchc_bot.config.loading import Configuration
 from cchc_bot.config.questionnaire import Questionnaire
+from cchc_bot.periods import ReportingPeriod
 from db.models import QuestionnaireVersion
 from db.session import SessionFactory
 
@@ -31,10 +31,10 @@ class ConfiguredService:
     def period(self, code: str | None) -> ReportingPeriod:
         """The period of a code, or the one whose deadline is nearest now (UnknownPeriodError)."""
         if code is None:
-            return calendar.nearest_period(self._config.schedule, self._tz, self._clock())
+            return period_calendar.nearest_period(self._config.schedule, self._tz, self._clock())
         period = self._periods.get(code)
         if period is None:
-            period = calendar.period_by_code(self._config.schedule, code, self._tz)
+            period = period_calendar.period_by_code(self._config.schedule, code, self._tz)
             self._periods[code] = period
         return period
 

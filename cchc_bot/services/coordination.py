@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cchc_bot.access import Actor, require_coordinator
-from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.access import Actor, require_coordinator, require_in_scope, require_whole_tree
 from cchc_bot.clock import Clock
 from cchc_bot.config.loading import Configuration
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.unit_view import UnitViewService
 from db import repositories
@@ -96,6 +96,7 @@ class CoordinationService(ConfiguredService):
         coordinator = require_coordinator(actor, "return a report")
         period = self.period(period_code)
         async with self._sessions.begin() as session:
+            await self._check_scope(session, coordinator, unit_code, "return a report")
             await session.execute(
                 delete(CoordinatorPrompt).where(
                     CoordinatorPrompt.member_id == coordinator.member_id
@@ -167,6 +168,7 @@ class CoordinationService(ConfiguredService):
         if not reason:
             return ReturnResult(ReturnOutcome.EMPTY_REASON, period, unit_code)
         now = self._clock()
+        await self._check_scope(session, coordinator, unit_code, "return a report")
         unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
         if unit is None:
             return ReturnResult(ReturnOutcome.UNKNOWN_UNIT, period, unit_code)
@@ -223,11 +225,21 @@ class CoordinationService(ConfiguredService):
             configured.phone if configured is not None else None,
         )
 
+    @staticmethod
+    async def _check_scope(
+        session: AsyncSession, coordinator: Actor, unit_code: str, action: str
+    ) -> None:
+        """Refuse a scoped coordinator a unit outside their subtree (OutOfScope)."""
+        if coordinator.is_scoped:
+            parents = await repositories.unit_parents(session)
+            require_in_scope(coordinator, unit_code, parents, action)
+
     async def set_period_state(
         self, actor: Actor | None, period_code: str, *, open_: bool
     ) -> PeriodOverride:
         """Close a period to further submissions, or reopen it (also after its late window)."""
-        coordinator = require_coordinator(actor, "close or reopen a period")
+        # A period is closed for every unit at once, so only a whole-tree coordinator may.
+        coordinator = require_whole_tree(actor, "close or reopen a period")
         period = self.period(period_code)
         now = self._clock()
         wanted = "open" if open_ else "closed"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cchc_bot import calendar, unit_life
+from cchc_bot import period_calendar, periods, tree, unit_life
 from cchc_bot.access import Actor, require_coordinator
 from cchc_bot.aggregation import (
     ComparisonPlan,
@@ -20,9 +20,9 @@ from cchc_bot.aggregation import (
     ReminderRecord,
     UnitReport,
 )
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.comparisons import INCREMENT_RULES, plan_comparisons
 from cchc_bot.config.questionnaire import AggregateRule
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.status import SHOWN_STATE, unit_config
 from db import repositories
@@ -58,19 +58,30 @@ class ExportService(ConfiguredService):
     """Builds the export model of a period in one read transaction."""
 
     async def export_for(self, actor: Actor | None, period_code: str | None) -> ExportData:
-        """The export of a period for a coordinator (refused to anyone else)."""
-        require_coordinator(actor, "export")
-        return await self.export_data(period_code)
+        """The export of a period for a coordinator: their subtree only (refused to others)."""
+        coordinator = require_coordinator(actor, "export")
+        return await self.export_data(period_code, scope=coordinator.scope_code)
 
-    async def export_data(self, period_code: str | None) -> ExportData:
-        """The export of a period (operator, CLI)."""
+    async def export_data(self, period_code: str | None, scope: str | None = None) -> ExportData:
+        """The export of a period (operator, CLI); `scope`: only that node's subtree."""
         period = self.period(period_code)
         async with self._sessions() as session:
             units = await repositories.active_units(session, unit_life.asked_on(period))
+            parents = await repositories.unit_parents(session)
+            if scope is not None:
+                allowed = tree.subtree(scope, parents)
+                units = [unit for unit in units if unit.code in allowed]
+            root = tree.subtotal_root(scope, parents)
+            # Node names (a node may be an office that does not report itself).
+            node_names: dict[str, str] = (
+                {code: name for code, name in await session.execute(select(Unit.code, Unit.name))}
+                if root is not None
+                else {}
+            )
             latest = await self._latest_versions(session, period.code)
             plan = self._comparison_plan(period)
             legacy = (
-                calendar.period_code(period.year, PREVIOUS_KIND[period.kind])
+                periods.period_code(period.year, PREVIOUS_KIND[period.kind])
                 if period.kind in PREVIOUS_KIND
                 else None
             )
@@ -92,7 +103,7 @@ class ExportService(ConfiguredService):
                     for unit in units
                     if unit.id in previous_versions
                 }
-                previous_label = calendar.period_by_code(
+                previous_label = period_calendar.period_by_code(
                     self._config.schedule, previous_code, self._tz
                 ).label
             row = await repositories.find_period(session, period.code)
@@ -134,8 +145,10 @@ class ExportService(ConfiguredService):
                     figures=figures,
                     applicable=applicable,
                     group=view.group_code,
+                    node=tree.node_under(unit.code, root, parents) if root else None,
                 )
             )
+        nodes = self._nodes(root, parents, units, node_names)
         return ExportData(
             period=period,
             questionnaire=questionnaire,
@@ -143,18 +156,36 @@ class ExportService(ConfiguredService):
             previous=previous,
             reminders=reminders,
             generated_at=self._clock(),
-            district=self._config.units.district,
+            organisation=self._config.units.organisation,
             tz=self._tz,
             previous_label=previous_label,
             groups=self._config.units.unit_groups(),
             comparisons=self._comparisons(period, plan, earlier, units),
+            scope=node_names.get(scope) if scope is not None else None,
+            nodes=nodes,
         )
+
+    @staticmethod
+    def _nodes(
+        root: str | None,
+        parents: Mapping[str, str | None],
+        units: Sequence[Unit],
+        names: Mapping[str, str],
+    ) -> tuple[tuple[str, str], ...]:
+        """The scope's child nodes that hold a reporting unit (the root first if it reports)."""
+        if root is None:
+            return ()
+        below = tree.children(parents).get(root, [])
+        holding = {tree.node_under(unit.code, root, parents) for unit in units}
+        shown = [root] if root in holding else []
+        shown += [code for code in below if code in holding]
+        return tuple((code, names.get(code, code)) for code in shown)
 
     def _comparison_plan(self, period: ReportingPeriod) -> ComparisonPlan:
         """The earlier periods (this year's and last year's) the export compares with."""
         candidates = [
-            *calendar.build_periods(self._config.schedule, period.year - 1, self._tz),
-            *calendar.build_periods(self._config.schedule, period.year, self._tz),
+            *period_calendar.build_periods(self._config.schedule, period.year - 1, self._tz),
+            *period_calendar.build_periods(self._config.schedule, period.year, self._tz),
         ]
         return plan_comparisons(period, candidates)
 
@@ -184,7 +215,7 @@ class ExportService(ConfiguredService):
         by_code = {
             p.code: p
             for year in (period.year - 1, period.year)
-            for p in calendar.build_periods(self._config.schedule, year, self._tz)
+            for p in period_calendar.build_periods(self._config.schedule, year, self._tz)
         }
 
         def read(code: str | None) -> EarlierPeriod | None:

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cchc_bot import calendar
-from cchc_bot.calendar import ReportingPeriod
+from cchc_bot import period_calendar
 from cchc_bot.config.schedule import Schedule
+from cchc_bot.periods import ReportingPeriod, UnknownPeriodError
 from db.models import Period
 
 
@@ -27,14 +27,16 @@ async def open_periods(
         )
     }
     result = [
-        p for p in calendar.open_periods(schedule, tz, now) if overrides.get(p.code) != "closed"
+        p
+        for p in period_calendar.open_periods(schedule, tz, now)
+        if overrides.get(p.code) != "closed"
     ]
     known = {p.code for p in result}
     for code, override in sorted(overrides.items()):
         if override == "open" and code not in known:
             try:
-                period = calendar.period_by_code(schedule, code, tz)
-            except calendar.UnknownPeriodError:
+                period = period_calendar.period_by_code(schedule, code, tz)
+            except UnknownPeriodError:
                 continue
             if period.opens_at <= now:
                 result.append(period)

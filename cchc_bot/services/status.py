@@ -7,11 +7,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from cchc_bot import unit_life
-from cchc_bot.access import Actor, require_unit_access
-from cchc_bot.calendar import ReportingPeriod
+from cchc_bot.access import Actor, require_unit_access, units_in_scope
 from cchc_bot.config.base import DEFAULT_KINDS, KindConfig
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.units import UnitConfig
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.base import ConfiguredService
 from db import repositories
 from db.models import QuestionnaireVersion, Unit
@@ -87,19 +87,20 @@ class StatusService(ConfiguredService):
         return await self._status(self.period(period_code), None)
 
     async def status_for(self, actor: Actor, period_code: str | None = None) -> PeriodStatus:
-        """Coordinators see every unit; heads and staff only their own."""
+        """Coordinators see their subtree (all units when unscoped); heads and staff their own."""
         period = self.period(period_code)
         if actor.is_coordinator:
-            return await self._status(period, None)
+            return await self._status(period, None if actor.scope_code is None else actor)
         require_unit_access(actor, actor.unit_code or "", "read status")
-        return await self._status(period, actor.unit_code)
+        return await self._status(period, actor)
 
-    async def _status(self, period: ReportingPeriod, only_unit: str | None) -> PeriodStatus:
+    async def _status(self, period: ReportingPeriod, scope: Actor | None) -> PeriodStatus:
         now = self._clock()
         async with self._sessions() as session:
             units = await repositories.active_units(session, unit_life.asked_on(period))
-            if only_unit is not None:
-                units = [unit for unit in units if unit.code == only_unit]
+            if scope is not None:
+                allowed = units_in_scope(scope, await repositories.unit_parents(session))
+                units = [unit for unit in units if unit.code in allowed]
             row = await repositories.find_period(session, period.code)
             submissions = await repositories.submissions_of_period(session, row.id) if row else {}
             counts = await repositories.answer_counts(session, row.id) if row else {}

@@ -9,11 +9,11 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from cchc_bot import calendar, conversation
-from cchc_bot.access import Actor, require_coordinator, require_unit_access
+from cchc_bot import conversation, periods
+from cchc_bot.access import Actor, require_coordinator, require_in_scope, require_unit_access
 from cchc_bot.answers import Answer
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.conversation import DraftState, SummaryView
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.reports.drafts import latest_version_figures
 from cchc_bot.services.status import unit_config
@@ -62,19 +62,27 @@ class UnitViewService(ConfiguredService):
         self, actor: Actor | None, unit_code: str, period_code: str | None
     ) -> UnitReportView:
         """The latest submitted version of a unit's report, with warnings and attachment."""
-        require_coordinator(actor, "view a unit's report")
-        return await self._report(unit_code, period_code)
+        coordinator = require_coordinator(actor, "view a unit's report")
+        return await self._report(coordinator, unit_code, period_code)
 
     async def unit_report(
         self, actor: Actor | None, unit_code: str, period_code: str | None
     ) -> UnitReportView:
         """The same view for coordinators and for the heads and staff of that very unit (web)."""
-        require_unit_access(actor, unit_code, "view a unit's report")
-        return await self._report(unit_code, period_code)
+        if actor is not None and actor.is_scoped:
+            checked = actor  # checked against the tree inside the read transaction
+        else:
+            checked = require_unit_access(actor, unit_code, "view a unit's report")
+        return await self._report(checked, unit_code, period_code)
 
-    async def _report(self, unit_code: str, period_code: str | None) -> UnitReportView:
+    async def _report(
+        self, actor: Actor, unit_code: str, period_code: str | None
+    ) -> UnitReportView:
         period = self.period(period_code)
         async with self._sessions() as session:
+            if actor.is_scoped:
+                parents = await repositories.unit_parents(session)
+                require_in_scope(actor, unit_code, parents, "view a unit's report")
             unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
             if unit is None:
                 return UnitReportView(ViewOutcome.UNKNOWN_UNIT, period, unit_code)
@@ -96,12 +104,12 @@ class UnitViewService(ConfiguredService):
                 self.questionnaire_of(stored) if stored is not None else self._config.questionnaire
             )
             previous = await latest_version_figures(
-                session, unit.id, calendar.period_code(period.year - 1, period.kind)
+                session, unit.id, periods.period_code(period.year - 1, period.kind)
             )
             first_quarter: dict[str, Decimal] = {}
             if period.cumulative and period.kind != "Q1":
                 first_quarter = await latest_version_figures(
-                    session, unit.id, calendar.period_code(period.year, "Q1")
+                    session, unit.id, periods.period_code(period.year, "Q1")
                 )
             attachment = await session.scalar(
                 select(Attachment)

@@ -12,7 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cchc_bot.access import AccessDenied, Actor
 from cchc_bot.clock import Clock
-from cchc_bot.services.accounts import _active_member, _audit, actor_from, hash_token, new_token
+from cchc_bot.services.accounts.records import (
+    active_member,
+    actor_from,
+    audit,
+    hash_token,
+    new_token,
+)
 from db.models import Member, Unit, WebLink, WebSession
 from db.session import SessionFactory
 
@@ -69,7 +75,7 @@ class WebAccessService:
         now = self._clock()
         token = new_token()
         async with self._sessions.begin() as session:
-            if await _active_member(session, actor.telegram_user_id) is None:
+            if await active_member(session, actor.telegram_user_id) is None:
                 raise AccessDenied("open the web desk", actor)
             session.add(
                 WebLink(
@@ -79,7 +85,7 @@ class WebAccessService:
                     expires_at=now + LINK_LIFETIME,
                 )
             )
-            _audit(
+            audit(
                 session,
                 now,
                 "web_link_created",
@@ -112,7 +118,7 @@ class WebAccessService:
                 outcome = SignInOutcome.SIGNED_IN if won else SignInOutcome.USED
             member = await session.get(Member, link.member_id)
             if outcome is not SignInOutcome.SIGNED_IN or member is None:
-                _audit(
+                audit(
                     session,
                     now,
                     "web_sign_in_failed",
@@ -135,10 +141,10 @@ class WebAccessService:
                 taken = await session.scalar(
                     select(WebSession.id).where(WebSession.init_data_hash == digest)
                 )
-                found = await _active_member(session, telegram_user_id)
+                found = await active_member(session, telegram_user_id)
                 if taken is not None or found is None:
                     outcome = SignInOutcome.USED if taken is not None else SignInOutcome.NOT_LINKED
-                    _audit(
+                    audit(
                         session,
                         now,
                         "web_sign_in_failed",
@@ -159,7 +165,7 @@ class WebAccessService:
         init_data_hash: str | None = None,
     ) -> SignIn:
         if member.revoked_at is not None:
-            _audit(
+            audit(
                 session,
                 now,
                 "web_sign_in_failed",
@@ -181,7 +187,7 @@ class WebAccessService:
                 expires_at=expires,
             )
         )
-        _audit(
+        audit(
             session,
             now,
             "web_sign_in",

@@ -13,8 +13,8 @@ from aiohttp import web
 from cchc_bot.runtime import Runtime
 from cchc_bot.services.unit_view import UnitViewService
 from cchc_bot.services.web_access import WebAccessService
-from handlers.context import CchcApplication
-from handlers.web import pages, sign_in
+from handlers.telegram.context import CchcApplication
+from handlers.web import form, pages, sign_in
 from handlers.web.desk import DESK, STATIC, WebDesk, guard
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ def build_web_app(runtime: Runtime, bot_token: str | None) -> web.Application:
     app[DESK] = desk
     app.add_routes(sign_in.routes)
     app.add_routes(pages.routes)
+    app.add_routes(form.routes)
     app.router.add_static("/static", STATIC, append_version=True)
     return app
 

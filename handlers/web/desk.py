@@ -11,7 +11,7 @@ import jinja2
 from aiohttp import web
 
 from cchc_bot.access import AccessDenied, Actor
-from cchc_bot.calendar import ReportingPeriod, UnknownPeriodError
+from cchc_bot.periods import ReportingPeriod, UnknownPeriodError
 from cchc_bot.runtime import Runtime
 from cchc_bot.services.unit_view import UnitViewService
 from cchc_bot.services.web_access import WebAccessService

@@ -9,14 +9,15 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from cchc_bot import calendar, workbook
+from cchc_bot import date_format, period_calendar
 from cchc_bot.access import AccessDenied, Actor
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.config.base import UNIT_KIND_LABELS
 from cchc_bot.conversation import SummaryView
+from cchc_bot.exports import csv_table, naming, workbook
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.status import STATES
 from cchc_bot.services.unit_view import ViewOutcome
-from handlers import report_views
+from handlers.telegram import report_views
 from handlers.web import sessions
 from handlers.web.desk import desk_of, page, see_other
 from handlers.web.tables import Filters, plain, status_rows
@@ -75,7 +76,7 @@ def _period_choices(request: web.Request, shown: ReportingPeriod) -> list[Report
     last = max(shown.year, now.year) if bounds.last is None else min(shown.year, bounds.last)
     key = years = (first, max(first, last))
     if key not in desk.period_choices:
-        desk.period_choices[key] = calendar.periods_in_years(
+        desk.period_choices[key] = period_calendar.periods_in_years(
             desk.runtime.config.schedule, desk.runtime.settings.tz, *years
         )
     periods = desk.period_choices[key]
@@ -107,7 +108,7 @@ async def home(request: web.Request) -> web.StreamResponse:
         request,
         "dashboard.html",
         status_view=status,
-        deadline=calendar.format_datetime(status.period.deadline, desk.runtime.settings.tz),
+        deadline=date_format.format_datetime(status.period.deadline, desk.runtime.settings.tz),
         counts=status.counts(),
         rows=rows,
         total=len(status.units),
@@ -137,7 +138,9 @@ async def unit_page(request: web.Request) -> web.StreamResponse:
         "unit.html",
         shown=shown,
         submitted=shown.outcome is ViewOutcome.SHOWN and summary is not None,
-        submitted_at=calendar.format_datetime(shown.submitted_at, tz) if shown.submitted_at else "",
+        submitted_at=date_format.format_datetime(shown.submitted_at, tz)
+        if shown.submitted_at
+        else "",
         sections=_sections(summary) if summary is not None else [],
         warnings=[plain(line) for line in report_views.notice_lines(summary.warnings)]
         if summary is not None
@@ -183,7 +186,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     data = await desk_of(request).runtime.exports.export_for(actor, _period_query(request))
     buffer = io.BytesIO()
     await asyncio.to_thread(workbook.write_xlsx, data, buffer)
-    name = workbook.export_filename(data.period, data.generated_at, district=data.district)
+    name = naming.export_filename(data.period, data.generated_at, place=data.organisation.place)
     return _download(buffer.getvalue(), XLSX, name)
 
 
@@ -193,8 +196,11 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     actor = await _signed_in(request)
     data = await desk_of(request).runtime.exports.export_for(actor, _period_query(request))
     text = io.StringIO(newline="")
-    await asyncio.to_thread(workbook.write_csv, data, text)
-    name = workbook.export_filename(
-        data.period, data.generated_at, district=data.district, extension=workbook.CSV_EXTENSION
+    await asyncio.to_thread(csv_table.write_csv, data, text)
+    name = naming.export_filename(
+        data.period,
+        data.generated_at,
+        place=data.organisation.place,
+        extension=naming.CSV_EXTENSION,
     )
     return _download(text.getvalue().encode("utf-8"), "text/csv; charset=utf-8", name)

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from cchc_bot import calendar, lookup
+from cchc_bot import date_format, lookup
 from cchc_bot.services.status import STATES, PeriodStatus, UnitStatus
 
 LATE_CHOICES = ("late", "on_time")
@@ -77,7 +77,7 @@ class StatusRow:
 
 
 def _shown(moment: dt.datetime | None, tz: ZoneInfo) -> str:
-    return calendar.format_datetime(moment, tz) if moment is not None else ""
+    return date_format.format_datetime(moment, tz) if moment is not None else ""
 
 
 def status_rows(status: PeriodStatus, filters: Filters, tz: ZoneInfo) -> list[StatusRow]:

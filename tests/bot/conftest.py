@@ -13,12 +13,12 @@ import pytest
 from bot import build_application
 from cchc_bot.access import Role
 from cchc_bot.clock import MovableClock
+from cchc_bot.local_bot_api import LocalTelegramServer, MessageRecord
+from cchc_bot.ops.settings import Settings, bundled_config_dir
 from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.sandbox.local_bot import BotRunner, server_settings
 from cchc_bot.services.config_sync import sync_configuration
-from cchc_bot.settings import Settings, bundled_config_dir
-from cchc_bot.telegram_server import LocalTelegramServer, MessageRecord
-from handlers.context import CchcApplication
+from handlers.telegram.context import CchcApplication
 
 TOKEN = "7000000001:AAH-cchc-bot-tests-token-0123456789abc"
 HANOI = dt.timezone(dt.timedelta(hours=7))

@@ -7,7 +7,7 @@ import datetime as dt
 from cchc_bot.access import Role
 from cchc_bot.services.directory import list_members
 from cchc_bot.services.reminders import DeliveryResult, ReminderMessage
-from handlers.reminder_delivery import deliver
+from handlers.telegram.reminder_delivery import deliver
 
 from .conftest import Harness
 

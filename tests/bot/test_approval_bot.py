@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from cchc_bot.access import Role
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 from db.models import Submission
 
 from .conftest import Harness

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from cchc_bot.access import Role
-from cchc_bot.telegram_server import MessageRecord
+from cchc_bot.local_bot_api import MessageRecord
 from db.models import ReminderLog
 
 from .conftest import Harness

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cchc_bot.access import Role
-from cchc_bot.telegram_server import CallbackQueryRecord, MessageRecord
+from cchc_bot.local_bot_api import CallbackQueryRecord, MessageRecord
 
 from .conftest import Harness
 from .reporting import fill_in_report

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from cchc_bot.access import Role
-from cchc_bot.settings import bundled_config_dir
-from cchc_bot.telegram_server import MessageRecord
+from cchc_bot.local_bot_api import MessageRecord
+from cchc_bot.ops.settings import bundled_config_dir
 from db.models import Member, Submission
 
 from .conftest import Harness

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from cchc_bot.access import Role
-from cchc_bot.logs import (
+from cchc_bot.ops.logs import (
     CONTENT_BEARING_LOGGERS,
     JsonFormatter,
     TokenRedactingFilter,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cchc_bot.access import Role
 from cchc_bot.config.questionnaire import IndicatorType
 from cchc_bot.conversation import SummaryView
-from cchc_bot.telegram_server import MessageRecord
+from cchc_bot.local_bot_api import MessageRecord
 
 from .conftest import Harness
 from .reporting import current_view, fill_in_report, plausible_answer

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from cchc_bot.access import Role
+from cchc_bot.local_bot_api import CallRecord, FaultKind, MessageRecord
 from cchc_bot.services.accounts import TelegramIdentity
 from cchc_bot.services.reminders import (
     DeliveryResult,
@@ -17,10 +18,9 @@ from cchc_bot.services.reminders import (
     ReminderMessage,
     RunReport,
 )
-from cchc_bot.telegram_server import CallRecord, FaultKind, MessageRecord
+from cchc_bot.texts import chat_reminders
 from db.models import Member, ReminderLog
-from handlers import texts
-from handlers.reminder_delivery import deliver
+from handlers.telegram.reminder_delivery import deliver
 
 from .conftest import HANOI, Harness
 
@@ -201,7 +201,7 @@ async def test_a_blocked_head_is_unreachable_not_retried_and_listed_for_coordina
     (digest,) = watch.messages(COORDINATOR)
     assert digest.text is not None
     heading = "Không nhắc được qua Telegram"
-    assert heading in texts.DIGEST_UNREACHABLE_TITLE
+    assert heading in chat_reminders.DIGEST_UNREACHABLE_TITLE
     _, _, rest = digest.text.partition(heading)
     to_phone, _, _ = rest.partition("\n\n")  # the section ends with a blank line
     phoned = [line for line in to_phone.splitlines() if line.startswith("•")]

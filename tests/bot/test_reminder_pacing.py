@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from cchc_bot.access import Role
-from handlers.send_pacing import PacedRateLimiter
+from handlers.telegram.send_pacing import PacedRateLimiter
 
 from .conftest import Harness
 from .test_reminder_faults import (

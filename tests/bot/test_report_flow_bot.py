@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from cchc_bot.access import Role
 from cchc_bot.conversation import SummaryView
-from cchc_bot.telegram_server import CallbackQueryRecord, MessageRecord
+from cchc_bot.local_bot_api import CallbackQueryRecord, MessageRecord
 from db.models import Attachment, Submission
 
 from .conftest import Harness

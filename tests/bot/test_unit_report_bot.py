@@ -12,7 +12,7 @@ import pytest
 
 from cchc_bot.access import Role
 from cchc_bot.documents.pdf import soffice_binary
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 from .conftest import Harness
 from .reporting import fill_in_report

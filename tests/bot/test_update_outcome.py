@@ -26,7 +26,7 @@ async def test_an_update_whose_handler_raised_is_logged_as_failed(
 ) -> None:
     # Issue 11 item 17: PTB catches the handler's error and calls the error handler, so the
     # update processor saw no exception and logged every update as ok.
-    caplog.set_level(logging.INFO, logger="handlers.observability")
+    caplog.set_level(logging.INFO, logger="handlers.telegram.observability")
     harness.user(USER, "Ai đó")
     await harness.say(USER, "/help")
     harness.server.inject_fault("server_error", method="sendMessage", chat_id=USER)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from cchc_bot.access import Role
 from cchc_bot.services.web_access import SignInOutcome, WebAccessService
-from handlers import texts
+from cchc_bot.texts import chat_accounts
 from tests.bot.conftest import Harness
 
 LINK = re.compile(r"https://desk\.example\.vn/login\?token=[A-Za-z0-9_-]+")
@@ -34,11 +34,11 @@ async def test_web_refuses_strangers_and_says_when_the_desk_is_off(harness: Harn
     harness.user(902, "Người lạ")
     harness.runtime.settings.web_url = "https://desk.example.vn"
     refused = await harness.say(902, "/web")
-    assert refused[-1].text == texts.NOT_LINKED
+    assert refused[-1].text == chat_accounts.NOT_LINKED
     harness.runtime.settings.web_url = None
     await harness.link(903, Role.COORDINATOR, name="Phòng Nội vụ")
     off = await harness.say(903, "/web")
-    assert off[-1].text == texts.WEB_NOT_CONFIGURED
+    assert off[-1].text == chat_accounts.WEB_NOT_CONFIGURED
 
 
 async def test_linking_sets_a_mini_app_menu_button_only_behind_https(harness: Harness) -> None:
@@ -50,7 +50,7 @@ async def test_linking_sets_a_mini_app_menu_button_only_behind_https(harness: Ha
     button = json.loads(button) if isinstance(button, str) else button
     assert button["type"] == "web_app"
     assert button["web_app"]["url"] == "https://desk.example.vn/app"
-    assert button["text"] == texts.WEB_MENU_BUTTON
+    assert button["text"] == chat_accounts.WEB_MENU_BUTTON
     harness.runtime.settings.web_url = "http://127.0.0.1:8080"
     await harness.link(905, Role.HEAD, "xa_vien_an", name="Chủ tịch")
     assert len(harness.server.calls("setChatMenuButton")) == 1

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from cchc_bot import calendar
+from cchc_bot import period_calendar
 from cchc_bot.access import AccessDenied, Actor, Role
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.loading import Configuration
@@ -47,7 +47,7 @@ class World:
         self.accounts = AccountService(session_factory, clock)
         self.sessions = session_factory
         self.actors: dict[str, Actor | None] = {}
-        self.period = calendar.period_by_code(config.schedule, "2024-Q1", TZ)
+        self.period = period_calendar.period_by_code(config.schedule, "2024-Q1", TZ)
 
     async def footprint(self) -> tuple[int, ...]:
         """Counts of the rows a refused call must not touch."""

@@ -19,7 +19,7 @@ TODAY = dt.date(2024, 3, 5)
 
 def with_units(config: Configuration, units: list[UnitConfig]) -> Configuration:
     """A copy of the configuration with another unit list."""
-    return replace(config, units=UnitsFile(district=config.units.district, units=units))
+    return replace(config, units=UnitsFile(organisation=config.units.organisation, units=units))
 
 
 async def test_second_sync_changes_nothing(

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.loading import Configuration
+from cchc_bot.exports.workbook import write_xlsx
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.exports import ExportService
-from cchc_bot.workbook import write_xlsx
 from db import repositories
 from db.models import QuestionnaireVersion, Submission, SubmissionVersion, Unit
 from db.session import SessionFactory

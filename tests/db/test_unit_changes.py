@@ -36,7 +36,7 @@ def edited(
         for unit in config.units.units
     ]
     file = UnitsFile(
-        district=config.units.district, units=[*units, *added], groups=config.units.groups
+        organisation=config.units.organisation, units=[*units, *added], groups=config.units.groups
     )
     return replace(config, units=file)
 
@@ -174,7 +174,7 @@ async def test_parents_are_stored_and_follow_the_file(
     config = replace(
         bundled_config,
         units=UnitsFile(
-            district=bundled_config.units.district, units=units, groups=bundled_config.units.groups
+            organisation=bundled_config.units.organisation, units=units, groups=bundled_config.units.groups
         ),
     )
 

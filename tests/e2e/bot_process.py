@@ -15,12 +15,12 @@ from pathlib import Path
 import bot
 from cchc_bot.access import Role
 from cchc_bot.clock import system_clock
+from cchc_bot.local_bot_api import LocalTelegramServer
+from cchc_bot.ops.settings import Settings, bundled_config_dir
 from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.services.accounts import AccountService
 from cchc_bot.services.config_sync import sync_configuration
-from cchc_bot.settings import Settings, bundled_config_dir
-from cchc_bot.telegram_server import LocalTelegramServer
-from cchc_bot.webhook import secret_path
+from handlers.telegram.webhook import secret_path
 
 REPO = Path(bot.__file__).resolve().parent
 TOKEN = "7000000003:AAH-cchc-bot-process-token-0123456789ab"

@@ -29,10 +29,10 @@ from telegram.ext import Job
 
 from bot import build_application
 from cchc_bot.clock import MovableClock
+from cchc_bot.ops.settings import Settings
 from cchc_bot.runtime import open_runtime
 from cchc_bot.services.reminders import Deliver, ReminderService, RunReport
-from cchc_bot.settings import Settings
-from handlers.context import CchcApplication
+from handlers.telegram.context import CchcApplication
 from scheduler.jobs import TICK_JOB_NAME
 
 

@@ -197,7 +197,7 @@ def test_check_config_passes_the_bundled_files_and_names_each_problem(
 ) -> None:
     import shutil
 
-    from cchc_bot.settings import bundled_config_dir
+    from cchc_bot.ops.settings import bundled_config_dir
 
     code, out, _ = invoke("check-config")
     assert code == 0

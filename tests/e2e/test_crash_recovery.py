@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from cchc_bot.local_bot_api import LocalTelegramServer, MessageRecord
 from cchc_bot.runtime import Runtime
-from cchc_bot.telegram_server import LocalTelegramServer, MessageRecord
+from cchc_bot.texts import chat_common
 from db.models import Member
-from handlers import texts
 
 from .bot_process import (
     TOKEN,
@@ -55,7 +55,7 @@ def bot_messages_after(
 
 def is_notice(message: MessageRecord) -> bool:
     """The notice a chat gets when its update was cut short by the crash."""
-    return message.text == texts.INTERRUPTED_BY_RESTART
+    return message.text == chat_common.INTERRUPTED_BY_RESTART
 
 
 async def burst_with_kills(

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import bot  # noqa: F401  (registers the Telegram-facing commands on the app)
 from cchc_bot.cli import app
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 runner = CliRunner()
 

@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 import bot  # noqa: F401  (registers the Telegram-facing commands on the app)
 from cchc_bot.cli import app
 from cchc_bot.clock import system_clock
+from cchc_bot.local_bot_api import LocalTelegramServer
+from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.services.config_sync import sync_configuration
-from cchc_bot.settings import bundled_config_dir
-from cchc_bot.telegram_server import LocalTelegramServer
 from db.session import create_engine, create_session_factory
 
 TOKEN = "7000000003:AAH-cchc-bot-doctor-token-0123456789abcd"
@@ -260,7 +260,7 @@ async def test_a_files_folder_the_bot_cannot_write(setup: Setup) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    setup.monkeypatch.setattr("cchc_bot.doctor.tempfile.TemporaryFile", refuse)
+    setup.monkeypatch.setattr("cchc_bot.ops.doctor.tempfile.TemporaryFile", refuse)
     report = await setup.report()
     assert report.failed() == ["files"]
     assert "Permission denied" in report.checks["files"]["detail"]

@@ -27,11 +27,11 @@ import pytest
 from cchc_bot.access import Role
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.loading import load_configuration
+from cchc_bot.local_bot_api import LocalTelegramServer
+from cchc_bot.ops.settings import Settings, bundled_config_dir
 from cchc_bot.sandbox.local_bot import server_settings
 from cchc_bot.services.accounts import AccountService, TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
-from cchc_bot.settings import Settings, bundled_config_dir
-from cchc_bot.telegram_server import LocalTelegramServer
 from db.session import create_engine, create_session_factory
 
 TOKEN = "7000000005:AAH-cchc-bot-proxy-token-0123456789abcdef"

@@ -27,14 +27,14 @@ from cchc_bot.access import Role
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.base import UnitKind
 from cchc_bot.config.loading import load_configuration
+from cchc_bot.local_bot_api import FaultKind, LocalTelegramServer
+from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.services.accounts import AccountService, TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.reminders import DeliveryResult, ReminderMessage, ReminderService
-from cchc_bot.settings import bundled_config_dir
-from cchc_bot.telegram_server import FaultKind, LocalTelegramServer
 from db.models import ReminderLog
 from db.session import SessionFactory, create_engine, create_session_factory
-from handlers.reminder_delivery import deliver
+from handlers.telegram.reminder_delivery import deliver
 
 # One PostgreSQL, as in production; SQLite's concurrent claims are pinned in tests/db (each
 # process start here costs seconds, so the file runs once, not once per database).

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from cchc_bot.local_bot_api import LocalTelegramServer
 from cchc_bot.runtime import Runtime
-from cchc_bot.telegram_server import LocalTelegramServer
 
 from .bot_process import REPO, TOKEN, bot_env, head_invite, prepared_runtime, start_bot_process
 

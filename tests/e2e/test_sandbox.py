@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import bot  # noqa: F401  (registers the Telegram-facing commands on the app)
-from cchc_bot import calendar
+from cchc_bot import period_calendar
 from cchc_bot.cli import app
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.conversation import (
@@ -28,8 +28,8 @@ from cchc_bot.conversation import (
     start,
     step,
 )
-from cchc_bot.settings import bundled_config_dir
-from handlers.texts import BUTTON_LABELS
+from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.texts.chat_report import BUTTON_LABELS
 from tests.bot.reporting import plausible_answer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +55,7 @@ def full_report_lines(unit_code: str) -> list[str]:
     script follows the bundled questionnaire wherever it goes.
     """
     config = load_configuration(bundled_config_dir())
-    period = calendar.period_by_code(
+    period = period_calendar.period_by_code(
         config.schedule, "2024-Q1", zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
     )
     context = context_for_period(config.questionnaire, config.units.by_code()[unit_code], period)

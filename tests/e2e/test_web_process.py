@@ -14,10 +14,10 @@ import aiohttp
 import pytest
 
 from cchc_bot.access import Role
+from cchc_bot.local_bot_api import LocalTelegramServer
 from cchc_bot.runtime import Runtime
 from cchc_bot.services.accounts import TelegramIdentity
 from cchc_bot.services.web_access import WebAccessService
-from cchc_bot.telegram_server import LocalTelegramServer
 
 from .bot_process import (
     REPO,

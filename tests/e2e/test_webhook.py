@@ -24,13 +24,14 @@ from bot import build_application
 from cchc_bot.access import Role
 from cchc_bot.cli import app
 from cchc_bot.clock import MovableClock, system_clock
+from cchc_bot.local_bot_api import LocalTelegramServer
+from cchc_bot.ops.settings import Settings, bundled_config_dir
 from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.sandbox.local_bot import server_settings
 from cchc_bot.services.accounts import AccountService
 from cchc_bot.services.config_sync import sync_configuration
-from cchc_bot.settings import Settings, bundled_config_dir
-from cchc_bot.telegram_server import LocalTelegramServer
-from cchc_bot.webhook import (
+from db.models import Invite
+from handlers.telegram.webhook import (
     SECRET_HEADER,
     RunningWebhook,
     WebhookSettings,
@@ -38,7 +39,6 @@ from cchc_bot.webhook import (
     secret_path,
     serving_webhook,
 )
-from db.models import Invite
 
 TOKEN = "7000000002:AAH-cchc-bot-webhook-token-0123456789ab"
 SECRET = "webhook-secret_0123456789"

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from cchc_bot.local_bot_api import LocalTelegramServer
 from cchc_bot.sandbox.local_bot import BotRunner
-from cchc_bot.telegram_server import LocalTelegramServer
 
 from .raw_http import RawBotApi
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import httpx
 
-from cchc_bot.telegram_server import LocalTelegramServer
+from cchc_bot.local_bot_api import LocalTelegramServer
 
 Encoding = Literal["json", "form", "query", "multipart"]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cchc_bot.telegram_server import LocalTelegramServer, ScenarioError
+from cchc_bot.local_bot_api import LocalTelegramServer, ScenarioError
 
 from .raw_http import RawBotApi
 

@@ -12,8 +12,8 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
+from cchc_bot.local_bot_api import LocalTelegramServer
 from cchc_bot.sandbox.local_bot import BotRunner
-from cchc_bot.telegram_server import LocalTelegramServer
 
 
 def _names(commands: list[dict[str, object]]) -> list[object]:

@@ -9,8 +9,8 @@ import httpx
 from telegram import Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
+from cchc_bot.local_bot_api import LocalTelegramServer
 from cchc_bot.sandbox.local_bot import BotRunner
-from cchc_bot.telegram_server import LocalTelegramServer
 
 from .raw_http import RawBotApi
 

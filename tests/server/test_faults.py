@@ -9,8 +9,8 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ChatMemberHandler, ContextTypes
 
+from cchc_bot.local_bot_api import FaultKind, LocalTelegramServer
 from cchc_bot.sandbox.local_bot import BotRunner
-from cchc_bot.telegram_server import FaultKind, LocalTelegramServer
 
 from .raw_http import RawBotApi
 

@@ -11,8 +11,8 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes, MessageHandler, filters
 
+from cchc_bot.local_bot_api import LocalTelegramServer
 from cchc_bot.sandbox.local_bot import BotRunner
-from cchc_bot.telegram_server import LocalTelegramServer
 
 from .raw_http import RawBotApi
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc_bot.telegram_server.errors import BotApiError
-from cchc_bot.telegram_server.html import EntityParseError, parse_html, utf16_length
-from cchc_bot.telegram_server.text import format_text, message_text
+from cchc_bot.local_bot_api.errors import BotApiError
+from cchc_bot.local_bot_api.model.html import EntityParseError, parse_html, utf16_length
+from cchc_bot.local_bot_api.model.text import format_text, message_text
 
 
 @pytest.mark.parametrize(

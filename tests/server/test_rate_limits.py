@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram.error import RetryAfter
 
+from cchc_bot.local_bot_api import LocalTelegramServer, RateLimits
+from cchc_bot.local_bot_api.ratelimit import RateLimiter
 from cchc_bot.sandbox.local_bot import BotRunner
-from cchc_bot.telegram_server import LocalTelegramServer, RateLimits
-from cchc_bot.telegram_server.ratelimit import RateLimiter
 
 from .raw_http import RawBotApi
 

@@ -6,8 +6,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from cchc_bot.local_bot_api import LocalTelegramServer
 from cchc_bot.sandbox.local_bot import AnyApplication, BotRunner
-from cchc_bot.telegram_server import LocalTelegramServer
 
 
 async def _start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cchc_bot.telegram_server import ApiSpec, LocalTelegramServer
+from cchc_bot.local_bot_api import ApiSpec, LocalTelegramServer
 
 from .raw_http import RawBotApi
 

@@ -8,7 +8,7 @@ import datetime as dt
 from telegram import Bot, Update
 
 from cchc_bot.clock import MovableClock
-from cchc_bot.telegram_server import LocalTelegramServer
+from cchc_bot.local_bot_api import LocalTelegramServer
 
 from .raw_http import RawBotApi
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cchc_bot.telegram_server import LocalTelegramServer
+from cchc_bot.local_bot_api import LocalTelegramServer
 
 from .raw_http import Encoding, RawBotApi
 

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from cchc_bot.config.schedule import Schedule
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 
 def raw_schedule() -> dict[str, Any]:

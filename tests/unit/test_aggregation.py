@@ -22,11 +22,12 @@ from cchc_bot.aggregation import (
     aggregate,
     tally,
 )
-from cchc_bot.calendar import ReportingPeriod, period_by_code
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import AggregateRule, Questionnaire
-from cchc_bot.numbers import percent_of
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.number_format import percent_of
+from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.period_calendar import period_by_code
+from cchc_bot.periods import ReportingPeriod
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 D = Decimal
@@ -111,7 +112,6 @@ def export(
         previous=previous,
         reminders=(),
         generated_at=GENERATED,
-        district="Huyện Trần Đề",
         tz=TZ,
     )
 
@@ -353,7 +353,7 @@ def test_bundled_questionnaire_aggregates_every_indicator() -> None:
         previous=None,
         reminders=(),
         generated_at=GENERATED,
-        district=config.units.district,
+        organisation=config.units.organisation,
         tz=TZ,
     )
     assert len(aggregate(data)) == len(config.questionnaire.indicators())

@@ -19,11 +19,12 @@ from cchc_bot.aggregation import (
     UnitReport,
     aggregate_by_group,
 )
-from cchc_bot.calendar import ReportingPeriod, period_by_code
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.units import GroupConfig
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.period_calendar import period_by_code
+from cchc_bot.periods import ReportingPeriod
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 D = Decimal
@@ -112,7 +113,6 @@ def export(units: Sequence[UnitReport], groups: Sequence[GroupConfig] = GROUPS) 
         previous=None,
         reminders=(),
         generated_at=dt.datetime(2024, 3, 12, 9, 0, tzinfo=TZ),
-        district="Huyện Trần Đề",
         tz=TZ,
         groups=groups,
     )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cchc_bot.aggregation import NOT_ARISEN, Figure, tally
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import AggregateRule, Indicator
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 D = Decimal
 

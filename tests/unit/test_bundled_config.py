@@ -7,8 +7,8 @@ import pytest
 from cchc_bot.config.base import UnitKind
 from cchc_bot.config.loading import Configuration, check_configuration, load_configuration
 from cchc_bot.config.questionnaire import IndicatorType
+from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.rules import parse_rule
-from cchc_bot.settings import bundled_config_dir
 
 PERIOD_KINDS = ("Q1", "H1", "Q3", "Y")
 
@@ -68,7 +68,7 @@ def test_bundled_configuration_has_no_issue() -> None:
 def test_bundled_units_are_the_2024_structure(bundled: Configuration) -> None:
     units = bundled.units.units
     kinds = [unit.kind for unit in units]
-    assert bundled.units.district == "Huyện Trần Đề"
+    assert bundled.units.organisation.name == "UBND huyện Trần Đề"
     assert kinds.count(UnitKind.PHONG) == 13
     assert kinds.count(UnitKind.DVSN) >= 1
     assert kinds.count(UnitKind.CO_QUAN_TINH) >= 1

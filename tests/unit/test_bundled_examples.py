@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from cchc_bot import calendar, examples, unit_life
+from cchc_bot import examples, period_calendar, unit_life
 from cchc_bot.cli import app
 from cchc_bot.config.loading import check_configuration, load_configuration
+from cchc_bot.ops.settings import Settings, bundled_config_dir
 from cchc_bot.services.status import PeriodStatus, UnitStatus
-from cchc_bot.settings import Settings, bundled_config_dir
-from handlers.status import ordered_units, status_page
+from handlers.telegram.status import ordered_units, status_page
 
 ROOT = Path(__file__).resolve().parents[2]
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -72,8 +72,8 @@ def test_tran_de_2024_2025_ends_the_old_units_and_asks_the_five_new_communes() -
     units = config.units.units
     successors = {unit.code: unit.successors for unit in units if unit.successors}
     assert unit_life.predecessors(successors) == MERGERS
-    h1 = calendar.period_by_code(config.schedule, "2025-H1", TZ)
-    year = calendar.period_by_code(config.schedule, "2026-Q1", TZ)
+    h1 = period_calendar.period_by_code(config.schedule, "2025-H1", TZ)
+    year = period_calendar.period_by_code(config.schedule, "2026-Q1", TZ)
     default = load_configuration(bundled_config_dir()).units.units
     assert [u.code for u in unit_life.units_asked(units, h1)] == [u.code for u in default]
     assert sorted(u.code for u in unit_life.units_asked(units, year)) == sorted(MERGERS)
@@ -82,7 +82,7 @@ def test_tran_de_2024_2025_ends_the_old_units_and_asks_the_five_new_communes() -
 
 def test_xa_tran_de_2026_is_the_commune_and_its_offices_with_a_2026_calendar() -> None:
     config = load_configuration(examples.example_dir("xa_tran_de_2026"))
-    assert config.units.district == "Xã Trần Đề"
+    assert config.units.organisation.name == "UBND xã Trần Đề"
     assert [unit.name for unit in config.units.units] == [
         "Văn phòng HĐND và UBND xã",
         "Phòng Kinh tế",
@@ -90,7 +90,7 @@ def test_xa_tran_de_2026_is_the_commune_and_its_offices_with_a_2026_calendar() -
         "Trung tâm Phục vụ hành chính công",
     ]
     assert config.schedule.years.first == 2026
-    periods = calendar.build_periods(config.schedule, 2026, TZ)
+    periods = period_calendar.build_periods(config.schedule, 2026, TZ)
     assert [p.code for p in periods] == ["2026-Q1", "2026-H1", "2026-Q3", "2026-Y"]
     assert len(unit_life.units_asked(config.units.units, periods[0])) == 4
 
@@ -176,7 +176,7 @@ def test_init_example_copies_into_config_dir_and_syncs(
 
 def test_status_pages_head_units_by_the_declared_kind_labels_in_their_order() -> None:
     config = load_configuration(examples.example_dir("tp_can_tho_2026"))
-    period = calendar.period_by_code(config.schedule, "2026-Q1", TZ)
+    period = period_calendar.period_by_code(config.schedule, "2026-Q1", TZ)
     units = tuple(
         UnitStatus(
             unit.code, unit.name, unit.kind, "not_started", False, None, 0, 35, True, True, 0, None

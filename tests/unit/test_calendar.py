@@ -10,22 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cchc_bot.calendar import (
-    ReportingPeriod,
-    UnknownPeriodError,
+from cchc_bot.date_format import format_datetime, format_day, format_day_with_weekday, format_window
+from cchc_bot.period_calendar import (
     build_periods,
     calendar_json,
-    format_datetime,
-    format_day,
-    format_day_with_weekday,
-    format_window,
     nearest_period,
     open_periods,
-    parse_period_code,
     period_by_code,
-    period_label,
     periods_in_years,
 )
+from cchc_bot.periods import ReportingPeriod, UnknownPeriodError, parse_period_code, period_label
 
 from .schedules import bundled_schedule, schedule_with
 
@@ -495,7 +489,7 @@ def test_format_window_and_datetime_read_as_the_plan_does() -> None:
 
 def test_calendar_module_imports_neither_telegram_nor_sqlalchemy() -> None:
     code = (
-        "import sys, cchc_bot.calendar, cchc_bot.workdays; "
+        "import sys, cchc_bot.period_calendar, cchc_bot.date_format, cchc_bot.workdays; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('telegram', 'sqlalchemy')))"
     )
     result = subprocess.run(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.callback_data import (
+from handlers.telegram.callback_data import (
     MAX_BYTES,
     InvalidPayload,
     Payload,

@@ -17,17 +17,18 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from cchc_bot.calendar import ReportingPeriod, period_by_code
-from cchc_bot.charts import (
+from cchc_bot.config.loading import load_configuration
+from cchc_bot.exports.charts import (
     CATEGORY_LABELS,
     cumulative_submissions,
     status_by_kind,
     status_chart,
     status_figure,
 )
-from cchc_bot.config.loading import load_configuration
+from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.period_calendar import period_by_code
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.status import PeriodStatus, UnitStatus
-from cchc_bot.settings import bundled_config_dir
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 D = dt.date

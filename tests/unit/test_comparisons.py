@@ -10,12 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cchc_bot.aggregation import EarlierPeriod, Figure, UnitReport
-from cchc_bot.calendar import build_periods
 from cchc_bot.comparisons import period_increment, plan_comparisons
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import Indicator
 from cchc_bot.config.schedule import Schedule
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.period_calendar import build_periods
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SCHEDULE = load_configuration(bundled_config_dir()).schedule

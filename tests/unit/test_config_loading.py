@@ -18,7 +18,7 @@ from cchc_bot.config.loading import (
     check_configuration,
     load_configuration,
 )
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from cchc_bot.config.loading import (
 )
 from cchc_bot.config.questionnaire import AppliesTo
 from cchc_bot.config.units import UnitConfig, UnitsFile
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 PAR_INDEX = "        aggregate: mean\n"  # only cddh_07 carries it
 GROUPS = '  - {code: cap_xa, label: "Cấp xã (xã, thị trấn)", order: 3}\n'

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cchc_bot.config.loading import QUESTIONNAIRE_FILE, check_configuration, load_configuration
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 CDDH_01 = '        target: {op: ">=", value: 100, periods: [Y]}\n'  # the ratio cddh_01
 CDDH_02 = "      - id: cddh_02\n"  # an integer count of văn bản

@@ -217,7 +217,7 @@ def test_context_for_period_takes_kind_cumulation_and_window(
 ) -> None:
     from zoneinfo import ZoneInfo
 
-    from cchc_bot.calendar import period_by_code
+    from cchc_bot.period_calendar import period_by_code
 
     period = period_by_code(bundled_config.schedule, "2024-H1", ZoneInfo("Asia/Ho_Chi_Minh"))
     unit = bundled_config.units.by_code()["tt_tran_de"]

@@ -31,8 +31,8 @@ from cchc_bot.conversation import (
     start,
     step,
 )
+from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.rules import Reference, parse_rule
-from cchc_bot.settings import bundled_config_dir
 
 UNIT_CODES = ("vp_hdnd_ubnd", "thanh_tra", "tt_vhtt", "ca_huyen", "bchqs", "tt_tran_de")
 PERIOD_KINDS = ("Q1", "H1", "Q3", "Y")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from cchc_bot.calendar import period_by_code
 from cchc_bot.config.loading import Configuration
+from cchc_bot.local_bot_api.model.html import parse_html
+from cchc_bot.period_calendar import period_by_code
 from cchc_bot.services.reminders import OverdueUnit, ReminderMessage
-from cchc_bot.telegram_server.html import parse_html
-from handlers import texts
-from handlers.reminder_delivery import DIGEST_LIMIT, render_reminder
+from cchc_bot.texts import chat_reminders
+from handlers.telegram.reminder_delivery import DIGEST_LIMIT, render_reminder
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -62,27 +62,30 @@ def test_groups_come_in_order_to_phone_first_and_each_unit_once(
     order = [
         shown.index(heading(title))
         for title in (
-            texts.DIGEST_NO_ACCOUNT_TITLE,
-            texts.DIGEST_UNREACHABLE_TITLE,
-            texts.DIGEST_REMINDED_TITLE,
-            texts.DIGEST_NOT_REMINDED_TITLE,
+            chat_reminders.DIGEST_NO_ACCOUNT_TITLE,
+            chat_reminders.DIGEST_UNREACHABLE_TITLE,
+            chat_reminders.DIGEST_REMINDED_TITLE,
+            chat_reminders.DIGEST_NOT_REMINDED_TITLE,
         )
     ]
     assert order == sorted(order)
     positions = [shown.index(f"Đơn vị {code} —") for code in ("none", "blocked", "reminded", "new")]
     assert positions == sorted(positions)
     assert all(shown.count(f"Đơn vị {code} —") == 1 for code in ("none", "blocked", "reminded"))
-    assert f"• Đơn vị none — {texts.DIGEST_NO_HEAD} — quá hạn 3 ngày — ☎ 0299 3851 234" in shown
+    assert (
+        f"• Đơn vị none — {chat_reminders.DIGEST_NO_HEAD} — quá hạn 3 ngày — ☎ 0299 3851 234"
+        in shown
+    )
     assert "4 đơn vị chưa nộp" in shown
 
 
 def test_empty_groups_have_no_heading(bundled_config: Configuration) -> None:
     shown = digest(bundled_config, [unit("a"), unit("b")])
-    assert heading(texts.DIGEST_REMINDED_TITLE) in shown
+    assert heading(chat_reminders.DIGEST_REMINDED_TITLE) in shown
     for title in (
-        texts.DIGEST_NO_ACCOUNT_TITLE,
-        texts.DIGEST_UNREACHABLE_TITLE,
-        texts.DIGEST_NOT_REMINDED_TITLE,
+        chat_reminders.DIGEST_NO_ACCOUNT_TITLE,
+        chat_reminders.DIGEST_UNREACHABLE_TITLE,
+        chat_reminders.DIGEST_NOT_REMINDED_TITLE,
     ):
         assert heading(title) not in shown
     assert "☎" not in shown
@@ -103,5 +106,5 @@ def test_a_long_digest_is_cut_with_the_count_of_units_left(bundled_config: Confi
     assert len(text) <= DIGEST_LIMIT + 100
     listed = text.count("\n• ")
     assert 0 < listed < 300
-    assert texts.DIGEST_MORE.format(count=300 - listed) in text
-    assert text.endswith(texts.DIGEST_FOOTER)
+    assert chat_reminders.DIGEST_MORE.format(count=300 - listed) in text
+    assert text.endswith(chat_reminders.DIGEST_FOOTER)

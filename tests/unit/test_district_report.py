@@ -13,13 +13,13 @@ import docx
 from docx.enum.text import WD_COLOR_INDEX
 
 from cchc_bot.aggregation import ExportData, Figure, UnitReport
-from cchc_bot.calendar import period_by_code
 from cchc_bot.config.loading import Configuration, load_configuration
 from cchc_bot.config.units import UnitConfig
 from cchc_bot.documents import district_report
 from cchc_bot.documents.outline import ReportOutline, load_outline
 from cchc_bot.documents.pdf import convert_to_pdf
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.period_calendar import period_by_code
 from tests.unit.test_workbook import soffice
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -65,7 +65,6 @@ def export(units: list[UnitReport], code: str = "2024-Q1", **extra: object) -> E
         previous=extra.get("previous"),  # type: ignore[arg-type]
         reminders=[],
         generated_at=DRAFTED,
-        district="Huyện Trần Đề",
         tz=TZ,
         previous_label=extra.get("previous_label"),  # type: ignore[arg-type]
         groups=config().units.unit_groups(),

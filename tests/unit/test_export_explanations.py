@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from cchc_bot.aggregation import ExportData, UnitReport
 from cchc_bot.conversation import ButtonPress, final_answers, start
+from cchc_bot.exports.sheets import EXPLANATION_KIND, WARNING_EXPLANATION_KIND, explanation_rows
 from cchc_bot.services.exports import figure_of
-from cchc_bot.workbook import EXPLANATION_KIND, WARNING_EXPLANATION_KIND, explanation_rows
 
 from .test_conversation_flow import CONTEXT, LATE_WHY, QUESTIONNAIRE, WHY, run
 from .test_report_screens import q1
@@ -37,7 +37,6 @@ def export_of(answers: Mapping[str, Mapping[str, Any]]) -> ExportData:
         previous=None,
         reminders=[],
         generated_at=dt.datetime(2024, 3, 9, 3, 0, tzinfo=dt.UTC),
-        district="Huyện thử",
         tz=TZ,
     )
 

@@ -26,8 +26,9 @@ from cchc_bot.conversation import (
     start,
     step,
 )
-from cchc_bot.numbers import format_number
-from handlers import report_views, texts
+from cchc_bot.number_format import format_number
+from cchc_bot.texts import chat_report
+from handlers.telegram import report_views
 
 QUESTIONNAIRE = Questionnaire.model_validate(
     {
@@ -186,5 +187,5 @@ def test_any_count_typed_with_or_without_its_unit_is_echoed_the_vietnamese_way(
     outcome = run(FIRST, typed)
     assert outcome.changes == (AnswerChange("files", Answer(value=Decimal(value))),)
     assert shown_notices(outcome) == [
-        texts.NOTICES["value_saved"].format(number=1, value=f"{format_number(value)} hồ sơ")
+        chat_report.NOTICES["value_saved"].format(number=1, value=f"{format_number(value)} hồ sơ")
     ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_bot.telegram_server.html import parse_html, utf16_length
-from handlers import texts
-from handlers.message_parts import TELEGRAM_LIMIT, rendered_text, split_html, truncate_html
-from handlers.report_views import split_messages
+from cchc_bot.local_bot_api.model.html import parse_html, utf16_length
+from cchc_bot.texts import chat_common
+from handlers.telegram.message_parts import TELEGRAM_LIMIT, rendered_text, split_html, truncate_html
+from handlers.telegram.report_views import split_messages
 
 
 def rendered(part: str) -> str:
@@ -18,7 +18,11 @@ def rendered(part: str) -> str:
 
 def test_a_long_bold_answer_is_split_into_parts_that_each_parse() -> None:
     answer = "Khó khăn <nhân lực> & hạ tầng; " * 130  # 4.030 characters with < and &
-    lines = ["📋 <b>Tóm tắt</b>", f"12. Khó khăn, vướng mắc: <b>{texts.html(answer)}</b>", "Hết."]
+    lines = [
+        "📋 <b>Tóm tắt</b>",
+        f"12. Khó khăn, vướng mắc: <b>{chat_common.html(answer)}</b>",
+        "Hết.",
+    ]
     parts = split_messages(lines)
     assert len(parts) == 2
     for part in parts:
@@ -36,7 +40,7 @@ def test_a_long_bold_answer_is_split_into_parts_that_each_parse() -> None:
 
 def test_escaped_brackets_count_as_one_character_each() -> None:
     reason = "<" * 1000  # 4.000 characters of HTML source, 1.000 rendered
-    lines = [f"↩️ Phòng Nội vụ trả lại báo cáo: <i>{texts.html(reason)}</i>", "Tóm tắt"]
+    lines = [f"↩️ Phòng Nội vụ trả lại báo cáo: <i>{chat_common.html(reason)}</i>", "Tóm tắt"]
     parts = split_messages(lines)
     assert parts == ["\n".join(lines)]
     assert rendered(parts[0]).count("<") == 1000
@@ -70,7 +74,7 @@ def test_empty_input_gives_one_empty_message() -> None:
 
 
 def test_truncate_keeps_the_markup_valid() -> None:
-    source = "<b>" + texts.html("<" * 5000) + "</b>"
+    source = "<b>" + chat_common.html("<" * 5000) + "</b>"
     short = truncate_html(source, 100)
     assert utf16_length(rendered(short)) == 100
     assert rendered(short).endswith("<…")
@@ -96,7 +100,7 @@ def html_line(draw: st.DrawFn, depth: int = 0) -> str:
             name = tag.split()[0]
             pieces.append(f"<{tag}>{draw(html_line(depth + 1))}</{name}>")
         else:
-            pieces.append(texts.html(draw(USER_TEXT)))
+            pieces.append(chat_common.html(draw(USER_TEXT)))
     return "".join(pieces)
 
 

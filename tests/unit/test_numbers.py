@@ -14,21 +14,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_bot.numbers import (
-    ERROR_MESSAGES,
-    NumberErrorReason,
+from cchc_bot.number_format import format_number, format_percent, percent_of
+from cchc_bot.number_messages import ERROR_MESSAGES, NumberErrorReason
+from cchc_bot.number_parsing import (
     NumberInputError,
     NumberKind,
     ParsedNumber,
     ParsedRatio,
     decimals_for_unit,
-    format_number,
-    format_percent,
-    number_in_words,
     parse_number,
     parse_ratio,
-    percent_of,
 )
+from cchc_bot.number_words import number_in_words
 
 COUNT = NumberKind.COUNT
 DECIMAL = NumberKind.DECIMAL
@@ -65,7 +62,7 @@ def refused(
     return pytest.param(text, kind, options, reason, None, id=f"{kind}:{text!r}")
 
 
-# The reading rules of cchc_bot/numbers.py, one example or more per rule.
+# The reading rules of cchc_bot/number_parsing.py, one example or more per rule.
 # "ambiguous" means the bot echoes the interpretation and asks before storing.
 TABLE = [
     # Plain Vietnamese forms: never ambiguous.

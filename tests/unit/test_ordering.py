@@ -9,8 +9,8 @@ import pytest
 from telegram import Chat, Message, Update, User
 from telegram.ext import BaseUpdateProcessor
 
-from handlers.observability import TimedUpdateProcessor
-from handlers.ordering import MAX_CONCURRENT_UPDATES, PerChatUpdateProcessor, ordering_key
+from handlers.telegram.observability import TimedUpdateProcessor
+from handlers.telegram.ordering import MAX_CONCURRENT_UPDATES, PerChatUpdateProcessor, ordering_key
 
 # A test that fails waits this long for an event that never comes; passing ones never wait.
 NEVER = 5.0

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from telegram.ext import BaseRateLimiter
 
 from cchc_bot.pacing import BULK_SPACING, TELEGRAM_PER_SECOND, WINDOW, SendPacer
-from handlers.send_pacing import PacedRateLimiter, bulk_sends
+from handlers.telegram.send_pacing import PacedRateLimiter, bulk_sends
 
 
 class FakeTime:

@@ -13,13 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_bot.calendar import (
-    ReportingPeriod,
-    build_periods,
-    period_by_code,
-    periods_in_years,
-)
 from cchc_bot.config.schedule import OfficeHours, Schedule
+from cchc_bot.period_calendar import build_periods, period_by_code, periods_in_years
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.reminder_plan import (
     DueDigest,
     DueReminder,

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc_bot.calendar import ReportingPeriod, period_by_code
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.conversation import QuestionView, SummaryView, start
+from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.period_calendar import period_by_code
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.attachments import content_matches, shown_name
 from cchc_bot.services.reports import Receipt, Screen
-from cchc_bot.settings import bundled_config_dir
-from handlers import report_lines, report_views
+from handlers.telegram import report_lines, report_views
 
 from .test_conversation_flow import CONTEXT, at_summary, run
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc_bot.numbers import format_number
+from cchc_bot.number_format import format_number
 from cchc_bot.rule_arithmetic import Side, arithmetic_of
 from cchc_bot.rules import Reference
 

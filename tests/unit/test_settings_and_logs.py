@@ -8,8 +8,8 @@ import logging
 import pytest
 from pydantic import ValidationError
 
-from cchc_bot.logs import REDACTED, TokenRedactingFilter, configure_logging
-from cchc_bot.settings import MissingTokenError, Settings, bundled_config_dir
+from cchc_bot.ops.logs import REDACTED, TokenRedactingFilter, configure_logging
+from cchc_bot.ops.settings import MissingTokenError, Settings, bundled_config_dir
 
 TOKEN = "7312345678:AAHk3vJxQ_real-looking-token-value-1234567"
 

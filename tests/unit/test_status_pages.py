@@ -6,11 +6,11 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from cchc_bot import calendar
+from cchc_bot import period_calendar
 from cchc_bot.config.loading import Configuration
 from cchc_bot.services.status import PeriodStatus, UnitStatus
-from handlers import message_parts, report_views
-from handlers.status import status_page
+from handlers.telegram import message_parts, report_views
+from handlers.telegram.status import status_page
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2024, 3, 5, 9, 0, tzinfo=TZ)
@@ -18,7 +18,7 @@ NOW = dt.datetime(2024, 3, 5, 9, 0, tzinfo=TZ)
 
 def statuses(config: Configuration, reason: str) -> PeriodStatus:
     """Every bundled unit returned with the same long reason."""
-    period = calendar.period_by_code(config.schedule, "2024-Q1", TZ)
+    period = period_calendar.period_by_code(config.schedule, "2024-Q1", TZ)
     units = tuple(
         UnitStatus(
             code=unit.code,

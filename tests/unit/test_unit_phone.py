@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cchc_bot.config.loading import UNITS_FILE, check_configuration, load_configuration
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 
 MARKER = '    name: "Xã Viên An"\n'
 

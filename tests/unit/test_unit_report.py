@@ -9,10 +9,10 @@ from pathlib import Path
 import docx
 
 from cchc_bot.aggregation import Figure
-from cchc_bot.calendar import period_by_code
 from cchc_bot.documents import unit_report
 from cchc_bot.documents.pdf import convert_to_pdf
 from cchc_bot.documents.unit_report import UnitSubmission
+from cchc_bot.period_calendar import period_by_code
 from tests.unit.test_district_report import HOSTILE, TZ, config, outline
 from tests.unit.test_workbook import soffice
 

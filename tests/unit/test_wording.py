@@ -20,7 +20,9 @@ And for labels from the questionnaire (which start with a capital, "Số hồ s�
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
+import pkgutil
 import re
 import string
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,10 +33,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cchc_bot import calendar
+from cchc_bot import date_format
+from cchc_bot import texts as cchc_texts
 from cchc_bot.answers import Answer
-from cchc_bot.calendar import period_by_code
 from cchc_bot.config.loading import Configuration
+from cchc_bot.config.organisation import Organisation
 from cchc_bot.config.questionnaire import IndicatorType
 from cchc_bot.conversation import (
     DraftState,
@@ -44,28 +47,32 @@ from cchc_bot.conversation import (
     build_context,
     resume,
 )
+from cchc_bot.local_bot_api.model.html import parse_html
+from cchc_bot.period_calendar import period_by_code
 from cchc_bot.sandbox import texts as sandbox_texts
 from cchc_bot.services.reminders import ReminderMessage
-from cchc_bot.telegram_server.html import parse_html
-from handlers import report_views, texts
-from handlers.reminder_delivery import render_reminder
+from cchc_bot.texts import chat_accounts, chat_common, chat_coordinator, chat_reminders, chat_report
+from handlers.telegram import report_views
+from handlers.telegram.reminder_delivery import render_reminder
 
+# The names of units.yaml `organisation:` that chat texts say, as a commune would write them.
+ORGANISATION = Organisation(
+    name="UBND xã Trần Đề", short_name="xã Trần Đề", place="Trần Đề", office="Văn phòng UBND xã"
+)
 # Realistic values for every placeholder name; a list gives every form the code passes.
 VALUES: dict[str, list[Any]] = {
     "answer": ["Đã liên kết tài khoản"],
     "answered": [12],
     "arithmetic": ["1.150 + 40 = 1.190, nhưng số đã giải quyết là 1.200"],
     "at": ["14:05 ngày 8/3/2024"],
-    "attachment": [texts.RECEIPT_ATTACHMENT.format(name="bao_cao_quy_1.pdf")]
-    if hasattr(texts, "RECEIPT_ATTACHMENT")
-    else ["Tệp đính kèm: bao_cao_quy_1.pdf"],
+    "attachment": [chat_report.RECEIPT_ATTACHMENT.format(name="bao_cao_quy_1.pdf")],
     "bar": ["▰▰▰▱▱▱▱▱▱▱"],
     "before_denominator": ["20"],
     "before_numerator": ["17"],
     "before_percent": ["85 %"],
     "buttons": ["1. ✅ Có, 2. ❌ Không"],
     "change": ["+1 ngày"],
-    "closed": ["", texts.STATUS_CLOSED],
+    "closed": ["", chat_coordinator.STATUS_CLOSED],
     "code": ["xa_tai_van"],
     "command": ["close"],
     "count": [3],
@@ -86,7 +93,7 @@ VALUES: dict[str, list[Any]] = {
     "first_quarter": ["1.200"],
     "grace": [12],
     "heads": ["Nguyễn Văn An"],
-    "help": [texts.help_for("head", "Xã Tài Văn")],
+    "help": [chat_accounts.help_for("head", "Xã Tài Văn", ORGANISATION)],
     "hours": [24],
     "icon": ["✅"],
     "interpretation": ["một nghìn hai trăm năm mươi"],
@@ -95,7 +102,11 @@ VALUES: dict[str, list[Any]] = {
     "kind": ["Xã, thị trấn"],
     "label": ["Quý I/2024"],
     "late": [2],
-    "left": [texts.days_left_text(3), texts.days_left_text(0), texts.days_left_text(-2)],
+    "left": [
+        chat_reminders.days_left_text(3),
+        chat_reminders.days_left_text(0),
+        chat_reminders.days_left_text(-2),
+    ],
     "left_questions": [12],
     "length": [4],
     "marker": ["▶"],
@@ -111,6 +122,9 @@ VALUES: dict[str, list[Any]] = {
     "not_started": [5],
     "now": ["08:01 ngày 7/3/2024"],
     "number": [7],
+    "office": ["Phòng Nội vụ", "Văn phòng HĐND và UBND xã"],
+    "organisation": ["UBND huyện Trần Đề", "UBND xã Trần Đề"],
+    "area": ["huyện Trần Đề", "thành phố Cần Thơ"],
     "numbers": ["13, 14, 15"],
     "numerator": ["17"],
     "numerator_value": ["17"],
@@ -123,10 +137,11 @@ VALUES: dict[str, list[Any]] = {
     "path": ["/tmp/cchc-sandbox"],
     "people": [3],
     "percent": ["85 %"],
+    "period": ["Quý I/2024"],
     "phone": ["0299 3851 234"],
     "previous": ["120"],
     "problem": ["report_outline.yaml:57: section II: parts[1].sentences[1]: unknown indicator"],
-    "progress": [texts.progress_text(12, 35), texts.progress_text(0, 35)],
+    "progress": [chat_reminders.progress_text(12, 35), chat_reminders.progress_text(0, 35)],
     "query": ["tai"],
     "questions": [35],
     "reading": ["1.250"],
@@ -134,7 +149,11 @@ VALUES: dict[str, list[Any]] = {
     "returned": [1],
     "right": ["số đã giải quyết là 1.200"],
     "right_short": ["1.200"],
-    "role": [texts.ROLE_LABELS["coordinator"], texts.ROLE_LABELS["head"]],
+    "role": [
+        chat_accounts.role_label("coordinator", ORGANISATION),
+        chat_accounts.role_label("head", ORGANISATION),
+    ],
+    "scope": ["Khối xã"],
     "seconds": [10.0],
     "section": ["1. Công tác chỉ đạo, điều hành cải cách hành chính"],
     "sent": [12],
@@ -147,7 +166,10 @@ VALUES: dict[str, list[Any]] = {
     "target": ["≥ 100 %"],
     "telegram_user_id": [123456789],
     "text": ["+1x"],
-    "timeliness": [texts.REPORT_ON_TIME, texts.REPORT_LATE.format(deadline="23:59 ngày 11/3/2024")],
+    "timeliness": [
+        chat_report.REPORT_ON_TIME,
+        chat_report.REPORT_LATE.format(deadline="23:59 ngày 11/3/2024"),
+    ],
     "title": ["1. Công tác chỉ đạo, điều hành cải cách hành chính"],
     "total": [35],
     "unit": ["Xã Tài Văn"],
@@ -157,12 +179,13 @@ VALUES: dict[str, list[Any]] = {
     "value": ["1.234 hồ sơ", "75 %"],
     "version": [2],
     "ways": ["«Gửi báo cáo» để nộp; «Sửa» rồi gõ số câu cần sửa"],
-    "window": [calendar.format_window(dt.date(2023, 12, 11), dt.date(2024, 3, 10))],
+    "window": [date_format.format_window(dt.date(2023, 12, 11), dt.date(2024, 3, 10))],
 }
-# Where a name means something else in one template (the key is the template's path).
+# Where a name means something else in one template (the key is the template's path,
+# `module.NAME` for `cchc_bot.texts`).
 OVERRIDES: dict[str, dict[str, list[Any]]] = {
     **{
-        name: {
+        f"chat_report.{name}": {
             "unit": ["", " (hồ sơ)"],
             "numerator": ["số hồ sơ giải quyết đúng hạn"],
             "denominator": ["tổng số hồ sơ đã giải quyết"],
@@ -174,22 +197,22 @@ OVERRIDES: dict[str, dict[str, list[Any]]] = {
             "PROMPT_DENOMINATOR",
         )
     },
-    "STATUS_UNIT_SUBMITTED": {"late": ["", getattr(texts, "STATUS_UNIT_LATE", ", sau hạn")]},
-    "VIEW_TITLE": {"late": ["", ", sau hạn"]},
-    "RETURN_NOBODY": {"phone": ["", " (☎️ 0299 3851 234)"]},
-    "REMIND_UNIT_LINE": {"phone": ["", " — ☎️ 0299 3851 234"]},
-    "WEB_LINK": {
+    "chat_coordinator.STATUS_UNIT_SUBMITTED": {"late": ["", chat_coordinator.STATUS_UNIT_LATE]},
+    "chat_coordinator.VIEW_TITLE": {"late": ["", ", sau hạn"]},
+    "chat_coordinator.RETURN_NOBODY": {"phone": ["", " (☎️ 0299 3851 234)"]},
+    "chat_coordinator.REMIND_UNIT_LINE": {"phone": ["", " — ☎️ 0299 3851 234"]},
+    "chat_accounts.WEB_LINK": {
         "link": ["https://ban-lam-viec.trande.gov.vn/login?token=Vx3kq9Zr7bYw2Lm8Np4Tc6Hd1Fs5Ja0G"],
         "expires": ["09:10 ngày 5/3/2024"],
     },
-    "ATTACHMENT_REFUSED.content": {"kind": ["PDF"]},
+    "chat_report.ATTACHMENT_REFUSED.content": {"kind": ["PDF"]},
     **{
-        f"RULE_ARITHMETIC.{op}": {"left": ["1.150 + 40 = 1.190"]}
+        f"chat_report.RULE_ARITHMETIC.{op}": {"left": ["1.150 + 40 = 1.190"]}
         for op in ("==", "!=", "<=", "<", ">=", ">")
     },
 }
 # Sandbox texts laid out in columns for a terminal: their runs of spaces are alignment.
-ALIGNED = {"HELP", "PERSONA_LINE", "REMINDERS_HOURS"}
+ALIGNED = {"sandbox": {"HELP", "PERSONA_LINE", "REMINDERS_HOURS"}}
 
 
 def templates(module: ModuleType) -> Iterator[tuple[str, str]]:
@@ -246,12 +269,39 @@ def problems(text: str, *, aligned: bool = False) -> list[str]:
     return found
 
 
-BOT_TEXTS = list(templates(texts))
+def wording_modules() -> list[ModuleType]:
+    """Every module of `cchc_bot.texts`, found on disk: a new one is rendered without a list."""
+    return [
+        importlib.import_module(f"{cchc_texts.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(cchc_texts.__path__)
+    ]
+
+
+# Chat texts (`chat_*` modules) are Telegram HTML; every other module is checked as plain text.
+BOT_TEXTS = [
+    (f"{module.__name__.rsplit('.', 1)[-1]}.{path}", template)
+    for module in wording_modules()
+    if module.__name__.rsplit(".", 1)[-1].startswith("chat_")
+    for path, template in templates(module)
+]
+OTHER_TEXTS = [
+    (f"{module.__name__.rsplit('.', 1)[-1]}.{path}", template)
+    for module in wording_modules()
+    if not module.__name__.rsplit(".", 1)[-1].startswith("chat_")
+    for path, template in templates(module)
+]
 SANDBOX_TEXTS = list(templates(sandbox_texts))
 
 
 def test_the_bot_says_many_things() -> None:
     assert len(BOT_TEXTS) > 150
+    assert {module.__name__ for module in wording_modules()} >= {
+        "cchc_bot.texts.chat_common",
+        "cchc_bot.texts.chat_accounts",
+        "cchc_bot.texts.chat_reminders",
+        "cchc_bot.texts.chat_report",
+        "cchc_bot.texts.chat_coordinator",
+    }
     assert len(SANDBOX_TEXTS) > 40
 
 
@@ -262,9 +312,16 @@ def test_every_bot_text_reads_cleanly(path: str, template: str) -> None:
         assert not problems(shown), (path, problems(shown), shown)
 
 
+@pytest.mark.parametrize(("path", "template"), OTHER_TEXTS, ids=[p for p, _ in OTHER_TEXTS])
+def test_every_other_text_reads_cleanly(path: str, template: str) -> None:
+    aligned = path.split(".")[1].split("[")[0] in ALIGNED.get(path.split(".")[0], set())
+    for shown in renderings(path, template):
+        assert not problems(shown, aligned=aligned), (path, problems(shown), shown)
+
+
 @pytest.mark.parametrize(("path", "template"), SANDBOX_TEXTS, ids=[p for p, _ in SANDBOX_TEXTS])
 def test_every_sandbox_text_reads_cleanly(path: str, template: str) -> None:
-    aligned = path.split(".")[0].split("[")[0] in ALIGNED
+    aligned = path.split(".")[0].split("[")[0] in ALIGNED["sandbox"]
     for shown in renderings(path, template):
         assert not problems(shown, aligned=aligned), (path, problems(shown), shown)
 
@@ -299,7 +356,7 @@ def label_problems(shown: str, labels: Sequence[str]) -> list[str]:
             continue
         if re.search(r"[a-zà-ỹđ] +" + re.escape(label), shown):
             found.append(f"capital mid-sentence: {label!r}")
-        lowered = texts.mid_sentence(label)
+        lowered = chat_common.mid_sentence(label)
         if re.search(r"(?:^|: )" + re.escape(lowered), shown, re.MULTILINE):
             found.append(f"lower case after a colon: {lowered!r}")
     return found

@@ -31,18 +31,15 @@ from cchc_bot.aggregation import (
     ReminderRecord,
     UnitReport,
 )
-from cchc_bot.calendar import ReportingPeriod, period_by_code
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import Questionnaire
-from cchc_bot.settings import bundled_config_dir
-from cchc_bot.workbook import (
-    CSV_BOM,
-    SHEET_NAMES,
-    district_slug,
-    export_filename,
-    write_csv,
-    write_xlsx,
-)
+from cchc_bot.exports.csv_table import CSV_BOM, write_csv
+from cchc_bot.exports.naming import district_slug, export_filename
+from cchc_bot.exports.sheets import SHEET_NAMES
+from cchc_bot.exports.workbook import write_xlsx
+from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.period_calendar import period_by_code
+from cchc_bot.periods import ReportingPeriod
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = dt.UTC
@@ -159,7 +156,6 @@ def sample() -> ExportData:
         previous=None,
         reminders=reminders,
         generated_at=dt.datetime(2024, 3, 11, 20, 0, tzinfo=UTC),  # 03:00 on 12/3 locally
-        district="Huyện Trần Đề",
         tz=TZ,
         comparisons=Comparisons(
             previous=EarlierPeriod(
@@ -368,7 +364,7 @@ def summary_line(book: Any, indicator_id: str) -> dict[str, Any]:
 def test_summary_header_block(book: Any) -> None:
     table = rows(book["Tổng hợp"])
     assert table[0][0] == "TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"
-    assert table[1][0] == "Huyện Trần Đề — Quý I/2024"
+    assert table[1][0] == "UBND huyện Trần Đề — Quý I/2024"
     block = {r[0]: r[1] for r in table[2:6]}
     assert block == {
         "Thời gian chốt số liệu": "từ 11/12/2023 đến 10/3/2024",
@@ -426,11 +422,12 @@ def test_workbook_can_be_written_to_a_stream() -> None:
 
 def test_export_file_name() -> None:
     data = sample()
-    assert export_filename(data.period, data.generated_at) == "CCHC_2024-Q1_TranDe_20240312.xlsx"
     assert (
-        export_filename(
-            data.period, data.generated_at, district="Thị xã Vĩnh Châu", extension=".csv"
-        )
+        export_filename(data.period, data.generated_at, place=data.organisation.place)
+        == "CCHC_2024-Q1_TranDe_20240312.xlsx"
+    )
+    assert (
+        export_filename(data.period, data.generated_at, place="Thị xã Vĩnh Châu", extension=".csv")
         == "CCHC_2024-Q1_VinhChau_20240312.csv"
     )
 
@@ -669,7 +666,7 @@ def bundled_export(period_code: str, *, explanation: str | None = None) -> Expor
         previous=None,
         reminders=[],
         generated_at=period.deadline,
-        district=config.units.district,
+        organisation=config.units.organisation,
         tz=TZ,
     )
 

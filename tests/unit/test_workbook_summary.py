@@ -13,12 +13,12 @@ import openpyxl
 import pytest
 
 from cchc_bot.aggregation import Comparisons, EarlierPeriod, ExportData, Figure, UnitReport
-from cchc_bot.calendar import period_by_code
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.questionnaire import Questionnaire
 from cchc_bot.config.units import GroupConfig
-from cchc_bot.settings import bundled_config_dir
-from cchc_bot.workbook import write_xlsx
+from cchc_bot.exports.workbook import write_xlsx
+from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.period_calendar import period_by_code
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 QUESTIONNAIRE = Questionnaire.model_validate(
@@ -98,7 +98,6 @@ def sample() -> ExportData:
         previous=None,
         reminders=[],
         generated_at=dt.datetime(2024, 6, 12, 1, 0, tzinfo=dt.UTC),
-        district="Huyện Trần Đề",
         tz=TZ,
         groups=GROUPS,
         comparisons=Comparisons(

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc_bot.config.schedule import HolidayPolicy, Schedule
-from cchc_bot.settings import bundled_config_dir
+from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.workdays import DAY_OFF_NAME, WorkCalendar
 
 D = dt.date

@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from cchc_bot.access import Actor, Role
 from cchc_bot.clock import MovableClock
+from cchc_bot.ops.settings import Settings
 from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.services.accounts import TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.web_access import WebAccessService
-from cchc_bot.settings import Settings
 from db import repositories
 from db.models import QuestionnaireVersion, Submission, SubmissionVersion, Unit
 from handlers.web.app import build_web_app

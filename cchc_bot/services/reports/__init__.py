@@ -2,9 +2,9 @@
 
 The draft row is the conversation's state (DESIGN decision 1): every accepted answer is
 written in the same transaction as the position, before the bot replies. One module per
-job: `starting`, `answering` (the hot path), `submitting`, `approval`, `attachments` (the
-signed file), `queries`; `loading` holds what they share, `drafts` the per-answer
-statements, `results` what callers receive.
+job: `starting`, `answering` (the hot path), `form` (the web form, field by field),
+`submitting`, `approval`, `attachments` (the signed file), `queries`; `loading` holds what
+they share, `drafts` the per-answer statements, `results` what callers receive.
 """
 
 from cchc_bot.services.reports.answering import Answering
@@ -17,6 +17,7 @@ from cchc_bot.services.reports.drafts import (
     figures_of,
     state_token,
 )
+from cchc_bot.services.reports.form import Form
 from cchc_bot.services.reports.queries import Queries
 from cchc_bot.services.reports.results import (
     EDITABLE_STATES,
@@ -30,7 +31,7 @@ from cchc_bot.services.reports.results import (
 from cchc_bot.services.reports.starting import Starting
 
 
-class ReportService(Answering, Approval, Starting, Attaching, Queries):
+class ReportService(Form, Answering, Approval, Starting, Attaching, Queries):
     """Everything a head or staff member does with their unit's report."""
 
 

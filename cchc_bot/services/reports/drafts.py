@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from cchc_bot import conversation
 from cchc_bot.answers import Answer
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.conversation import ConversationContext, DraftState
+from cchc_bot.periods import ReportingPeriod
 from db import repositories
 from db.models import Answer as AnswerRow
 from db.models import Attachment, Member, Period, Submission, SubmissionVersion, Unit

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cchc_bot import calendar, conversation
+from cchc_bot import conversation
 from cchc_bot.access import Actor
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.clock import Clock
 from cchc_bot.config.loading import Configuration
 from cchc_bot.conversation import ConversationContext, DraftState, QuestionView, SummaryView
+from cchc_bot.periods import ReportingPeriod, period_code
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.config_sync import questionnaire_fingerprint
 from cchc_bot.services.reports.drafts import (
@@ -62,12 +62,12 @@ class ReportBase(ConfiguredService):
         if cached is not None:
             return cached
         previous = await latest_version_figures(
-            session, unit_id, calendar.period_code(period.year - 1, period.kind)
+            session, unit_id, period_code(period.year - 1, period.kind)
         )
         first_quarter: dict[str, Decimal] = {}
         if period.cumulative and period.kind != "Q1":
             first_quarter = await latest_version_figures(
-                session, unit_id, calendar.period_code(period.year, "Q1")
+                session, unit_id, period_code(period.year, "Q1")
             )
         self._references[key] = (previous, first_quarter)
         return previous, first_quarter

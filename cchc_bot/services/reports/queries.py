@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from cchc_bot import conversation
 from cchc_bot.access import Actor, require_unit_member
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.conversation import DraftState, QuestionView, SummaryView
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.reports.loading import ReportBase
 from cchc_bot.services.reports.results import ReportOutcome, ReportResult
 from cchc_bot.services.status import unit_config

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cchc_bot.access import Actor
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.conversation import QuestionView, SummaryView
+from cchc_bot.periods import ReportingPeriod
 
 EDITABLE_STATES = frozenset({"draft", "returned", "revising"})
 """Submission states in which the unit may still answer."""

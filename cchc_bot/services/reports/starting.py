@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from cchc_bot import calendar, conversation
+from cchc_bot import conversation, period_calendar
 from cchc_bot.access import Actor, require_unit_member
-from cchc_bot.calendar import ReportingPeriod
 from cchc_bot.conversation import QuestionView, SummaryView
+from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services import periods as period_queries
 from cchc_bot.services.reports.drafts import DraftStamp, Loaded, write_outcome
 from cchc_bot.services.reports.loading import ReportBase
@@ -43,7 +43,7 @@ class Starting(ReportBase):
             elif not periods:
                 upcoming = [
                     p
-                    for p in calendar.periods_in_years(
+                    for p in period_calendar.periods_in_years(
                         self._config.schedule, self._tz, now.year, now.year + 1
                     )
                     if p.opens_at > now
@@ -99,7 +99,9 @@ class Starting(ReportBase):
         known = {p.code for p in periods}
         for code in returned:
             if code not in known:
-                periods.append(calendar.period_by_code(self._config.schedule, code, self._tz))
+                periods.append(
+                    period_calendar.period_by_code(self._config.schedule, code, self._tz)
+                )
         config_unit = unit_config(unit)
         return [p for p in periods if self._config.questionnaire.questions_for(config_unit, p.kind)]
 

@@ -1,0 +1,36 @@
+"""The `cchc-bot` command line (CONTRACT.md): operator commands, one module per topic."""
+
+from cchc_bot.cli import configuration, maintenance, people, reporting
+from cchc_bot.cli.base import (
+    CliContext,
+    CliError,
+    app,
+    console,
+    context_of,
+    error_console,
+    fail,
+    print_json,
+    run_async,
+    startup_faults,
+    user_errors,
+    with_database,
+)
+
+__all__ = [
+    "CliContext",
+    "CliError",
+    "app",
+    "configuration",
+    "console",
+    "context_of",
+    "error_console",
+    "fail",
+    "maintenance",
+    "people",
+    "print_json",
+    "reporting",
+    "run_async",
+    "startup_faults",
+    "user_errors",
+    "with_database",
+]

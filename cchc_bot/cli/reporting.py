@@ -1,0 +1,183 @@
+"""`status`, `export`, `district-report`: what the units reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from cchc_bot.aggregation import ExportData
+from cchc_bot.cli.base import (
+    CliError,
+    app,
+    console,
+    context_of,
+    error_console,
+    fail,
+    load_config,
+    print_json,
+    run_async,
+    user_errors,
+    with_database,
+)
+from cchc_bot.documents.district_report import DOCX_EXTENSION, report_filename
+from cchc_bot.documents.district_report import write as write_district_report
+from cchc_bot.documents.outline import OutlineError, load_outline
+from cchc_bot.exports import csv_table, workbook
+from cchc_bot.services.exports import ExportService
+from cchc_bot.services.status import PeriodStatus, StatusService
+from db.session import SessionFactory
+
+
+def status_json(status: PeriodStatus, tz: dt.tzinfo) -> dict[str, Any]:
+    """The contract's `status --json` shape."""
+    return {
+        "period": status.period.code,
+        "label": status.period.label,
+        "deadline": status.period.deadline.astimezone(tz).isoformat(),
+        "closed": status.closed,
+        "counts": dict(status.counts()),
+        "units": [
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "kind": unit.kind,
+                "parent": unit.parent,
+                "state": unit.state,
+                "late": unit.late,
+                "submitted_at": unit.submitted_at.astimezone(tz).isoformat()
+                if unit.submitted_at
+                else None,
+                "answered": unit.answered,
+                "total": unit.total,
+                "reachable": unit.reachable,
+                "linked": unit.linked,
+                "version": unit.version,
+                "returned_reason": unit.returned_reason,
+            }
+            for unit in status.units
+        ],
+    }
+
+
+@app.command("status")
+@user_errors
+def status_command(
+    ctx: typer.Context,
+    period: Annotated[str | None, typer.Option(help="period code such as 2024-Q1")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Submission status per unit for a period (default: the one whose deadline is nearest)."""
+    cli = context_of(ctx)
+    config = load_config(cli)
+    settings = cli.settings
+
+    async def work(session_factory: SessionFactory) -> PeriodStatus:
+        service = StatusService(session_factory, config, cli.clock, settings.tz)
+        return await service.district_status(period)
+
+    status = run_async(with_database(settings, work))
+    if as_json:
+        print_json(status_json(status, settings.tz))
+        return
+    counts = status.counts()
+    deadline = status.period.deadline.astimezone(settings.tz)
+    closed = " — đã đóng" if status.closed else ""
+    console.print(
+        f"{status.period.label} ({status.period.code}), hạn {deadline:%d/%m/%Y}{closed}",
+        markup=False,
+    )
+    console.print(
+        f"đúng hạn {counts['submitted_on_time']} · muộn {counts['submitted_late']} · "
+        f"đang nhập {counts['draft']} · chưa bắt đầu {counts['not_started']} · "
+        f"bị trả lại {counts['returned']} · không liên lạc được {counts['unreachable']}",
+        markup=False,
+    )
+    table = Table()
+    for column in ("Mã", "Đơn vị", "Loại", "Tình trạng", "Tiến độ", "Nộp lúc", "Muộn", "Liên lạc"):
+        table.add_column(column)
+    for unit in status.units:
+        table.add_row(
+            unit.code,
+            unit.name,
+            unit.kind,
+            unit.state,
+            f"{unit.answered}/{unit.total}",
+            f"{unit.submitted_at.astimezone(settings.tz):%d/%m %H:%M}"
+            if unit.submitted_at
+            else "—",
+            "muộn" if unit.late else "",
+            "" if unit.reachable else ("chưa liên kết" if not unit.linked else "403"),
+        )
+    console.print(table)
+
+
+@app.command("export")
+@user_errors
+def export_command(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option(help="period code such as 2024-Q1")],
+    out: Annotated[
+        Path, typer.Option(help="output file: .xlsx (workbook) or .csv (per-unit table)")
+    ],
+) -> None:
+    """Write the period's aggregate: the XLSX workbook, or the per-unit table as CSV."""
+    cli = context_of(ctx)
+    config = load_config(cli)
+    settings = cli.settings
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise CliError(f"--out must end in .xlsx or .csv, not {out.name!r}")
+
+    async def work(session_factory: SessionFactory) -> ExportData:
+        service = ExportService(session_factory, config, cli.clock, settings.tz)
+        return await service.export_data(period.upper())
+
+    data = run_async(with_database(settings, work))
+    if suffix == ".xlsx":
+        workbook.write_xlsx(data, out)
+    else:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            csv_table.write_csv(data, handle)  # writes the BOM itself
+    submitted = sum(1 for unit in data.units if unit.counted)
+    console.print(
+        f"wrote {out} ({data.period.label}: {len(data.units)} units, {submitted} submitted)",
+        markup=False,
+    )
+
+
+@app.command("district-report")
+@user_errors
+def district_report_command(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option(help="period code such as 2024-Q1")],
+    out: Annotated[Path, typer.Option(help="output file, .docx (a directory: the usual name)")],
+) -> None:
+    """Draft the district's periodic CCHC report of a period as a Word document."""
+    cli = context_of(ctx)
+    config = load_config(cli)
+    settings = cli.settings
+    try:
+        outline = load_outline(config.directory, config.questionnaire)
+    except OutlineError as exc:
+        for issue in exc.issues:
+            error_console.print(str(issue), markup=False, soft_wrap=True)
+        fail(f"the report outline has {len(exc.issues)} problem(s)")
+    if not out.is_dir() and out.suffix.lower() != DOCX_EXTENSION:
+        raise CliError(f"--out must end in .docx, not {out.name!r}")
+
+    async def work(session_factory: SessionFactory) -> ExportData:
+        service = ExportService(session_factory, config, cli.clock, settings.tz)
+        return await service.export_data(period.upper())
+
+    data = run_async(with_database(settings, work))
+    target = out / report_filename(data, outline) if out.is_dir() else out
+    write_district_report(data, outline, target)
+    submitted = sum(1 for unit in data.units if unit.counted)
+    console.print(
+        f"wrote {target} ({data.period.label}: {len(data.units)} units, {submitted} submitted)",
+        markup=False,
+    )

@@ -1,0 +1,1 @@
+"""Exports of a period: the XLSX workbook, the CSV table, the status chart."""

@@ -1,0 +1,1 @@
+"""The HTTP side of the local server: aiohttp routes for the Bot API, files and control."""

@@ -1,0 +1,1 @@
+"""Operating an installation: settings, logging, the doctor, backups, the instance lock."""

@@ -1,0 +1,1 @@
+"""User-facing Vietnamese wording, grouped by audience and topic."""

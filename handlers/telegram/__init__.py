@@ -1,0 +1,1 @@
+"""Telegram updates -> service calls -> replies: the chat adapters, views, transport, webhook."""

@@ -1,0 +1,236 @@
+"""Two `cchc-bot run --webhook-url` processes behind nginx on one PostgreSQL (issue 16 item 7).
+
+nginx passes Telegram's POSTs round robin, so a chat's consecutive updates land on both
+processes; each update must still be handled once and in the chat's order, and after a
+`kill -9` of one process mid-burst the other handles whatever the dead one had accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from cchc_bot.local_bot_api import LocalTelegramServer, MessageRecord
+from cchc_bot.runtime import Runtime
+from cchc_bot.texts.chat_common import INTERRUPTED_BY_RESTART
+from db.models import Member
+
+from .bot_process import REPO, TOKEN, bot_env, free_port, head_invite, prepared_runtime
+from .nginx_proxy import round_robin_proxy
+
+# Several processes share a database only on PostgreSQL (SQLite refuses CCHC_INSTANCES=many).
+pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+CHATS = 30
+FIRST_USER = 7300
+WAIT = 45.0
+HEALTH = "/healthz"
+
+# Each chat's burst, sent without waiting: the first /help must be answered as to a stranger
+# and the last as to a linked head, so handling them out of order shows in the replies.
+SCRIPT = ("/help", "/start {token}", "/help")
+EXPECTED = ("stranger", "linked", "help")
+
+
+def kind_of(message: MessageRecord) -> str:
+    """What a bot message answers: the stranger's help, the link, a head's help, the notice."""
+    text = message.text or ""
+    if text == INTERRUPTED_BY_RESTART:
+        return "notice"
+    if "chưa có quyền sử dụng bot" in text:
+        return "stranger"
+    if "Đã liên kết" in text:
+        return "linked"
+    if text.startswith("Hướng dẫn"):
+        return "help"
+    return f"other: {text[:60]!r}"
+
+
+@dataclass
+class WebhookProcess:
+    """A `cchc-bot run --webhook-url PROXY --port OWN`, logging to a file."""
+
+    process: asyncio.subprocess.Process
+    port: int
+    log: Path
+    stream: IO[bytes]
+
+    async def kill(self) -> None:
+        """`kill -9`: no cleanup of any kind."""
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+        self.stream.close()
+
+    async def stop(self) -> int:
+        """SIGTERM and its exit code."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.process.wait(), timeout=30)
+        self.stream.close()
+        return code
+
+    def lines(self) -> list[dict[str, Any]]:
+        """Its JSON log lines."""
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+async def start_webhook_process(
+    env: dict[str, str], workdir: Path, proxy_port: int, name: str
+) -> WebhookProcess:
+    """One bot process whose public webhook URL is the proxy's, listening on a port of its own."""
+    port = free_port()
+    log = workdir / f"{name}.log"
+    stream = log.open("wb")  # a file, not a pipe: a full pipe would stall a chatty process
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(REPO / "bot.py"),
+        "run",
+        "--webhook-url",
+        f"http://127.0.0.1:{proxy_port}/",
+        "--port",
+        str(port),
+        cwd=workdir,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=stream,
+    )
+    return WebhookProcess(process, port, log, stream)
+
+
+async def healthy(bot: WebhookProcess) -> None:
+    """Wait until the process answers its health check."""
+    url = f"http://127.0.0.1:{bot.port}{HEALTH}"
+    async with aiohttp.ClientSession() as http:
+        for _ in range(300):
+            if bot.process.returncode is not None:
+                raise AssertionError(bot.log.read_text(encoding="utf-8", errors="replace"))
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200 and await response.text() == "ok":
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"no health on {url}")
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[LocalTelegramServer]:
+    """A local Telegram server on the real clock (the processes run on it)."""
+    async with LocalTelegramServer(token=TOKEN, bot_username="cchc_process_bot") as server:
+        yield server
+        assert not server.internal_errors, server.internal_errors
+
+
+@pytest.fixture
+async def runtime(database_url: str, tmp_path: Path) -> AsyncIterator[Runtime]:
+    """The test's runtime on the database both processes use."""
+    runtime = await prepared_runtime(database_url, tmp_path)
+    yield runtime
+    await runtime.close()
+
+
+def answers(server: LocalTelegramServer, chat: int, after: int) -> list[str]:
+    """The kinds of the bot's messages in a chat after the user's message `after`."""
+    return [kind_of(m) for m in server.transcript(chat) if m.from_bot and m.message_id > after]
+
+
+def check_chat(kinds: list[str], expected: tuple[str, ...], where: str) -> int:
+    """Replies in the order sent, each once; a reply cut short by the kill became the notice."""
+    replies = [kind for kind in kinds if kind != "notice"]
+    notices = len(kinds) - len(replies)
+    assert notices <= 1, where  # one update of a chat is in hand at a time
+    position = 0
+    for reply in replies:
+        assert reply in expected[position:], f"out of order or twice: {kinds}\n{where}"
+        skipped = expected[position:].index(reply)
+        assert skipped <= notices, f"lost: {kinds}\n{where}"
+        position += skipped + 1
+    assert len(expected) - len(replies) <= notices, f"lost: {kinds}\n{where}"
+    return notices
+
+
+async def test_two_processes_behind_nginx_keep_order_once_each_and_survive_a_kill_9(
+    server: LocalTelegramServer, runtime: Runtime, database_url: str, tmp_path: Path
+) -> None:
+    proxy_port = free_port()
+    chats = list(range(FIRST_USER, FIRST_USER + CHATS))
+    for chat in chats:
+        server.add_user(chat, f"Chủ tịch {chat}")
+    tokens = {chat: await head_invite(runtime) for chat in chats}
+    env = bot_env(server, database_url, CCHC_INSTANCES="many")
+    first = await start_webhook_process(env, tmp_path, proxy_port, "first")
+    second = await start_webhook_process(env, tmp_path, proxy_port, "second")
+    async with round_robin_proxy(tmp_path / "nginx", proxy_port, [first.port, second.port]):
+        try:
+            await asyncio.gather(healthy(first), healthy(second))
+
+            # Everyone's burst at once; kill one process when a third of it is answered.
+            sent: dict[int, int] = {}
+            for chat in chats:
+                for text in SCRIPT:
+                    message = server.send_text(chat, text.format(token=tokens[chat]))
+                    sent.setdefault(chat, message.message_id)
+
+            def answered() -> int:
+                return sum(len(answers(server, chat, after)) for chat, after in sent.items())
+
+            await server.wait_for(lambda: answered() >= CHATS, timeout=WAIT, what="a third")
+            await first.kill()
+            await server.wait_for(
+                lambda: all(len(answers(server, c, a)) >= len(SCRIPT) for c, a in sent.items()),
+                timeout=WAIT,
+                what="every update answered by the survivor",
+            )
+            await server.wait_until_idle(timeout=WAIT, quiet=0.5)
+            interrupted = sum(
+                check_chat(answers(server, c, a), EXPECTED, server.describe_chat(c))
+                for c, a in sent.items()
+            )
+
+            # The survivor carries on alone (nginx passes everything to it).
+            later = {chat: server.send_text(chat, "/help").message_id for chat in chats}
+            await server.wait_for(
+                lambda: all(answers(server, c, a) for c, a in later.items()),
+                timeout=WAIT,
+                what="the survivor's answers",
+            )
+            await server.wait_until_idle(timeout=WAIT, quiet=0.5)
+            for chat, after in later.items():
+                assert answers(server, chat, after) == ["help"], server.describe_chat(chat)
+        finally:
+            if first.process.returncode is None:
+                await first.kill()
+            code = await second.stop()
+    survivor = second.lines()
+    assert code == 0, second.log.read_text(encoding="utf-8")
+
+    # Every chat got linked, and each update was handled by exactly one process, once.
+    async with runtime.session_factory() as session:
+        linked = await session.scalar(
+            select(func.count()).select_from(Member).where(Member.telegram_user_id.in_(chats))
+        )
+    assert linked == CHATS
+    handled = [
+        line
+        for line in first.lines() + survivor
+        if line["message"] == "update handled" and line["outcome"] != "handed over"
+    ]
+    twice = [uid for uid, n in Counter(line["update_id"] for line in handled).items() if n > 1]
+    assert not twice, twice
+    assert len(handled) + interrupted >= CHATS * (len(SCRIPT) + 1)
+    assert any(line["message"] == "update handled" for line in first.lines())  # both worked
+    assert not [line for line in survivor if line["level"] == "ERROR"], survivor
+    assert not server.state.updates  # every update was delivered and acknowledged
