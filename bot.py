@@ -10,22 +10,20 @@ from typing import Annotated, Any
 
 import typer
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, ExtBot
+from telegram.ext import ApplicationBuilder, Defaults, ExtBot
 from telegram.request import BaseRequest
 
-from cchc_bot.access import Actor
 from cchc_bot.chat_turns import ChatTurns
 from cchc_bot.cli import (
     CliError,
     app,
-    console,
     context_of,
-    print_json,
+    require_current_schema,
     run_async,
     startup_faults,
     user_errors,
-    with_database,
 )
+from cchc_bot.cli.telegram_side import install as install_telegram_side
 from cchc_bot.inbox import UpdateInbox, bot_id_of
 from cchc_bot.inbox_queue import (
     InboxBot,
@@ -37,12 +35,10 @@ from cchc_bot.ops.instance_lock import InstanceLock, InstanceLockError
 from cchc_bot.ops.logs import configure_logging
 from cchc_bot.ops.settings import Settings
 from cchc_bot.runtime import Runtime, open_runtime
-from cchc_bot.services.accounts import AccountError, AccountService
-from cchc_bot.services.reminders import DeliveryResult, ReminderItem, ReminderMessage, RunReport
-from cchc_bot.telegram_request import one_shot_bot, sending_bot, telegram_request
+from cchc_bot.services.reminders import RunReport
+from cchc_bot.telegram_request import telegram_request
 from cchc_bot.texts import chat_common
-from db.migrate import current_revision, head_revision
-from db.session import SessionFactory, is_sqlite
+from db.session import is_sqlite
 from handlers.telegram import (
     accounts,
     common,
@@ -54,12 +50,12 @@ from handlers.telegram import (
     webhook,
 )
 from handlers.telegram.context import CONTEXT_TYPES, CchcApplication
+from handlers.telegram.operator import OPERATOR_SIDE
 from handlers.telegram.ordering import (
     MAX_CONCURRENT_UPDATES,
     CrossProcessTurns,
     PerChatUpdateProcessor,
 )
-from handlers.telegram.reminder_delivery import deliver
 from handlers.telegram.send_pacing import PacedRateLimiter
 from handlers.web.app import serve_beside_bot, serve_web_until_stopped
 from scheduler.jobs import schedule_reminders
@@ -197,12 +193,7 @@ def hold_for_the_process(
 
 async def ensure_schema_current(runtime: Runtime) -> None:
     """Refuse to start on a database that `cchc-bot init` has not brought up to date."""
-    current = await current_revision(runtime.engine)
-    if current != head_revision():
-        raise CliError(
-            f"the database schema is at {current or 'nothing'}, not {head_revision()}: "
-            "run `cchc-bot init` first"
-        )
+    await require_current_schema(runtime.engine)
 
 
 def run_polling(settings: Settings) -> None:
@@ -271,128 +262,6 @@ def run_command(
             raise CliError(f"Telegram refused the webhook: {exc}") from exc
 
 
-@app.command("revoke")
-@user_errors
-def revoke_command(
-    ctx: typer.Context,
-    telegram_user_id: Annotated[int, typer.Argument(help="from `cchc-bot members`")],
-) -> None:
-    """Unlink an account at once; its past submissions stay attributed to it."""
-    cli = context_of(ctx)
-    settings = cli.settings
-
-    async def work(session_factory: SessionFactory) -> Actor:
-        return await AccountService(session_factory, cli.clock).revoke_member(telegram_user_id)
-
-    try:
-        actor = run_async(with_database(settings, work))
-    except AccountError as exc:
-        raise CliError(str(exc)) from exc
-    console.print(
-        f"revoked {actor.name} ({actor.role.value}, {actor.unit_code or 'coordinator'})",
-        markup=False,
-    )
-    if settings.bot_token is None:
-        console.print("note: CCHC_BOT_TOKEN is unset, so the person's command menu was not reset")
-        return
-
-    async def reset_menu() -> None:
-        async with one_shot_bot(settings, settings.require_token()) as bot:
-            await menus.set_member_menu(bot, telegram_user_id, None)
-            await web_link.set_menu_button(bot, telegram_user_id, settings.web_url, linked=False)
-
-    try:
-        run_async(reset_menu())
-    except TelegramError as exc:
-        console.print(f"note: could not reset the command menu on Telegram ({exc})", markup=False)
-
-
-def remind_json(report: RunReport, tz: dt.tzinfo, *, dry_run: bool) -> dict[str, Any]:
-    """The contract's `remind --json` shape."""
-
-    def items(values: list[ReminderItem]) -> list[dict[str, Any]]:
-        return [
-            {
-                "unit": i.unit,
-                "telegram_user_id": i.telegram_user_id,
-                "period": i.period,
-                "kind": i.kind,
-            }
-            for i in values
-        ]
-
-    at = report.at.astimezone(tz).isoformat()
-    if dry_run:
-        return {"at": at, "due": items(report.due)}
-    return {
-        "at": at,
-        "sent": items(report.sent),
-        "failed": items(report.failed),
-        "unreachable": items(report.unreachable),
-        "skipped": items(report.skipped),
-    }
-
-
-@app.command("remind")
-@user_errors
-def remind_command(
-    ctx: typer.Context,
-    at: Annotated[str | None, typer.Option(help="ISO 8601 instant (default: now)")] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="list what is due, send nothing")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
-) -> None:
-    """Send every reminder due at that instant that was not sent yet (safe from cron, twice)."""
-    cli = context_of(ctx)
-    settings = cli.settings
-    instant = parse_instant(at, settings.tz) if at else None
-    runtime = open_runtime(settings, cli.clock)
-
-    async def work() -> RunReport:
-        try:
-            await ensure_schema_current(runtime)
-            if dry_run:
-                return await runtime.reminders.run(None, at=instant, dry_run=True)
-            token = settings.require_token()
-            configure_logging(settings.log_level, settings.log_format, secrets=[token])
-            async with sending_bot(
-                settings, token, PacedRateLimiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
-            ) as bot:
-
-                async def send(message: ReminderMessage) -> DeliveryResult:
-                    return await deliver(bot, message)
-
-                return await runtime.reminders.run(send, at=instant)
-        finally:
-            await runtime.close()
-
-    report = run_async(work())
-    if as_json:
-        print_json(remind_json(report, settings.tz, dry_run=dry_run))
-        return
-    if dry_run:
-        console.print(f"due at {report.at.astimezone(settings.tz).isoformat()}: {len(report.due)}")
-        for item in report.due:
-            console.print(
-                f"  {item.period} {item.kind} {item.unit or 'digest'} → {item.telegram_user_id}"
-            )
-        return
-    console.print(
-        f"sent {len(report.sent)}, failed {len(report.failed)}, "
-        f"unreachable {len(report.unreachable)}, skipped {len(report.skipped)}"
-    )
-
-
-def parse_instant(text: str, tz: dt.tzinfo) -> dt.datetime:
-    """Parse `--at`; a time without offset is read in CCHC_TIMEZONE."""
-    try:
-        instant = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise CliError(f"--at {text!r} is not an ISO 8601 instant, e.g. 2024-03-05T08:00") from exc
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=tz)
-
-
 @app.command("web")
 @user_errors
 def web_command(
@@ -457,6 +326,9 @@ async def _sandbox_tick(application: CchcApplication) -> RunReport:
     from scheduler.jobs import tick
 
     return await tick(CchcContext(application))
+
+
+install_telegram_side(OPERATOR_SIDE)  # `remind` and `revoke` reach Telegram through handlers/
 
 
 def main() -> None:

@@ -206,6 +206,8 @@ class ExportData:
     # A scoped export: the scope node's name, and its child nodes (code, name) to subtotal.
     scope: str | None = None
     nodes: Sequence[tuple[str, str]] = ()
+    # Units that began or ended inside the data window (name, first day, last day).
+    unit_changes: Sequence[tuple[str, dt.date | None, dt.date | None]] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc_bot.aggregation import (
+    ANSWER_TYPES,
+    NOT_ARISEN,
     SUBMITTED,
     ComparisonPlan,
     Comparisons,
@@ -20,7 +22,7 @@ from cchc_bot.aggregation import (
     figure_not_applicable,
     tally,
 )
-from cchc_bot.config.questionnaire import AggregateRule, Indicator
+from cchc_bot.config.questionnaire import AggregateRule, Indicator, IndicatorType, Questionnaire
 from cchc_bot.config.units import DEFAULT_GROUPS, GroupConfig
 from cchc_bot.number_format import percent_of
 from cchc_bot.periods import ReportingPeriod
@@ -185,3 +187,30 @@ def _sum(figures: Iterable[Figure], part: str) -> Decimal:
         if value is not None and not figure.not_applicable:
             total += value
     return total
+
+
+def combined_figures(
+    questionnaire: Questionnaire, parts: Sequence[Mapping[str, Figure]]
+) -> dict[str, Figure]:
+    """A successor's figures of an earlier period: its predecessors' combined per indicator.
+
+    Each indicator's aggregation rule combines them as it makes a district figure (sum,
+    Σ numerators / Σ denominators, mean, min, max); answers and text are not combined.
+    """
+    combined: dict[str, Figure] = {}
+    for _, indicator in questionnaire.indicators():
+        if indicator.aggregate_rule is AggregateRule.NONE or indicator.type in ANSWER_TYPES:
+            continue
+        if indicator.type is IndicatorType.TEXT:
+            continue
+        figures = [part[indicator.id] for part in parts if indicator.id in part]
+        if not figures:
+            continue
+        result = tally(indicator, figures, expected=len(figures))
+        if result.not_arisen:
+            combined[indicator.id] = NOT_ARISEN
+        elif result.value is not None:
+            combined[indicator.id] = Figure(
+                value=result.value, numerator=result.numerator, denominator=result.denominator
+            )
+    return combined

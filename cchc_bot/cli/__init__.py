@@ -1,6 +1,6 @@
 """The `cchc-bot` command line (CONTRACT.md): operator commands, one module per topic."""
 
-from cchc_bot.cli import configuration, maintenance, people, reporting
+from cchc_bot.cli import configuration, maintenance, people, reminders, reporting
 from cchc_bot.cli.base import (
     CliContext,
     CliError,
@@ -10,6 +10,7 @@ from cchc_bot.cli.base import (
     error_console,
     fail,
     print_json,
+    require_current_schema,
     run_async,
     startup_faults,
     user_errors,
@@ -28,7 +29,9 @@ __all__ = [
     "maintenance",
     "people",
     "print_json",
+    "reminders",
     "reporting",
+    "require_current_schema",
     "run_async",
     "startup_faults",
     "user_errors",

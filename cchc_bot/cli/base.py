@@ -9,7 +9,7 @@ import functools
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
@@ -17,7 +17,9 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import (
@@ -138,6 +140,16 @@ def load_config(cli: CliContext, directory: Path | None = None) -> Configuration
     return load_configuration(directory or cli.settings.config_dir)
 
 
+async def require_current_schema(engine: AsyncEngine) -> None:
+    """Refuse to work on a database that `cchc-bot init` has not brought up to date."""
+    current = await current_revision(engine)
+    if current != head_revision():
+        raise CliError(
+            f"the database schema is at {current or 'nothing'}, not {head_revision()}: "
+            "run `cchc-bot init` first"
+        )
+
+
 async def with_database(
     settings: Settings,
     work: Callable[[SessionFactory], Awaitable[T]],
@@ -148,15 +160,29 @@ async def with_database(
     engine = create_engine(settings.database_url)
     try:
         if require_schema:
-            current = await current_revision(engine)
-            if current != head_revision():
-                raise CliError(
-                    f"the database schema is at {current or 'nothing'}, not {head_revision()}: "
-                    "run `cchc-bot init` first"
-                )
+            await require_current_schema(engine)
         return await work(create_session_factory(engine))
     finally:
         await engine.dispose()
+
+
+def say(line: str) -> None:
+    """Print one line of plain text (no Rich markup), wrapped by the terminal, not by Rich."""
+    console.print(line, markup=False, soft_wrap=True)
+
+
+def say_all(lines: Iterable[str]) -> None:
+    """Print lines of plain text, one `say` each."""
+    for line in lines:
+        say(line)
+
+
+def new_table(columns: Iterable[str], title: str | None = None) -> Table:
+    """A Rich table with these column headers (printed with `console.print`)."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    return table
 
 
 def print_json(data: Any) -> None:

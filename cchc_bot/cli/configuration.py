@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from cchc_bot import date_format, examples, period_calendar
 from cchc_bot.cli.base import (
@@ -18,8 +17,10 @@ from cchc_bot.cli.base import (
     error_console,
     fail,
     load_config,
+    new_table,
     print_json,
     run_async,
+    say,
     user_errors,
     with_database,
 )
@@ -81,7 +82,7 @@ def print_sync_report(report: SyncReport) -> None:
     ]
     for label, value in lines:
         if value:
-            console.print(f"{label}: {value}", markup=False, soft_wrap=True)
+            say(f"{label}: {value}")
 
 
 def copy_example_config(cli: CliContext, name: str) -> None:
@@ -97,11 +98,7 @@ def copy_example_config(cli: CliContext, name: str) -> None:
         copied = examples.copy_example(name, target)
     except examples.ExampleError as exc:
         raise CliError(str(exc)) from exc
-    console.print(
-        f"example {name}: copied {', '.join(copied) or 'nothing (already there)'} into {target}",
-        markup=False,
-        soft_wrap=True,
-    )
+    say(f"example {name}: copied {', '.join(copied) or 'nothing (already there)'} into {target}")
 
 
 @app.command("init")
@@ -150,9 +147,10 @@ def calendar_command(
     if as_json:
         print_json(period_calendar.calendar_json(periods))
         return
-    table = Table(title=f"Lịch báo cáo CCHC năm {year or cli.today().year}")
-    for column in ("Kỳ", "Tên", "Số liệu từ", "đến", "Hạn nộp", "Mở nhập", "Đóng", "Nhắc việc"):
-        table.add_column(column)
+    table = new_table(
+        ("Kỳ", "Tên", "Số liệu từ", "đến", "Hạn nộp", "Mở nhập", "Đóng", "Nhắc việc"),
+        title=f"Lịch báo cáo CCHC năm {year or cli.today().year}",
+    )
     for period in periods:
         table.add_row(
             period.code,
@@ -198,9 +196,9 @@ def units_command(
             ]
         )
         return
-    table = Table(title="Đơn vị báo cáo")
-    for column in ("Mã", "Tên", "Loại", "Hoạt động", "Tài khoản đã liên kết"):
-        table.add_column(column)
+    table = new_table(
+        ("Mã", "Tên", "Loại", "Hoạt động", "Tài khoản đã liên kết"), title="Đơn vị báo cáo"
+    )
     for unit in units:
         table.add_row(
             unit.code,

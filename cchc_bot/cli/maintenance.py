@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cchc_bot.cli.base import CliError, app, console, context_of, print_json, run_async, user_errors
+from cchc_bot.cli.base import (
+    CliError,
+    app,
+    context_of,
+    print_json,
+    run_async,
+    say,
+    say_all,
+    user_errors,
+)
 from cchc_bot.ops import backup, doctor
 from db.session import is_sqlite
 
@@ -23,8 +32,7 @@ def doctor_command(
     if as_json:
         print_json([check.to_json() for check in checks])
     else:
-        for line in doctor.render(checks):
-            console.print(line, markup=False, soft_wrap=True)
+        say_all(doctor.render(checks))
     if any(check.failed for check in checks):
         raise typer.Exit(1)
 
@@ -39,15 +47,12 @@ def backup_command(
     url = context_of(ctx).settings.database_url
     try:
         if not is_sqlite(url):
-            for line in backup.postgres_backup_commands(url, out):
-                console.print(line, markup=False, soft_wrap=True)
+            say_all(backup.postgres_backup_commands(url, out))
             return
         summary = backup.backup_sqlite(backup.sqlite_file(url), out)
     except backup.BackupError as exc:
         raise CliError(str(exc)) from exc
-    console.print(
-        f"backed up to {summary.path}: {summary.describe()}", markup=False, soft_wrap=True
-    )
+    say(f"backed up to {summary.path}: {summary.describe()}")
 
 
 @app.command("restore")
@@ -61,8 +66,7 @@ def restore_command(
     url = context_of(ctx).settings.database_url
     try:
         if not is_sqlite(url):
-            for line in backup.postgres_restore_commands(url, file):
-                console.print(line, markup=False, soft_wrap=True)
+            say_all(backup.postgres_restore_commands(url, file))
             return
         target = backup.sqlite_file(url)
         summary = backup.inspect_backup(file)
@@ -73,16 +77,8 @@ def restore_command(
         result = backup.restore_sqlite(file, target)
     except backup.BackupError as exc:
         raise CliError(str(exc)) from exc
-    console.print(
-        f"restored {result.restored.path}: {result.restored.describe()}",
-        markup=False,
-        soft_wrap=True,
-    )
+    say(f"restored {result.restored.path}: {result.restored.describe()}")
     if result.previous is not None:
-        console.print(
-            f"the replaced database was kept as {result.previous}", markup=False, soft_wrap=True
-        )
+        say(f"the replaced database was kept as {result.previous}")
     if result.restored.needs_upgrade:
-        console.print(
-            "the backup has an older schema: run `cchc-bot init` next", markup=False, soft_wrap=True
-        )
+        say("the backup has an older schema: run `cchc-bot init` next")

@@ -1,4 +1,4 @@
-"""`invite`, `invites`, `revoke-invite`, `members`: who may use the bot."""
+"""`invite`, `invites`, `revoke-invite`, `members`, `revoke`: who may use the bot."""
 
 from __future__ import annotations
 
@@ -7,19 +7,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from telegram.error import TelegramError
 
-from cchc_bot.access import Role
+from cchc_bot.access import Actor, Role
 from cchc_bot.cli.base import (
     CliError,
     app,
     console,
     context_of,
+    new_table,
     print_json,
     run_async,
+    say,
     user_errors,
     with_database,
 )
+from cchc_bot.cli.telegram_side import telegram_side
 from cchc_bot.config.organisation import organisation_of
 from cchc_bot.exports.spreadsheet import neutralise_cell
 from cchc_bot.ops.settings import MissingTokenError, Settings
@@ -66,6 +69,7 @@ def invite_json(invite: CreatedInvite, link: str, tz: dt.tzinfo) -> dict[str, An
         "unit": invite.unit_code,
         "unit_name": invite.unit_name,
         "expires_at": invite.expires_at.astimezone(tz).isoformat(),
+        "scope": invite.scope_code,
     }
 
 
@@ -106,6 +110,10 @@ def invite_command(
     role: Annotated[Role, typer.Option(help="head, staff or coordinator")],
     unit: Annotated[str | None, typer.Option(help="unit code (not for coordinators)")] = None,
     all_units: Annotated[bool, typer.Option("--all", help="one invite per active unit")] = False,
+    scope: Annotated[
+        str | None,
+        typer.Option(help="coordinators: the unit whose subtree they act on (default: all)"),
+    ] = None,
     expires: Annotated[
         int, typer.Option(help="days until the invite expires")
     ] = DEFAULT_INVITE_DAYS,
@@ -118,6 +126,8 @@ def invite_command(
     settings = cli.settings
     if all_units and unit is not None:
         raise CliError("use either --unit CODE or --all, not both")
+    if scope is not None and all_units:
+        raise CliError("--scope is for one coordinator invite; it does not go with --all")
     if qr is not None and all_units:
         raise CliError("--qr makes one QR code; use it with a single invite")
     username = run_async(resolve_bot_username(settings))
@@ -126,7 +136,7 @@ def invite_command(
         service = AccountService(session_factory, cli.clock)
         if all_units:
             return await service.create_invites_for_all_units(role, expires_days=expires)
-        return [await service.create_invite(role, unit, expires_days=expires)]
+        return [await service.create_invite(role, unit, expires_days=expires, scope=scope)]
 
     try:
         invites = run_async(with_database(settings, work))
@@ -143,8 +153,10 @@ def invite_command(
     office = organisation_of(settings.config_dir).office
     for row in rows:
         who = f"{row['unit']} ({row['unit_name']})" if row["unit"] else office
+        if row["scope"]:
+            who = f"{who}, scope {row['scope']}"
         console.print(f"{row['role']} — {who}", markup=False)
-        console.print(f"  link:  {row['link']}", markup=False, soft_wrap=True)
+        say(f"  link:  {row['link']}")
         console.print(f"  token: {row['token']}  (expires {row['expires_at']})", markup=False)
     if out is not None:
         console.print(f"wrote {len(rows)} invites to {out}", markup=False)
@@ -176,9 +188,7 @@ def invites_command(
     if as_json:
         print_json(data)
         return
-    table = Table(title="Mã mời")
-    for column in ("id", "role", "unit", "expires_at", "status", "used_by"):
-        table.add_column(column)
+    table = new_table(("id", "role", "unit", "expires_at", "status", "used_by"), title="Mã mời")
     for view in views:
         table.add_row(
             str(view.invite_id),
@@ -232,9 +242,10 @@ def members_command(
     if as_json:
         print_json(data)
         return
-    table = Table(title="Tài khoản đã liên kết")
-    for column in ("telegram_user_id", "name", "role", "unit", "reachable", "linked_at"):
-        table.add_column(column)
+    table = new_table(
+        ("telegram_user_id", "name", "role", "unit", "reachable", "linked_at"),
+        title="Tài khoản đã liên kết",
+    )
     for member in members:
         table.add_row(
             str(member.telegram_user_id),
@@ -245,3 +256,34 @@ def members_command(
             member.linked_at.astimezone(cli.settings.tz).strftime("%d/%m/%Y %H:%M"),
         )
     console.print(table)
+
+
+@app.command("revoke")
+@user_errors
+def revoke_command(
+    ctx: typer.Context,
+    telegram_user_id: Annotated[int, typer.Argument(help="from `cchc-bot members`")],
+) -> None:
+    """Unlink an account at once; its past submissions stay attributed to it."""
+    cli = context_of(ctx)
+    settings = cli.settings
+
+    async def work(session_factory: SessionFactory) -> Actor:
+        return await AccountService(session_factory, cli.clock).revoke_member(telegram_user_id)
+
+    try:
+        actor = run_async(with_database(settings, work))
+    except AccountError as exc:
+        raise CliError(str(exc)) from exc
+    console.print(
+        f"revoked {actor.name} ({actor.role.value}, {actor.unit_code or 'coordinator'})",
+        markup=False,
+    )
+    if settings.bot_token is None:
+        console.print("note: CCHC_BOT_TOKEN is unset, so the person's command menu was not reset")
+        return
+
+    try:
+        run_async(telegram_side().reset_member_menu(settings, telegram_user_id))
+    except TelegramError as exc:
+        console.print(f"note: could not reset the command menu on Telegram ({exc})", markup=False)

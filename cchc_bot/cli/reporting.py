@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from cchc_bot.aggregation import ExportData
 from cchc_bot.cli.base import (
+    CliContext,
     CliError,
     app,
     console,
@@ -18,11 +18,13 @@ from cchc_bot.cli.base import (
     error_console,
     fail,
     load_config,
+    new_table,
     print_json,
     run_async,
     user_errors,
     with_database,
 )
+from cchc_bot.config.loading import Configuration
 from cchc_bot.documents.district_report import DOCX_EXTENSION, report_filename
 from cchc_bot.documents.district_report import write as write_district_report
 from cchc_bot.documents.outline import OutlineError, load_outline
@@ -96,9 +98,9 @@ def status_command(
         f"bị trả lại {counts['returned']} · không liên lạc được {counts['unreachable']}",
         markup=False,
     )
-    table = Table()
-    for column in ("Mã", "Đơn vị", "Loại", "Tình trạng", "Tiến độ", "Nộp lúc", "Muộn", "Liên lạc"):
-        table.add_column(column)
+    table = new_table(
+        ("Mã", "Đơn vị", "Loại", "Tình trạng", "Tiến độ", "Nộp lúc", "Muộn", "Liên lạc")
+    )
     for unit in status.units:
         table.add_row(
             unit.code,
@@ -115,6 +117,25 @@ def status_command(
     console.print(table)
 
 
+def export_data(cli: CliContext, config: Configuration, period: str) -> ExportData:
+    """The period's aggregate, read in one transaction (`export`, `district-report`)."""
+
+    async def work(session_factory: SessionFactory) -> ExportData:
+        service = ExportService(session_factory, config, cli.clock, cli.settings.tz)
+        return await service.export_data(period.upper())
+
+    return run_async(with_database(cli.settings, work))
+
+
+def print_written(path: Path, data: ExportData) -> None:
+    """Say which file was written, of which period, and how many units submitted."""
+    submitted = sum(1 for unit in data.units if unit.counted)
+    console.print(
+        f"wrote {path} ({data.period.label}: {len(data.units)} units, {submitted} submitted)",
+        markup=False,
+    )
+
+
 @app.command("export")
 @user_errors
 def export_command(
@@ -127,26 +148,17 @@ def export_command(
     """Write the period's aggregate: the XLSX workbook, or the per-unit table as CSV."""
     cli = context_of(ctx)
     config = load_config(cli)
-    settings = cli.settings
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise CliError(f"--out must end in .xlsx or .csv, not {out.name!r}")
 
-    async def work(session_factory: SessionFactory) -> ExportData:
-        service = ExportService(session_factory, config, cli.clock, settings.tz)
-        return await service.export_data(period.upper())
-
-    data = run_async(with_database(settings, work))
+    data = export_data(cli, config, period)
     if suffix == ".xlsx":
         workbook.write_xlsx(data, out)
     else:
         with out.open("w", encoding="utf-8", newline="") as handle:
             csv_table.write_csv(data, handle)  # writes the BOM itself
-    submitted = sum(1 for unit in data.units if unit.counted)
-    console.print(
-        f"wrote {out} ({data.period.label}: {len(data.units)} units, {submitted} submitted)",
-        markup=False,
-    )
+    print_written(out, data)
 
 
 @app.command("district-report")
@@ -159,7 +171,6 @@ def district_report_command(
     """Draft the district's periodic CCHC report of a period as a Word document."""
     cli = context_of(ctx)
     config = load_config(cli)
-    settings = cli.settings
     try:
         outline = load_outline(config.directory, config.questionnaire)
     except OutlineError as exc:
@@ -169,15 +180,7 @@ def district_report_command(
     if not out.is_dir() and out.suffix.lower() != DOCX_EXTENSION:
         raise CliError(f"--out must end in .docx, not {out.name!r}")
 
-    async def work(session_factory: SessionFactory) -> ExportData:
-        service = ExportService(session_factory, config, cli.clock, settings.tz)
-        return await service.export_data(period.upper())
-
-    data = run_async(with_database(settings, work))
+    data = export_data(cli, config, period)
     target = out / report_filename(data, outline) if out.is_dir() else out
     write_district_report(data, outline, target)
-    submitted = sum(1 for unit in data.units if unit.counted)
-    console.print(
-        f"wrote {target} ({data.period.label}: {len(data.units)} units, {submitted} submitted)",
-        markup=False,
-    )
+    print_written(target, data)

@@ -9,12 +9,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
+from cchc_bot.answers import Answer
 from cchc_bot.config.questionnaire import Indicator, IndicatorType, Questionnaire
 from cchc_bot.config.units import UnitConfig
 from cchc_bot.conversation.model import Notice, NoticeCode, Step
 from cchc_bot.periods import ReportingPeriod
 from cchc_bot.rules import Rule, parse_rule
 from cchc_bot.texts.figures import NUMERATOR_ABOVE_DENOMINATOR_WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """Ask a question only when an earlier choice was answered with one of these options."""
+
+    source: str
+    options: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +34,10 @@ class Question:
     number: int
     section_code: str
     section_title: str
+    # Generated questions (the plan annex's tasks): asked only when the condition holds...
+    condition: Condition | None = None
+    # ...or not asked at all and shown with this answer (computed, or settled earlier).
+    preset: Answer | None = None
 
     @property
     def id(self) -> str:
@@ -125,6 +138,8 @@ def build_context(
     window_end: dt.date,
     previous_values: Mapping[str, Decimal] | None = None,
     first_quarter_values: Mapping[str, Decimal] | None = None,
+    conditions: Mapping[str, Condition] | None = None,
+    presets: Mapping[str, Answer] | None = None,
 ) -> ConversationContext:
     """The context of a unit's report for a period kind; rules are parsed here, once.
 
@@ -132,8 +147,16 @@ def build_context(
     indicator id for a figure, `id.numerator` / `id.denominator` for a ratio's parts.
     """
     section_of = {ind.id: section for section, ind in questionnaire.indicators()}
+    conditions, presets = conditions or {}, presets or {}
     questions = tuple(
-        Question(ind, number, section_of[ind.id].code, section_of[ind.id].title)
+        Question(
+            ind,
+            number,
+            section_of[ind.id].code,
+            section_of[ind.id].title,
+            condition=conditions.get(ind.id),
+            preset=presets.get(ind.id),
+        )
         for number, ind in enumerate(questionnaire.questions_for(unit, period_kind), start=1)
     )
     by_id = {question.id: question for question in questions}
@@ -167,7 +190,10 @@ def build_context(
             errors_by_anchor.setdefault(check_rule.anchor, []).append(check_rule)
     dependents: dict[str, list[str]] = {}
     for question in questions:
-        for source in {question.numerator_source, question.denominator_source} - {None}:
+        sources = {question.numerator_source, question.denominator_source}
+        if question.condition is not None:
+            sources.add(question.condition.source)
+        for source in sources - {None}:
             dependents.setdefault(cast(str, source), []).append(question.id)
     return ConversationContext(
         questions=questions,
@@ -211,6 +237,8 @@ def context_for_period(
     *,
     previous_values: Mapping[str, Decimal] | None = None,
     first_quarter_values: Mapping[str, Decimal] | None = None,
+    conditions: Mapping[str, Condition] | None = None,
+    presets: Mapping[str, Answer] | None = None,
 ) -> ConversationContext:
     """`build_context` for a reporting period (its kind, cumulation and data window)."""
     return build_context(
@@ -222,6 +250,8 @@ def context_for_period(
         window_end=period.window_end,
         previous_values=previous_values,
         first_quarter_values=first_quarter_values,
+        conditions=conditions,
+        presets=presets,
     )
 
 

@@ -58,6 +58,8 @@ def dependent_notices(
     notices: list[Notice] = []
     for ident in context.dependents.get(question.id, ()):
         dependent = context.by_id[ident]
+        if dependent.condition is not None:
+            continue  # a follow-up asked or not by the choice just made: nothing to tell
         was_auto, was_auto_answer = auto_answer(dependent, before)
         now_auto, _ = auto_answer(dependent, after)
         old = was_auto_answer if was_auto else before.get(ident)
@@ -99,7 +101,17 @@ def source_value(answers: Mapping[str, Answer], source: str) -> tuple[bool, Deci
 
 
 def auto_answer(question: Question, answers: Mapping[str, Answer]) -> tuple[bool, Answer | None]:
-    """Whether a ratio is passed over (its denominator is 0 or missing) and its answer then."""
+    """Whether a question is passed over and its answer then: a preset one, a conditional one
+    whose condition does not hold, a ratio whose denominator is 0 or missing."""
+    if question.preset is not None:
+        return True, question.preset
+    if question.condition is not None:
+        source = answers.get(question.condition.source)
+        if source is None:
+            return True, None
+        if source.text_value in question.condition.options:
+            return False, None
+        return True, Answer(skipped=True)
     if question.numerator_source is None and question.denominator_source is None:
         return False, None
     denominator: Decimal | None = None
@@ -131,7 +143,10 @@ def sync_dependents(
         old = answers.get(ident)
         passed, automatic = auto_answer(question, answers)
         new: Answer | None
-        if passed:
+        if question.condition is not None:
+            # A follow-up: its own answer stands while it is asked, and is forgotten when not.
+            new = None if passed or auto_answer(question, before)[0] else old
+        elif passed:
             new = automatic
         elif old is None or auto_answer(question, before)[0]:
             new = None  # it was passed over and now has to be asked

@@ -50,12 +50,13 @@ def first_unanswered(
 def next_while_editing(
     context: ConversationContext, answers: Mapping[str, Answer], question: Question
 ) -> tuple[Question | None, bool]:
-    """After an edit: a ratio of the edited figure to ask again, or whose new figures
-    miss the target and need a giải trình (True), if any."""
+    """After an edit: a ratio of the edited figure or a follow-up of the edited choice to ask
+    again, or one whose new figures miss the target and need a giải trình (True), if any."""
     sources = {question.id, question.numerator_source, question.denominator_source} - {None}
     for other in context.questions:
+        follows = other.condition is not None and other.condition.source == question.id
         if other.id == question.id or not (
-            other.numerator_source in sources or other.denominator_source in sources
+            follows or other.numerator_source in sources or other.denominator_source in sources
         ):
             continue
         if auto_answer(other, answers)[0]:

@@ -37,6 +37,8 @@ from cchc_bot.documents.sentences import (
     render,
 )
 from cchc_bot.exports.naming import district_slug
+from cchc_bot.node_totals import aggregate_by_node
+from cchc_bot.texts import org
 
 FILE_PREFIX = "BaoCao_CCHC"
 DOCX_EXTENSION = ".docx"
@@ -304,6 +306,32 @@ def _annex(document: Document, data: ExportData, outline: ReportOutline) -> None
     for section_title, rows in _annex_rows(shown, previous).items():
         layout.paragraph(document, section_title, bold=True)
         layout.add_table(document, head, rows, widths=widths, size=Pt(10))
+    _node_annex(document, data)
+
+
+def _node_annex(document: Document, data: ExportData) -> None:
+    """A scoped report's subtotals per child node of the scope (nothing when unscoped)."""
+    lines = [
+        line for line in aggregate_by_node(data) if line.indicator.type is not IndicatorType.TEXT
+    ]
+    if not lines:
+        return
+    scope = data.scope or data.organisation.name
+    title = org.NODE_SHEET_TITLE.format(scope=scope, label=data.period.label)
+    layout.paragraph(document, title, bold=True)
+    head = ["STT", org.NODE_HEADER_INDICATOR, org.NODE_HEADER_UNIT, *(n for _, n in data.nodes)]
+    rows = [
+        [
+            str(number),
+            line.indicator.label,
+            "%" if line.indicator.type is IndicatorType.RATIO else (line.indicator.unit or ""),
+            *(_tally_cell(line.indicator, part.tally) for part in line.nodes),
+        ]
+        for number, line in enumerate(lines, start=1)
+    ]
+    figures = len(data.nodes)
+    widths = [Mm(12), Mm(85), Mm(22), *[Mm(140 / figures)] * figures]
+    layout.add_table(document, head, rows, widths=widths, size=Pt(10))
 
 
 def _annex_rows(

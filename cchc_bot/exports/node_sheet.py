@@ -29,7 +29,9 @@ def node_rows(data: ExportData) -> Iterator[Row]:
     """A title row, then one row per figure indicator asked in the period."""
     yield [
         Cell(
-            org.NODE_SHEET_TITLE.format(scope=data.scope or data.district, label=data.period.label),
+            org.NODE_SHEET_TITLE.format(
+                scope=data.scope or data.organisation.name, label=data.period.label
+            ),
             Style.TITLE,
         )
     ]

@@ -22,6 +22,7 @@ from cchc_bot.exports.cells import Cell, Row, Style
 from cchc_bot.exports.layout import fitted_widths
 from cchc_bot.number_format import format_number, format_percent
 from cchc_bot.targets import Achievement, district_achievement
+from cchc_bot.texts import org
 
 TITLE = "TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"
 HEADER_BLOCK = {
@@ -199,11 +200,25 @@ def _header_block(data: ExportData) -> list[Row]:
         _label_row("submitted", submitted),
         _label_row("covers", covers),
     ]
+    if data.unit_changes:
+        rows.append([Cell(org.UNIT_CHANGES_LABEL, Style.LABEL), Cell(unit_changes_note(data))])
     for number, note in enumerate(METHOD_NOTES):
         rows.append(
             [Cell(HEADER_BLOCK["method"] if number == 0 else None, Style.LABEL), Cell(note)]
         )
     return rows
+
+
+def unit_changes_note(data: ExportData) -> str:
+    """The note that the data window straddles units that began or ended in it."""
+    window_start, window_end = data.period.window_start, data.period.window_end
+    changes = []
+    for name, began, ended in data.unit_changes:
+        if began is not None and window_start < began <= window_end:
+            changes.append(org.UNIT_BEGAN.format(name=name, day=format_day(began)))
+        if ended is not None and window_start <= ended < window_end:
+            changes.append(org.UNIT_ENDED.format(name=name, day=format_day(ended)))
+    return org.UNIT_CHANGES_NOTE.format(changes="; ".join(changes))
 
 
 def _label_row(key: str, text: str) -> Row:

@@ -8,7 +8,7 @@ from cchc_bot.local_bot_api.http.webhook import WebhookDelivery
 from cchc_bot.local_bot_api.model.chats import Chat, User
 from cchc_bot.local_bot_api.model.messages import MessageRecord, TranscriptEvent
 from cchc_bot.local_bot_api.model.spec import ApiSpec
-from cchc_bot.local_bot_api.model.updates import CallbackQueryRecord
+from cchc_bot.local_bot_api.model.updates import CallbackQueryRecord, WebAppQueryRecord
 from cchc_bot.local_bot_api.ratelimit import RateLimits
 
 __all__ = [
@@ -26,5 +26,6 @@ __all__ = [
     "ScenarioError",
     "TranscriptEvent",
     "User",
+    "WebAppQueryRecord",
     "WebhookDelivery",
 ]

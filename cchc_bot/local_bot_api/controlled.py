@@ -53,6 +53,7 @@ class ControlledServer(Simulation):
     faults: FaultPlan
     rate_limiter: RateLimiter
     call_counts: Counter[str]
+    unsimulated_calls: Counter[str]
     request_log: list[CallRecord]
     too_many_requests: int
 

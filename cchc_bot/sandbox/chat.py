@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from cchc_bot.sandbox import texts
 from cchc_bot.sandbox.personas import fold
+from cchc_bot.texts import sandbox as texts
 
 
 class ChatError(Exception):

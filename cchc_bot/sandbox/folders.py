@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cchc_bot.sandbox import texts
+from cchc_bot.texts import sandbox as texts
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from pydantic import SecretStr
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
+from cchc_bot.application_lifecycle import initialized, started
 from cchc_bot.ops.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,30 +39,15 @@ async def running_application(
     """
     if application.updater is None:
         raise ValueError("the application has no Updater: build it without updater(None)")
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    try:
+    async with initialized(application):
         await application.updater.start_polling(
             poll_interval=0.0,
             timeout=dt.timedelta(seconds=poll_timeout),
             allowed_updates=allowed_updates,
             drop_pending_updates=drop_pending_updates,
         )
-        await application.start()
-        try:
+        async with started(application):
             yield application
-        finally:
-            if application.updater.running:
-                await application.updater.stop()
-            if application.running:
-                await application.stop()
-            if application.post_stop is not None:
-                await application.post_stop(application)
-    finally:
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
 
 
 def server_settings(server: LocalTelegramServer, base: Settings | None = None) -> Settings:

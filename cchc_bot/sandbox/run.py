@@ -13,12 +13,12 @@ from rich.console import Console
 
 from cchc_bot.cli import CliError
 from cchc_bot.ops.settings import Settings
-from cchc_bot.sandbox import texts
 from cchc_bot.sandbox.chat import ChatError, Comment, parse_line
 from cchc_bot.sandbox.folders import ExitChoice, Folders, clean_up
 from cchc_bot.sandbox.session import ReminderTick, SandboxOptions, Session
 from cchc_bot.sandbox.startup import BuildApplication, open_session
 from cchc_bot.sandbox.view import ChatView, PlainView, RichView
+from cchc_bot.texts import sandbox as texts
 
 
 def parse_start(text: str | None, tz: dt.tzinfo) -> dt.datetime | None:

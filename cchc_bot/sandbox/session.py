@@ -15,7 +15,6 @@ from cchc_bot.local_bot_api import LocalTelegramServer, MessageRecord, ScenarioE
 from cchc_bot.local_bot_api import TranscriptEvent as Event
 from cchc_bot.local_bot_api.model.media import image_size
 from cchc_bot.runtime import Runtime
-from cchc_bot.sandbox import texts
 from cchc_bot.sandbox.bot_log import BotLog
 from cchc_bot.sandbox.chat import (
     ChatError,
@@ -35,6 +34,7 @@ from cchc_bot.sandbox.local_bot import AnyApplication
 from cchc_bot.sandbox.personas import PERSONAS, Persona, PersonaNotFoundError, find_persona, fold
 from cchc_bot.sandbox.view import BotMessage, ChatView, body_of
 from cchc_bot.services.reminders import RunReport
+from cchc_bot.texts import sandbox as texts
 
 IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif"))
 

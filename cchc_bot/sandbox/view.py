@@ -13,8 +13,8 @@ from rich.text import Text
 
 from cchc_bot import date_format
 from cchc_bot.local_bot_api import MessageRecord
-from cchc_bot.sandbox import texts
 from cchc_bot.sandbox.personas import Persona
+from cchc_bot.texts import sandbox as texts
 
 # Telegram entity types and the terminal style that stands in for them.
 ENTITY_STYLES = {

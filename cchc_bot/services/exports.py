@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,7 +21,7 @@ from cchc_bot.aggregation import (
     ReminderRecord,
     UnitReport,
 )
-from cchc_bot.comparisons import INCREMENT_RULES, plan_comparisons
+from cchc_bot.comparisons import INCREMENT_RULES, combined_figures, plan_comparisons
 from cchc_bot.config.questionnaire import AggregateRule
 from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.base import ConfiguredService
@@ -54,6 +55,14 @@ def figure_of(data: Mapping[str, Any]) -> Figure:
     )
 
 
+@dataclass(frozen=True)
+class _Lineage:
+    """Unit ids by code and who each unit took over from (units.yaml `successors`)."""
+
+    ids: Mapping[str, int]
+    predecessors: Mapping[str, list[str]]
+
+
 class ExportService(ConfiguredService):
     """Builds the export model of a period in one read transaction."""
 
@@ -72,11 +81,17 @@ class ExportService(ConfiguredService):
                 allowed = tree.subtree(scope, parents)
                 units = [unit for unit in units if unit.code in allowed]
             root = tree.subtotal_root(scope, parents)
-            # Node names (a node may be an office that does not report itself).
-            node_names: dict[str, str] = (
-                {code: name for code, name in await session.execute(select(Unit.code, Unit.name))}
-                if root is not None
-                else {}
+            # Every unit, ended ones too: node names, predecessors, changes in the window.
+            everyone = (await session.execute(select(Unit))).scalars().all()
+            node_names = {unit.code: unit.name for unit in everyone}
+            lineage = _Lineage(
+                {unit.code: unit.id for unit in everyone},
+                unit_life.predecessors(
+                    {unit.code: list(unit.successors) for unit in everyone if unit.successors}
+                ),
+            )
+            changed = unit_life.changed_in_window(
+                (u for u in everyone if u.active and (scope is None or u.code in allowed)), period
             )
             latest = await self._latest_versions(session, period.code)
             plan = self._comparison_plan(period)
@@ -98,11 +113,7 @@ class ExportService(ConfiguredService):
                 previous_versions = earlier.get(legacy)
                 if previous_versions is None:
                     previous_versions = await self._latest_versions(session, previous_code)
-                previous = {
-                    unit.code: previous_versions[unit.id]
-                    for unit in units
-                    if unit.id in previous_versions
-                }
+                previous = self._by_code(previous_versions, units, lineage)
                 previous_label = period_calendar.period_by_code(
                     self._config.schedule, previous_code, self._tz
                 ).label
@@ -160,10 +171,34 @@ class ExportService(ConfiguredService):
             tz=self._tz,
             previous_label=previous_label,
             groups=self._config.units.unit_groups(),
-            comparisons=self._comparisons(period, plan, earlier, units),
+            comparisons=self._comparisons(period, plan, earlier, units, lineage),
             scope=node_names.get(scope) if scope is not None else None,
             nodes=nodes,
+            unit_changes=[(u.name, u.valid_from, u.valid_to) for u in changed],
         )
+
+    def _by_code(
+        self,
+        figures: Mapping[int, Mapping[str, Figure]],
+        units: Sequence[Unit],
+        lineage: _Lineage,
+    ) -> dict[str, Mapping[str, Figure]]:
+        """An earlier period's figures by unit code; a successor without its own gets its
+        predecessors' figures combined by each indicator's rule (comparisons.combined_figures).
+        """
+        result: dict[str, Mapping[str, Figure]] = {}
+        for unit in units:
+            if unit.id in figures:
+                result[unit.code] = figures[unit.id]
+                continue
+            parts = [
+                figures[lineage.ids[code]]
+                for code in lineage.predecessors.get(unit.code, [])
+                if lineage.ids.get(code) in figures
+            ]
+            if parts:
+                result[unit.code] = combined_figures(self._config.questionnaire, parts)
+        return result
 
     @staticmethod
     def _nodes(
@@ -210,6 +245,7 @@ class ExportService(ConfiguredService):
         plan: ComparisonPlan,
         earlier: Mapping[str, Mapping[int, Mapping[str, Figure]]],
         units: Sequence[Unit],
+        lineage: _Lineage,
     ) -> Comparisons:
         """The earlier periods' figures keyed by unit code, with their labels."""
         by_code = {
@@ -225,7 +261,7 @@ class ExportService(ConfiguredService):
             return EarlierPeriod(
                 code,
                 by_code[code].label,
-                {unit.code: figures[unit.id] for unit in units if unit.id in figures},
+                self._by_code(figures, units, lineage),
             )
 
         basis = tuple(p for p in (read(code) for code in plan.basis) if p is not None)

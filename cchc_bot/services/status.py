@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from cchc_bot import unit_life
 from cchc_bot.access import Actor, require_unit_access, units_in_scope
 from cchc_bot.config.base import DEFAULT_KINDS, KindConfig
@@ -54,6 +56,8 @@ class PeriodStatus:
     units: tuple[UnitStatus, ...]
     # The configured kinds in display order, with their labels (units.yaml `kinds:`).
     kinds: tuple[KindConfig, ...] = DEFAULT_KINDS
+    # A scoped coordinator's node (its name): the status covers its subtree only.
+    scope: str | None = None
 
     def counts(self) -> Counter[str]:
         """How many units are on time, late, drafting, not started, returned, unreachable."""
@@ -98,9 +102,15 @@ class StatusService(ConfiguredService):
         now = self._clock()
         async with self._sessions() as session:
             units = await repositories.active_units(session, unit_life.asked_on(period))
+            scope_name = None
             if scope is not None:
-                allowed = units_in_scope(scope, await repositories.unit_parents(session))
+                parents = await repositories.unit_parents(session)
+                allowed = units_in_scope(scope, parents)
                 units = [unit for unit in units if unit.code in allowed]
+                if scope.is_scoped:
+                    scope_name = await session.scalar(
+                        select(Unit.name).where(Unit.code == scope.scope_code)
+                    )
             row = await repositories.find_period(session, period.code)
             submissions = await repositories.submissions_of_period(session, row.id) if row else {}
             counts = await repositories.answer_counts(session, row.id) if row else {}
@@ -152,4 +162,5 @@ class StatusService(ConfiguredService):
             closed=closed,
             units=tuple(result),
             kinds=tuple(self._config.units.unit_kinds()),
+            scope=scope_name,
         )

@@ -15,7 +15,7 @@ from cchc_bot.answers import Answer
 from cchc_bot.conversation import DraftState, SummaryView
 from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.base import ConfiguredService
-from cchc_bot.services.reports.drafts import latest_version_figures
+from cchc_bot.services.reports.references import reference_figures
 from cchc_bot.services.status import unit_config
 from db import repositories
 from db.models import Attachment, QuestionnaireVersion, SubmissionVersion, Unit
@@ -103,13 +103,13 @@ class UnitViewService(ConfiguredService):
             questionnaire = (
                 self.questionnaire_of(stored) if stored is not None else self._config.questionnaire
             )
-            previous = await latest_version_figures(
-                session, unit.id, periods.period_code(period.year - 1, period.kind)
+            previous = await reference_figures(
+                session, unit, periods.period_code(period.year - 1, period.kind), questionnaire
             )
             first_quarter: dict[str, Decimal] = {}
             if period.cumulative and period.kind != "Q1":
-                first_quarter = await latest_version_figures(
-                    session, unit.id, periods.period_code(period.year, "Q1")
+                first_quarter = await reference_figures(
+                    session, unit, periods.period_code(period.year, "Q1"), questionnaire
                 )
             attachment = await session.scalar(
                 select(Attachment)

@@ -19,3 +19,13 @@ NODE_SHEET = "Theo đơn vị cấp dưới"
 NODE_SHEET_TITLE = "Tổng hợp theo đơn vị cấp dưới: {scope}, {label}"
 NODE_HEADER_INDICATOR = "Chỉ tiêu"
 NODE_HEADER_UNIT = "Đơn vị tính"
+
+# The workbook's note on a data window that straddles a change of units (merge, split).
+UNIT_CHANGES_LABEL = "Đơn vị thay đổi trong kỳ"
+UNIT_CHANGES_NOTE = (
+    "Thời gian chốt số liệu của kỳ có đơn vị bắt đầu hoặc kết thúc: {changes}. "
+    "Số cùng kỳ, kỳ trước của đơn vị mới là số của các đơn vị trước đó cộng lại theo cách "
+    "tính của từng chỉ tiêu."
+)
+UNIT_BEGAN = "{name} (từ {day})"
+UNIT_ENDED = "{name} (đến {day})"

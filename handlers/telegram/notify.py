@@ -6,10 +6,11 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from telegram import InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
+from cchc_bot.services.accounts import AccountService
 from handlers.telegram.context import CchcContext
 
 logger = logging.getLogger(__name__)
@@ -37,10 +38,30 @@ async def notify_all(
     A 403 (the person blocked the bot or deleted the account) marks that recipient, not the
     person whose action caused the notice, unreachable; other Telegram errors are logged.
     """
+    return await notify_with(
+        context.bot,
+        context.runtime.accounts,
+        recipients,
+        text,
+        html=html,
+        reply_markup=reply_markup,
+    )
+
+
+async def notify_with(
+    bot: Bot,
+    accounts: AccountService,
+    recipients: Iterable[int],
+    text: str,
+    *,
+    html: bool = False,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> NotifyReport:
+    """`notify_all` outside a Telegram update (the web desk): a bot and the account service."""
     report = NotifyReport()
     for telegram_user_id in recipients:
         try:
-            await context.bot.send_message(
+            await bot.send_message(
                 telegram_user_id,
                 text,
                 parse_mode=ParseMode.HTML if html else None,
@@ -48,7 +69,7 @@ async def notify_all(
             )
         except Forbidden:
             report.blocked.append(telegram_user_id)
-            await context.runtime.accounts.set_reachable(telegram_user_id, False)
+            await accounts.set_reachable(telegram_user_id, False)
             logger.info("notice refused (403): recipient marked unreachable")
         except TelegramError as exc:
             report.failed.append(telegram_user_id)

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import functools
 from collections import Counter
+from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -17,7 +18,7 @@ from cchc_bot.config import base as config_base
 from cchc_bot.exports import charts
 from cchc_bot.periods import ReportingPeriod, UnknownPeriodError
 from cchc_bot.services.status import PeriodStatus, UnitStatus
-from cchc_bot.texts import chat_accounts, chat_common, chat_coordinator, chat_reminders
+from cchc_bot.texts import chat_accounts, chat_common, chat_coordinator, chat_reminders, org
 from handlers.telegram import arguments, report_views
 from handlers.telegram.auth import for_roles
 from handlers.telegram.callback_data import ReturnStart, StatusPage, encode
@@ -131,6 +132,8 @@ def status_page(
         left=left_text(status.period, now),
         closed=chat_coordinator.STATUS_CLOSED if status.closed else "",
     )
+    if status.scope is not None:
+        header += "\n" + org.STATUS_SCOPE.format(scope=escape(status.scope))
     summary = chat_coordinator.STATUS_COUNTS.format(
         on_time=counts["submitted_on_time"],
         late=counts["submitted_late"],

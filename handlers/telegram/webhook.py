@@ -26,6 +26,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from cchc_bot.application_lifecycle import initialized, started
+
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -146,11 +148,7 @@ async def serving_webhook(
     The order mirrors PTB's `run_webhook` (post_init, post_stop and post_shutdown included),
     without blocking or signal handling, so tests and `serve_until_stopped` share it.
     """
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    try:
-        await application.start()
+    async with initialized(application), started(application):
         web_app = web.Application(client_max_size=MAX_BODY_BYTES)
         web_app.router.add_post(config.path, WebhookEndpoint(application, config.secret).handle)
         web_app.router.add_get(HEALTH_PATH, functools.partial(_health, application))
@@ -180,14 +178,6 @@ async def serving_webhook(
             yield RunningWebhook(str(host), int(port))
         finally:
             await runner.cleanup()
-            if application.running:
-                await application.stop()
-            if application.post_stop is not None:
-                await application.post_stop(application)
-    finally:
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
 
 
 async def serve_until_stopped(application: AnyApplication, config: WebhookSettings) -> None:

@@ -9,19 +9,23 @@ import logging
 import signal
 
 from aiohttp import web
+from telegram import Bot
 
 from cchc_bot.runtime import Runtime
 from cchc_bot.services.unit_view import UnitViewService
 from cchc_bot.services.web_access import WebAccessService
 from handlers.telegram.context import CchcApplication
-from handlers.web import form, pages, sign_in
+from handlers.web import actions, form, pages, sign_in
 from handlers.web.desk import DESK, STATIC, WebDesk, guard
 
 logger = logging.getLogger(__name__)
 
 
-def build_web_app(runtime: Runtime, bot_token: str | None) -> web.Application:
-    """The web desk on a runtime's services; without a token the Mini App sign-in is off."""
+def build_web_app(
+    runtime: Runtime, bot_token: str | None, bot: Bot | None = None
+) -> web.Application:
+    """The web desk on a runtime's services; without a token the Mini App sign-in is off,
+    without a running bot the unit is not told in the chat when a report is returned."""
     settings = runtime.settings
     lifetime = dt.timedelta(hours=settings.web_session_hours)
     desk = WebDesk(
@@ -30,19 +34,23 @@ def build_web_app(runtime: Runtime, bot_token: str | None) -> web.Application:
         access=WebAccessService(runtime.session_factory, runtime.clock, lifetime),
         views=UnitViewService(runtime.session_factory, runtime.config, runtime.clock, settings.tz),
         secure_cookies=(settings.web_url or "").startswith("https://"),
+        bot=bot,
     )
     app = web.Application(middlewares=[guard], client_max_size=64 * 1024)
     app[DESK] = desk
     app.add_routes(sign_in.routes)
     app.add_routes(pages.routes)
     app.add_routes(form.routes)
+    app.add_routes(actions.routes)
     app.router.add_static("/static", STATIC, append_version=True)
     return app
 
 
-async def start_web(runtime: Runtime, bot_token: str | None, host: str, port: int) -> web.AppRunner:
+async def start_web(
+    runtime: Runtime, bot_token: str | None, host: str, port: int, bot: Bot | None = None
+) -> web.AppRunner:
     """Start serving the web desk; the caller cleans the returned runner up."""
-    runner = web.AppRunner(build_web_app(runtime, bot_token), access_log=None)
+    runner = web.AppRunner(build_web_app(runtime, bot_token, bot), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     logger.info("web desk listening on %s:%s", host, port)
@@ -78,7 +86,13 @@ def serve_beside_bot(application: CchcApplication, runtime: Runtime) -> None:
         if started is not None:
             await started(application)
         runners.append(
-            await start_web(runtime, application.bot.token, settings.web_listen, settings.web_port)
+            await start_web(
+                runtime,
+                application.bot.token,
+                settings.web_listen,
+                settings.web_port,
+                application.bot,
+            )
         )
 
     async def post_shutdown(application: CchcApplication) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from telegram import Bot
 
 from cchc_bot.access import AccessDenied, Actor
 from cchc_bot.periods import ReportingPeriod, UnknownPeriodError
@@ -58,6 +59,8 @@ class WebDesk:
     views: UnitViewService
     secure_cookies: bool
     limiter: SignInLimiter = field(default_factory=SignInLimiter)
+    # The running bot, to tell a unit its report was returned (None: `cchc-bot web` alone).
+    bot: Bot | None = None
     # The periods offered on the dashboard, by (first, last) year: the calendar never changes.
     period_choices: dict[tuple[int, int], list[ReportingPeriod]] = field(default_factory=dict)
     templates: jinja2.Environment = field(default_factory=template_environment)

@@ -141,26 +141,28 @@ async def save(request: web.Request) -> web.StreamResponse:
     except _CsrfRefused:
         return page(request, "error.html", status=403, reason="csrf")
     reports = desk_of(request).runtime.reports
-    before = await reports.form(actor, submission_id)
-    if before is None:
+    only = str(form["only"])[:100] if "only" in form else None
+    ids = [only] if only else [str(key)[2:102] for key in form if str(key).startswith("w.")]
+    inputs, typed = changed_inputs(form, ids, only)
+    saved = await reports.save_fields(actor, submission_id, inputs)
+    if saved.outcome == FormOutcome.NOT_YOURS:
         raise AccessDenied("answer a report", actor)
     raw_section = str(form.get("section", "1"))
     index = int(raw_section) if raw_section.isdecimal() and len(raw_section) <= 3 else 1
-    index = min(max(index, 1), len(before.sections))
-    ids = [item.view.indicator_id for item in before.sections[index - 1].fields]
-    only = str(form["only"]) if "only" in form and str(form["only"]) in ids else None
-    inputs, typed = changed_inputs(form, ids, only)
-    saved = await reports.save_fields(actor, submission_id, inputs)
     if saved.page is None:
-        message = (
-            web_texts.CLOSED if saved.outcome == FormOutcome.CLOSED else web_texts.NOT_EDITABLE
-        )
+        closed = saved.outcome == FormOutcome.CLOSED
+        message = web_texts.CLOSED if closed else web_texts.NOT_EDITABLE
         if _wants_json(request):
             return web.json_response({"ok": False, "message": message}, status=409)
-        return _render(request, before, index, notices=[message], status=409)
+        current = await reports.form(actor, submission_id)
+        if current is None:
+            raise AccessDenied("answer a report", actor)
+        index = min(max(index, 1), len(current.sections))
+        return _render(request, current, index, notices=[message], status=409)
+    index = min(max(index, 1), len(saved.page.sections))
     fields = _fields_after(saved, index, typed)
     if _wants_json(request):
-        return _field_json(request, saved, fields, _touched(before, saved, index, only))
+        return _field_json(request, saved, fields, _touched(saved, index, only))
     if any(field.has_error for field in fields):
         return _render(request, saved.page, index, fields)
     return see_other(f"/form?period={saved.page.screen.period.code}&section={index + 1}")
@@ -181,11 +183,11 @@ def _fields_after(
     ]
 
 
-def _touched(before: FormPage, saved: FieldsSaved, index: int, only: str | None) -> set[str]:
+def _touched(saved: FieldsSaved, index: int, only: str | None) -> set[str]:
     """The fields the page's script redraws: the one posted and those the save changed
     (a ratio taking a part from it, now computed or now open to answer)."""
     assert saved.page is not None
-    old = {item.view.indicator_id: item for item in before.sections[index - 1].fields}
+    old = {item.view.indicator_id: item for item in saved.before[index - 1].fields}
     touched = {only} if only is not None else set(old)
     for item in saved.page.sections[index - 1].fields:
         was = old.get(item.view.indicator_id)
@@ -251,6 +253,8 @@ async def upload(request: web.Request) -> web.StreamResponse:
     actor = await _member(request)
     submission_id = _submission_id(request)
     reports = desk_of(request).runtime.reports
+    if not request.content_type.startswith("multipart/"):
+        return page(request, "error.html", status=403, reason="csrf")  # no token to read
     reader = await request.multipart()
     csrf = ""
     name, mime, content = "", "", b""
@@ -296,7 +300,10 @@ async def revise(request: web.Request) -> web.StreamResponse:
         await _csrf_form(request)
     except _CsrfRefused:
         return page(request, "error.html", status=403, reason="csrf")
-    result = await desk_of(request).runtime.reports.revise(actor, submission_id)
+    reports = desk_of(request).runtime.reports
+    if await reports.form(actor, submission_id) is None:
+        raise AccessDenied("revise a report", actor)
+    result = await reports.revise(actor, submission_id)
     if result.screen is None:
         return _receipt_page(request, actor, result)
     return see_other(f"/form?period={result.screen.period.code}")
@@ -312,7 +319,10 @@ async def approval(request: web.Request) -> web.StreamResponse:
     except _CsrfRefused:
         return page(request, "error.html", status=403, reason="csrf")
     approve = form.get("decision") == "approve"
-    result = await desk_of(request).runtime.reports.decide_approval(actor, submission_id, approve)
+    reports = desk_of(request).runtime.reports
+    if await reports.form(actor, submission_id) is None:
+        raise AccessDenied("approve a report", actor)
+    result = await reports.decide_approval(actor, submission_id, approve)
     if result.outcome is ReportOutcome.SUBMITTED:
         return _receipt_page(request, actor, result)
     period = result.period.code if result.period is not None else ""

@@ -18,7 +18,7 @@ from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.status import STATES
 from cchc_bot.services.unit_view import ViewOutcome
 from handlers.telegram import report_views
-from handlers.web import sessions
+from handlers.web import actions, sessions
 from handlers.web.desk import desk_of, page, see_other
 from handlers.web.tables import Filters, plain, status_rows
 
@@ -87,6 +87,12 @@ async def _signed_in(request: web.Request) -> Actor | None:
     return await sessions.load_actor(request)
 
 
+def _notice(request: web.Request) -> str:
+    """What a desk action just did (a fixed code: no text from the address is shown)."""
+    notice = request.query.get("notice", "")
+    return notice if notice in actions.NOTICES else ""
+
+
 def _period_query(request: web.Request) -> str | None:
     return request.query.get("period") or None
 
@@ -117,6 +123,7 @@ async def home(request: web.Request) -> web.StreamResponse:
         kind_labels=KIND_LABELS,
         states=STATES,
         periods=_period_choices(request, status.period),
+        notice=_notice(request),
     )
 
 
@@ -145,6 +152,7 @@ async def unit_page(request: web.Request) -> web.StreamResponse:
         warnings=[plain(line) for line in report_views.notice_lines(summary.warnings)]
         if summary is not None
         else [],
+        notice=_notice(request),
     )
 
 

@@ -17,16 +17,25 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from cchc_bot import period_calendar
 from cchc_bot.access import AccessDenied, Actor, OutOfScope, Role
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.loading import Configuration
 from cchc_bot.config.units import UnitConfig, UnitsFile
+from cchc_bot.documents import district_report
+from cchc_bot.documents.outline import load_outline
 from cchc_bot.exports.workbook import write_xlsx
 from cchc_bot.node_totals import aggregate_by_node
 from cchc_bot.services.accounts import AccountError, AccountService, LinkOutcome, TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.coordination import CoordinationService, ReturnOutcome
 from cchc_bot.services.exports import ExportService
+from cchc_bot.services.reminders import (
+    DeliveryOutcome,
+    DeliveryResult,
+    ReminderMessage,
+    ReminderService,
+)
 from cchc_bot.services.status import StatusService
 from cchc_bot.services.unit_view import UnitViewService, ViewOutcome
 from cchc_bot.texts import org
@@ -112,6 +121,8 @@ class Tree:
         self.coordination = CoordinationService(session_factory, config, clock, TZ)
         self.views = UnitViewService(session_factory, config, clock, TZ)
         self.exports = ExportService(session_factory, config, clock, TZ)
+        self.reminders = ReminderService(session_factory, config, clock, TZ)
+        self.h1 = period_calendar.period_by_code(config.schedule, "2024-H1", TZ)
         self.coordinators: dict[str, Actor] = {}
 
     async def footprint(self) -> tuple[int, ...]:
@@ -153,12 +164,19 @@ async def tree(
     return tree
 
 
+async def sent_ok(message: ReminderMessage) -> DeliveryResult:
+    """A delivery that always succeeds."""
+    return DeliveryResult(DeliveryOutcome.SENT, message_id=1)
+
+
 Call = Callable[[Tree, Actor, str], Awaitable[object]]
 UNIT_CALLS: dict[str, Call] = {
     "return_report": lambda t, a, u: t.coordination.return_report(a, u, PERIOD, "lý do"),
     "ask_return_reason": lambda t, a, u: t.coordination.ask_return_reason(a, u, PERIOD, 1, 2),
     "submitted_report": lambda t, a, u: t.views.submitted_report(a, u, PERIOD),
     "unit_report (web)": lambda t, a, u: t.views.unit_report(a, u, PERIOD),
+    "plan_nudge": lambda t, a, u: t.reminders.plan_nudge(a, t.h1, u),
+    "nudge": lambda t, a, u: t.reminders.nudge(a, t.h1, sent_ok, u),
 }
 
 
@@ -192,6 +210,18 @@ async def test_status_lists_the_units_of_the_coordinators_subtree(
 ) -> None:
     status = await tree.status.status_for(tree.coordinators[coordinator], PERIOD)
     assert {unit.code for unit in status.units} == seen
+
+
+@pytest.mark.parametrize(
+    ("coordinator", "seen"),
+    [("all", SIDE_A | SIDE_B), ("a", SIDE_A), ("b", SIDE_B)],
+)
+async def test_a_nudge_reaches_the_units_of_the_coordinators_subtree_only(
+    tree: Tree, coordinator: str, seen: set[str]
+) -> None:
+    # Nobody is linked to a unit, so every pending unit of the scope is one "with nobody".
+    plan = await tree.reminders.plan_nudge(tree.coordinators[coordinator], tree.h1)
+    assert set(plan.without_members) == seen
 
 
 @pytest.mark.parametrize(
@@ -294,3 +324,19 @@ async def test_linking_keeps_the_invites_scope_and_a_new_scope_needs_confirming(
     assert actor.scope_code == "a_xa_1"
     status = await tree.status.status_for(actor, PERIOD)
     assert {unit.code for unit in status.units} == {"a_xa_1", "a_xa_1_vp"}
+
+
+async def test_a_scoped_district_report_ends_with_subtotals_per_child_node(
+    tree: Tree, bundled_config: Configuration
+) -> None:
+    data = await tree.exports.export_for(tree.coordinators["a"], PERIOD)
+    outline = load_outline(bundled_config.directory, bundled_config.questionnaire)
+    document = district_report.build(data, outline)
+    last = document.tables[-1]
+    assert [cell.text for cell in last.rows[0].cells][3:] == ["Khối A", "Xã A1", "Xã A2"]
+    label = next(i.label for _, i in data.questionnaire.indicators() if i.id == "cddh_02")
+    row = next(r for r in last.rows if r.cells[1].text == label)
+    assert [cell.text for cell in row.cells][3:] == ["5", "3", "3"]
+    unscoped = await tree.exports.export_for(tree.coordinators["all"], PERIOD)
+    plain = district_report.build(unscoped, outline)
+    assert "Khối A" not in [cell.text for cell in plain.tables[-1].rows[0].cells]

@@ -81,6 +81,17 @@ def test_invite_json_and_members_after_nothing_linked(operator_env: Path) -> Non
     assert invite["token"] not in out
 
 
+def test_a_coordinator_invite_with_a_scope_names_its_unit(operator_env: Path) -> None:
+    invoke("init")
+    code, out, err = invoke("invite", "--role", "coordinator", "--scope", "xa_tai_van", "--json")
+    assert code == 0, err
+    invite = json.loads(out)
+    assert invite["unit"] is None
+    assert invite["scope"] == "xa_tai_van"
+    code, out, _ = invoke("invite", "--role", "coordinator", "--json")
+    assert json.loads(out)["scope"] is None
+
+
 def test_invite_all_writes_a_printable_sheet_with_bom(operator_env: Path) -> None:
     invoke("init")
     sheet = operator_env / "moi.csv"
@@ -109,6 +120,8 @@ def test_invite_qr_code_is_a_png(operator_env: Path) -> None:
         (("invite", "--unit", "xa_khong_co", "--role", "head"), "unknown unit"),
         (("invite", "--role", "head"), "needs --unit"),
         (("invite", "--unit", "xa_tai_van", "--role", "coordinator"), "takes no --unit"),
+        (("invite", "--role", "coordinator", "--scope", "xa_khong_co"), "unknown scope unit"),
+        (("invite", "--unit", "xa_tai_van", "--role", "head", "--scope", "xa_tai_van"), "--scope"),
         (
             ("invite", "--unit", "xa_tai_van", "--role", "head", "--expires", "0"),
             "between 1 and 365",

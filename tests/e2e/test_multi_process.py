@@ -32,7 +32,7 @@ from .nginx_proxy import round_robin_proxy
 # Several processes share a database only on PostgreSQL (SQLite refuses CCHC_INSTANCES=many).
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
-CHATS = 30
+CHATS = 24
 FIRST_USER = 7300
 WAIT = 45.0
 HEALTH = "/healthz"
@@ -223,14 +223,16 @@ async def test_two_processes_behind_nginx_keep_order_once_each_and_survive_a_kil
             select(func.count()).select_from(Member).where(Member.telegram_user_id.in_(chats))
         )
     assert linked == CHATS
-    handled = [
-        line
-        for line in first.lines() + survivor
-        if line["message"] == "update handled" and line["outcome"] != "handed over"
-    ]
+    lines = first.lines() + survivor
+    done = [line for line in lines if line["message"] == "update handled"]
+    handled = [line for line in done if line["outcome"] != "handed over"]
     twice = [uid for uid, n in Counter(line["update_id"] for line in handled).items() if n > 1]
     assert not twice, twice
-    assert len(handled) + interrupted >= CHATS * (len(SCRIPT) + 1)
-    assert any(line["message"] == "update handled" for line in first.lines())  # both worked
+    # Both processes handled updates, and each left some to the chat's turn in the other.
+    assert any(line["message"] == "update handled" for line in first.lines())
+    assert any(line["outcome"] == "handed over" for line in done)
+    # A chat is told about an update only when the survivor found it cut short by the kill.
+    taken_over = [line for line in lines if line["message"] == "chat taken over"]
+    assert interrupted <= sum(line["interrupted"] for line in taken_over)
     assert not [line for line in survivor if line["level"] == "ERROR"], survivor
     assert not server.state.updates  # every update was delivered and acknowledged

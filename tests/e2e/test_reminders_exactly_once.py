@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import select
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot import remind_json
 from cchc_bot.access import Role
+from cchc_bot.cli.reminders import remind_json
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.base import UnitKind
 from cchc_bot.config.loading import load_configuration

@@ -145,6 +145,7 @@ async def test_a_second_run_on_the_same_database_refuses_to_start(
     assert code == 0, stderr
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_webhook_processes_may_share_a_database_when_declared(
     server: LocalTelegramServer, runtime: Runtime, database_url: str, tmp_path: Path
 ) -> None:
@@ -160,6 +161,20 @@ async def test_webhook_processes_may_share_a_database_when_declared(
         first_code, first_log = await first.stop()
         second_code, second_log = await second.stop()
     assert (first_code, second_code) == (0, 0), first_log + second_log
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_several_instances_refuse_a_sqlite_database(
+    server: LocalTelegramServer, runtime: Runtime, database_url: str, tmp_path: Path
+) -> None:
+    # A SQLite file is one process's: two would both answer what the file lock kept apart.
+    env = bot_env(server, database_url, CCHC_INSTANCES="many")
+    process = await start_bot_process(env, tmp_path, webhook=True)
+    code, stderr = await process.exited()
+    assert code == 1, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert "CCHC_INSTANCES=many needs PostgreSQL" in last, stderr
+    assert "Traceback" not in stderr
 
 
 def test_several_instances_need_webhook_mode(tmp_path: Path) -> None:

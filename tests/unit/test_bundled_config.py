@@ -97,11 +97,12 @@ def test_units_to_verify_are_marked_for_phong_noi_vu() -> None:
 def test_bundled_questionnaire_sections_follow_the_plan(bundled: Configuration) -> None:
     codes = [section.code for section in bundled.questionnaire.sections]
     assert codes == ["CDDH", "TC", "TTHC", "TCBM", "CV", "TCC", "CQS", "TEXT"]
-    assert bundled.questionnaire.version == "2024.1"
+    assert bundled.questionnaire.version == "2024.2"
 
 
-def test_bundled_questionnaire_has_30_to_40_indicators(bundled: Configuration) -> None:
-    assert 30 <= len(bundled.questionnaire.indicators()) <= 40
+def test_bundled_questionnaire_has_60_to_75_indicators(bundled: Configuration) -> None:
+    # 38 of the 2024 reference, the one-stop block, the plan's items, 7 optional area texts.
+    assert 60 <= len(bundled.questionnaire.indicators()) <= 75
 
 
 @pytest.mark.parametrize(("indicator_id", "word"), PLAN_INDICATORS.items())
@@ -172,12 +173,18 @@ def test_ratio_denominators_come_from_earlier_counts(bundled: Configuration) -> 
 
 # Questions asked per unit and period kind: Q1, H1, Q3, Y.
 QUESTION_COUNTS = {
-    "xa_tai_van": (35, 36, 35, 38),  # xã: everything but the dvsn-only autonomy question
-    "vp_hdnd_ubnd": (35, 36, 35, 38),  # phòng with TTHC: the same
-    "thanh_tra": (21, 22, 21, 24),  # phòng without TTHC: no TTHC section, no online services
-    "tt_vhtt": (16, 17, 16, 19),  # dvsn: no legal documents, no TTHC, autonomy yearly
-    "ca_huyen": (23, 23, 23, 23),  # provincial agency with TTHC
-    "bchqs": (9, 9, 9, 9),  # provincial agency without TTHC: direction, e-signing, texts
+    # xã: everything but the dvsn-only autonomy, the phòng and dvsn staff splits and what
+    # Phòng Nội vụ answers once for UBND huyện (recruitment); TTHC review in H1 and Y only,
+    # the plans (tuyên truyền, kiểm tra, theo dõi thi hành pháp luật) in Q1 and Y.
+    "xa_tai_van": (60, 61, 57, 66),
+    # phòng with TTHC and UBND huyện's one-stop office: ISO and online-service counts once,
+    # no PAR self-score (Phòng Nội vụ's), no plans, no xã staff split.
+    "vp_hdnd_ubnd": (55, 59, 55, 60),
+    # phòng without TTHC: no TTHC section, no online services, no ISO, no PAR self-score.
+    "thanh_tra": (28, 29, 28, 30),
+    "tt_vhtt": (22, 23, 22, 25),  # dvsn: no legal documents, no TTHC, autonomy yearly
+    "ca_huyen": (35, 35, 35, 35),  # provincial agency with TTHC: the one-stop block
+    "bchqs": (11, 11, 11, 11),  # provincial agency without TTHC: direction, e-signing, texts
 }
 
 

@@ -301,7 +301,7 @@ BREAKS = [
     Break(
         "ratio_without_denominator",
         QUESTIONNAIRE_FILE,
-        "        denominator: {from: tthc_05}\n",
+        "        denominator: {from: tthc_16}\n",
         "",
         "indicator tthc_06",
         "denominator",
@@ -321,7 +321,7 @@ BREAKS = [
     Break(
         "ratio_part_without_label_or_from",
         QUESTIONNAIRE_FILE,
-        "        denominator: {from: tthc_05}\n",
+        "        denominator: {from: tthc_16}\n",
         '        denominator: {unit: "hồ sơ"}\n',
         "indicator tthc_06",
         "denominator",
@@ -331,7 +331,7 @@ BREAKS = [
     Break(
         "denominator_from_missing_indicator",
         QUESTIONNAIRE_FILE,
-        "        denominator: {from: tthc_05}\n",
+        "        denominator: {from: tthc_16}\n",
         "        denominator: {from: tthc_50}\n",
         "indicator tthc_06",
         "denominator.from",
@@ -341,7 +341,7 @@ BREAKS = [
     Break(
         "denominator_from_non_integer_indicator",
         QUESTIONNAIRE_FILE,
-        "        denominator: {from: tthc_05}\n",
+        "        denominator: {from: tthc_16}\n",
         "        denominator: {from: tthc_04}\n",
         "indicator tthc_06",
         "denominator.from",
@@ -351,7 +351,7 @@ BREAKS = [
     Break(
         "denominator_from_itself",
         QUESTIONNAIRE_FILE,
-        "        denominator: {from: tthc_05}\n",
+        "        denominator: {from: tthc_16}\n",
         "        denominator: {from: tthc_06}\n",
         "indicator tthc_06",
         "denominator.from",
@@ -371,7 +371,7 @@ BREAKS = [
     Break(
         "denominator_from_indicator_not_asked_of_the_same_units",
         QUESTIONNAIRE_FILE,
-        "        denominator: {from: tthc_05}\n",
+        "        denominator: {from: tthc_16}\n",
         "        denominator: {from: tc_01}\n",
         "indicator tthc_06",
         "denominator.from",
@@ -486,8 +486,8 @@ BREAKS = [
     Break(
         "unknown_period_kind",
         QUESTIONNAIRE_FILE,
-        "periods: [H1, Y]",
-        "periods: [S1, Y]",
+        "type: boolean\n        periods: [H1, Y]",
+        "type: boolean\n        periods: [S1, Y]",
         "indicator tcc_01",
         "periods[0]",
         "unknown period kind 'S1'; schedule.yaml defines: Q1, H1, Q3, Y",
@@ -675,9 +675,14 @@ def test_bundled_copy_is_clean(config_dir: Path) -> None:
 def test_every_issue_of_one_run_is_reported_in_file_and_line_order(config_dir: Path) -> None:
     edit(config_dir, UNITS_FILE, "  - code: xa_vien_an\n", "  - code: xa_tai_van\n")
     edit(config_dir, UNITS_FILE, '    name: "Phòng Y tế"\n', "")
-    edit(config_dir, QUESTIONNAIRE_FILE, "{from: tthc_05}", "{from: tthc_50}")
+    edit(config_dir, QUESTIONNAIRE_FILE, "{from: tthc_16}", "{from: tthc_50}")
     edit(config_dir, QUESTIONNAIRE_FILE, '- rule: "tcbm_02 <= tcbm_01"', '- rule: "tcbm_02 <= x_1"')
-    edit(config_dir, QUESTIONNAIRE_FILE, "periods: [H1, Y]", "periods: [S1, Y]")
+    edit(
+        config_dir,
+        QUESTIONNAIRE_FILE,
+        "type: boolean\n        periods: [H1, Y]",
+        "type: boolean\n        periods: [S1, Y]",
+    )
     edit(config_dir, SCHEDULE_FILE, "  last: null", "  last: 2023")
     edit(config_dir, SCHEDULE_FILE, "{kind: before_2,", "{kind: before_1,")
 
@@ -699,7 +704,7 @@ def test_every_issue_of_one_run_is_reported_in_file_and_line_order(config_dir: P
 
 def test_issues_in_one_file_do_not_hide_meaning_checks_of_valid_entries(config_dir: Path) -> None:
     edit(config_dir, QUESTIONNAIRE_FILE, "        type: boolean\n        periods: [Y]\n", "")
-    edit(config_dir, QUESTIONNAIRE_FILE, "{from: tthc_05}", "{from: tthc_50}")
+    edit(config_dir, QUESTIONNAIRE_FILE, "{from: tthc_16}", "{from: tthc_50}")
     issues = check_configuration(config_dir)
     assert {(issue.entry, issue.field) for issue in issues} == {
         ("indicator cv_03", "type"),

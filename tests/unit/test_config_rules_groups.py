@@ -18,7 +18,10 @@ from cchc_bot.config.questionnaire import AppliesTo
 from cchc_bot.config.units import UnitConfig, UnitsFile
 from cchc_bot.ops.settings import bundled_config_dir
 
-PAR_INDEX = "        aggregate: mean\n"  # only cddh_07 carries it
+PAR_INDEX = "        periods: [Y]\n        aggregate: mean\n"  # cddh_07
+PAR_APPLIES_TO = (
+    "        applies_to: {any_of: [{kinds: [xa]}, {units: [p_noi_vu]}]}\n      - id: cddh_08"
+)
 GROUPS = '  - {code: cap_xa, label: "Cấp xã (xã, thị trấn)", order: 3}\n'
 GROUPS_BEFORE_XA = (
     '  - {code: cap_huyen, label: "Cấp huyện (phòng chuyên môn, đơn vị sự nghiệp)", order: 1}\n'
@@ -154,8 +157,8 @@ BREAKS = [
     Break(
         "applies_to_unknown_group",
         QUESTIONNAIRE_FILE,
-        "        applies_to: [phong, xa]\n\n  # ====",
-        "        applies_to: {groups: [cap_xa, cap_tinh]}\n\n  # ====",
+        PAR_APPLIES_TO,
+        "        applies_to: {groups: [cap_xa, cap_tinh]}\n      - id: cddh_08",
         "indicator cddh_07",
         "applies_to.groups[1]",
         "unknown group 'cap_tinh'; units.yaml defines: cap_huyen, nganh_doc, cap_xa",
@@ -184,8 +187,8 @@ BREAKS = [
     Break(
         "counted_by_group_not_asked",
         QUESTIONNAIRE_FILE,
-        "        applies_to: [phong, xa]\n\n  # ====",
-        "        applies_to: [xa]\n        counted_by: cap_huyen\n\n  # ====",
+        PAR_APPLIES_TO,
+        "        applies_to: [xa]\n        counted_by: cap_huyen\n      - id: cddh_08",
         "indicator cddh_07",
         "counted_by",
         "no unit of group 'cap_huyen' is asked this indicator (see applies_to)",

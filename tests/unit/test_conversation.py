@@ -170,19 +170,20 @@ def test_start_asks_the_first_question_with_number_total_and_window() -> None:
 
 BUNDLED_LISTS = [
     # unit, period kind, number of questions, ids that must be there, ids that must not
-    ("vp_hdnd_ubnd", "Q1", 35, {"cddh_01", "tthc_05", "cqs_05"}, {"cddh_07", "tcc_02", "tcc_01"}),
-    ("vp_hdnd_ubnd", "H1", 36, {"tcc_01"}, {"cddh_07", "cv_03"}),
-    ("vp_hdnd_ubnd", "Q3", 35, {"tthc_01"}, {"tcc_01"}),
-    ("vp_hdnd_ubnd", "Y", 38, {"cddh_07", "cv_03", "tcc_01"}, {"tcc_02"}),
-    ("thanh_tra", "Q1", 21, {"tc_01", "cqs_05"}, {"tthc_01", "cddh_06", "cqs_02"}),
-    ("thanh_tra", "Y", 24, {"cddh_07"}, {"tthc_05"}),
-    ("tt_vhtt", "Q1", 16, {"tcbm_01", "cv_01"}, {"tc_01", "cddh_07", "tcc_02"}),
-    ("tt_vhtt", "Y", 19, {"tcc_02", "cv_03"}, {"cddh_07"}),
-    ("ca_huyen", "Q1", 23, {"tthc_05", "cddh_06"}, {"tc_01", "tcbm_01", "cv_01"}),
-    ("ca_huyen", "Y", 23, {"cqs_03"}, {"cddh_07", "cv_03"}),
-    ("bchqs", "H1", 9, {"cddh_01", "cqs_01", "txt_03"}, {"tthc_01", "tcc_01"}),
-    ("tt_tran_de", "Q1", 35, {"tc_02", "tthc_10"}, {"cddh_07"}),
-    ("tt_tran_de", "Y", 38, {"cddh_07", "cv_03"}, {"tcc_02"}),
+    ("vp_hdnd_ubnd", "Q1", 55, {"cddh_01", "tthc_05", "cqs_05", "cqs_06"}, {"cddh_07", "tcc_02"}),
+    ("vp_hdnd_ubnd", "H1", 59, {"tcc_01", "tthc_20"}, {"cddh_07", "cv_03"}),
+    ("vp_hdnd_ubnd", "Q3", 55, {"tthc_01", "tthc_17"}, {"tcc_01", "tthc_20"}),
+    ("vp_hdnd_ubnd", "Y", 60, {"cv_03", "tcc_01", "tcbm_04"}, {"tcc_02", "cddh_07", "cv_04"}),
+    ("p_noi_vu", "Y", 62, {"cddh_07", "cddh_08", "cv_04", "cv_05"}, {"cqs_05", "cqs_06"}),
+    ("thanh_tra", "Q1", 28, {"tc_01", "cqs_08"}, {"tthc_01", "cddh_06", "cqs_02", "cqs_05"}),
+    ("thanh_tra", "Y", 30, {"cv_03"}, {"tthc_05", "cddh_07"}),
+    ("tt_vhtt", "Q1", 22, {"tcbm_01", "cv_01", "tcbm_05"}, {"tc_01", "tc_nx", "tcbm_04"}),
+    ("tt_vhtt", "Y", 25, {"tcc_02", "cv_03"}, {"cddh_07"}),
+    ("ca_huyen", "Q1", 35, {"tthc_05", "tthc_11", "cddh_06"}, {"tc_01", "tcbm_01", "cqs_06"}),
+    ("ca_huyen", "Y", 35, {"cqs_03"}, {"cddh_07", "cv_03", "cv_nx"}),
+    ("bchqs", "H1", 11, {"cddh_01", "cqs_01", "txt_03"}, {"tthc_01", "tcc_01"}),
+    ("tt_tran_de", "Q1", 60, {"tc_02", "tthc_10", "tc_05", "tcbm_06"}, {"cddh_07", "tcbm_04"}),
+    ("tt_tran_de", "Y", 66, {"cddh_07", "cv_03", "tthc_22"}, {"tcc_02"}),
 ]
 
 
@@ -228,8 +229,18 @@ def test_context_for_period_takes_kind_cumulation_and_window(
         dt.date(2024, 6, 10),
     )
     error_keys = {check.key for check in context.checks if check.level == "error"}
-    assert error_keys == {"tthc_05#0"}
-    assert context.errors_by_anchor["tthc_05"][0].numbers == "13, 14, 15"
+    assert error_keys == {
+        "tthc_14#0",  # received in person + by post + online == received
+        "tthc_15#0",  # ahead of time <= ahead of time and on time
+        "tthc_05#0",  # ahead and on time + late == resolved
+        "tthc_17#0",  # carried over + received == resolved + pending
+        "tthc_18#0",  # pending and late <= pending
+        "tthc_16#0",  # every late hồ sơ == resolved late + pending late
+        "tcbm_06#0",  # cán bộ, công chức cấp xã <= staff in post
+        "cqs_02#0",  # online end to end <= received online
+    }
+    # tthc_03, tthc_04 and tthc_05 are questions 19, 20 and 22 of a xã's H1 report.
+    assert context.errors_by_anchor["tthc_05"][0].numbers == "19, 20, 22"
 
 
 # --- answering and navigating -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Imports run one way (bot.py -> scheduler -> handlers -> cchc_bot -> db), with no cycle."""
+"""The layout: imports run one way (bot.py -> scheduler -> handlers -> cchc_bot -> db), no cycle."""
 
 from __future__ import annotations
 
@@ -136,3 +136,82 @@ def test_the_cycle_finder_finds_cycles(
     graph: dict[str, set[str]], expected: list[list[str]]
 ) -> None:
     assert _cycles(graph) == expected
+
+
+PURE_DOMAIN = (
+    "cchc_bot.periods",
+    "cchc_bot.workdays",
+    "cchc_bot.reminder_plan",
+    "cchc_bot.period_calendar",
+    "cchc_bot.date_format",
+    "cchc_bot.number_parsing",
+    "cchc_bot.number_format",
+    "cchc_bot.rules",
+    "cchc_bot.aggregation",
+    "cchc_bot.config",
+    "cchc_bot.conversation",
+    "cchc_bot.documents",
+    "cchc_bot.texts",
+)
+"""DESIGN.md: the pure parts of cchc_bot/ import neither telegram nor sqlalchemy, even through
+other modules of the product."""
+LIBRARIES_KEPT_OUT = ("telegram", "sqlalchemy")
+PACKAGES = (
+    "cchc_bot/cli",
+    "cchc_bot/exports",
+    "cchc_bot/ops",
+    "cchc_bot/services",
+    "cchc_bot/texts",
+    "cchc_bot/local_bot_api",
+    "handlers/telegram",
+    "handlers/web",
+)
+"""The folders of DESIGN.md's layout, each a package."""
+MAX_MODULE_LINES = 500
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_pure_domain_modules_reach_neither_telegram_nor_sqlalchemy() -> None:
+    modules = {_module_name(path): path for path in _product_files()}
+    graph = _graph()
+    leaks = []
+    for package in PURE_DOMAIN:
+        seen: set[str] = set()
+        stack = [name for name in modules if _within(name, package)]
+        assert stack, f"{package} is gone: update PURE_DOMAIN"
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            stack.extend(graph[name])
+            leaks += [
+                f"{package} reaches {name}:{line}: imports {target}"
+                for line, target in _imports(modules[name])
+                if target.split(".", 1)[0] in LIBRARIES_KEPT_OUT
+            ]
+    assert leaks == []
+
+
+def test_the_design_layout_folders_are_packages() -> None:
+    missing = [folder for folder in PACKAGES if not (ROOT / folder / "__init__.py").is_file()]
+    assert missing == []
+
+
+def test_handlers_hold_only_the_telegram_and_web_adapters() -> None:
+    loose = sorted(
+        path.name for path in (ROOT / "handlers").glob("*.py") if path.name != "__init__.py"
+    )
+    assert loose == []
+
+
+def test_no_module_is_over_the_size_limit() -> None:
+    big = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for path in _product_files()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
+    assert big == []

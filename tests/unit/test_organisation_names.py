@@ -60,6 +60,7 @@ def hard_coded_names(root: Path) -> list[str]:
     found = []
     for top in PRODUCT:
         paths = sorted((root / top).rglob("*.py")) if (root / top).is_dir() else [root / top]
+        paths = [path for path in paths if path.is_file()]
         for path in paths:
             relative = path.relative_to(root).as_posix()
             if relative.startswith(EXEMPT):
@@ -172,7 +173,7 @@ def test_the_document_header_names_the_configured_organisation() -> None:
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     body = [paragraph.text for paragraph in document.paragraphs]
     assert any("UBND XÃ TRẦN ĐỀ" in text for text in cells)
-    assert any(text.startswith("Trần Đề, ngày") for text in cells)
+    assert any("Trần Đề, ngày" in text for text in cells)
     assert not any("HUYỆN" in text for text in cells)
     assert any("UBND xã Trần Đề báo cáo" in text for text in body)
 

@@ -54,7 +54,7 @@ def test_commune_report_is_headed_and_signed_by_its_people_committee() -> None:
     signature = document.tables[1].rows[0].cells
     assert signature[0].text.splitlines() == [
         "Nơi nhận:",
-        "- UBND huyện (qua Phòng Nội vụ);",
+        "- UBND huyện Trần Đề (qua Phòng Nội vụ);",
         "- Lưu: VT.",
     ]
     assert signature[1].text.splitlines()[:2] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]

@@ -49,9 +49,9 @@ from cchc_bot.conversation import (
 )
 from cchc_bot.local_bot_api.model.html import parse_html
 from cchc_bot.period_calendar import period_by_code
-from cchc_bot.sandbox import texts as sandbox_texts
 from cchc_bot.services.reminders import ReminderMessage
 from cchc_bot.texts import chat_accounts, chat_common, chat_coordinator, chat_reminders, chat_report
+from cchc_bot.texts import sandbox as sandbox_texts
 from handlers.telegram import report_views
 from handlers.telegram.reminder_delivery import render_reminder
 
@@ -72,11 +72,13 @@ VALUES: dict[str, list[Any]] = {
     "before_percent": ["85 %"],
     "buttons": ["1. ✅ Có, 2. ❌ Không"],
     "change": ["+1 ngày"],
+    "changes": ["Xã Đại Ân 2 (đến 30/6/2025); Xã Trần Đề (từ 1/7/2025)"],
     "closed": ["", chat_coordinator.STATUS_CLOSED],
     "code": ["xa_tai_van"],
     "command": ["close"],
     "count": [3],
     "current": ["Thủ trưởng / Chủ tịch UBND — Xã Tài Văn"],
+    "day": ["1/7/2025"],
     "days": [3],
     "deadline": ["23:59 ngày 11/3/2024"],
     "denominator": ["20"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,8 @@ class ApiBase:
         self.closing = False
         self._on_webhook_change = on_webhook_change or (lambda: None)
         self._poll_generation = 0
+        self.unsimulated: Counter[str] = Counter()
+        """Calls of methods answered with a well-formed stand-in success, by method name."""
 
     def chat(self, chat_id: int | str) -> Chat:
         """A chat the bot can see, or `chat not found`."""
@@ -82,6 +85,7 @@ class ApiBase:
         if params.get("protect_content"):
             content = {**content, "has_protected_content": True}
         markup = params.get("reply_markup")
+        self.check_markup(chat, markup)
         if markup is not None and "keyboard" in markup:
             chat.reply_keyboard = markup
         elif markup is not None and markup.get("remove_keyboard"):
@@ -89,6 +93,14 @@ class ApiBase:
         return self.state.add_message(
             chat, sender=self.state.bot, content=content, reply_markup=markup, reply_to=reply_to
         )
+
+    def check_markup(self, chat: Chat, markup: dict[str, Any] | None) -> None:
+        """Web App buttons exist only in private chats with the bot."""
+        if chat.type == "private" or markup is None:
+            return
+        rows = [*markup.get("inline_keyboard", []), *markup.get("keyboard", [])]
+        if any(isinstance(button, dict) and "web_app" in button for row in rows for button in row):
+            raise bad_request("BUTTON_TYPE_INVALID")
 
     def _text(self, params: Params, key: str = "text") -> FormattedText:
         return message_text(

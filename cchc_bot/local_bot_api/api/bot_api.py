@@ -14,6 +14,7 @@ from cchc_bot.local_bot_api.api.edits import EditMethods
 from cchc_bot.local_bot_api.api.files import FILE_METHODS, FileMethods
 from cchc_bot.local_bot_api.api.messages import MessageMethods
 from cchc_bot.local_bot_api.api.updates import UpdateMethods
+from cchc_bot.local_bot_api.api.web_apps import WebAppMethods
 from cchc_bot.local_bot_api.api.webhook import WebhookMethods
 from cchc_bot.local_bot_api.model.spec import ApiSpec, MethodSpec
 from cchc_bot.local_bot_api.model.state import TelegramState
@@ -28,6 +29,7 @@ class BotApi(
     CallbackMethods,
     FileMethods,
     ChatMethods,
+    WebAppMethods,
 ):
     """Executes validated Bot API calls against the simulated world."""
 
@@ -48,6 +50,9 @@ class BotApi(
             "setMyCommands": self.set_my_commands,
             "getMyCommands": self.get_my_commands,
             "deleteMyCommands": self.delete_my_commands,
+            "setChatMenuButton": self.set_chat_menu_button,
+            "getChatMenuButton": self.get_chat_menu_button,
+            "answerWebAppQuery": self.answer_web_app_query,
             "sendMessage": self.send_message,
             "editMessageText": self.edit_message_text,
             "editMessageCaption": self.edit_message_caption,
@@ -78,7 +83,8 @@ class BotApi(
         return result if isinstance(result, ApiResult) else ApiResult(result)
 
     def _plausible(self, method: MethodSpec, params: Params) -> Any:
-        """Any other method: validated already; answers a well-formed success."""
+        """Any other method: validated already; answers a well-formed success, counted."""
+        self.unsimulated[method.name] += 1
         returns = method.returns[0] if method.returns else "Boolean"
         if returns == "Boolean":
             return True

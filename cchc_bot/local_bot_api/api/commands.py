@@ -1,15 +1,16 @@
-"""setMyCommands, getMyCommands and deleteMyCommands, per scope and language."""
+"""Command menus per scope and language, and the menu button of private chats."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cchc_bot.local_bot_api.api.base import ApiBase, Params
+from cchc_bot.local_bot_api.errors import bad_request
 from cchc_bot.local_bot_api.model import menus
 
 
 class CommandMethods(ApiBase):
-    """The bot's command menus."""
+    """The bot's command menus and menu buttons."""
 
     def _menu_key(self, params: Params) -> tuple[tuple[Any, ...], str]:
         scope = menus.scope_key(params.get("scope"), self.chat)
@@ -35,3 +36,26 @@ class CommandMethods(ApiBase):
         self.state.commands.pop(self._menu_key(params), None)
         self.state.signal.bump()
         return True
+
+    def _menu_button_key(self, params: Params) -> int | None:
+        if "chat_id" not in params:
+            return None
+        user_id = int(params["chat_id"])
+        if user_id <= 0:
+            raise bad_request("invalid chat_id specified")
+        if user_id not in self.state.users:
+            raise bad_request("user not found")
+        return user_id
+
+    def set_chat_menu_button(self, params: Params) -> bool:
+        """setChatMenuButton: for one private chat, or the bot's default; Web Apps need HTTPS."""
+        button = menus.check_menu_button(params.get("menu_button"))
+        self.state.menu_buttons[self._menu_button_key(params)] = button
+        self.state.signal.bump()
+        return True
+
+    def get_chat_menu_button(self, params: Params) -> dict[str, Any]:
+        """getChatMenuButton: what was chosen there (MenuButtonDefault: nothing was)."""
+        key = self._menu_button_key(params)
+        fallback = menus.COMMANDS_BUTTON if key is None else menus.DEFAULT_BUTTON
+        return dict(self.state.menu_buttons.get(key, fallback))

@@ -36,6 +36,7 @@ class EditMethods(ApiBase):
         self, record: MessageRecord, changes: dict[str, Any], params: Params
     ) -> dict[str, Any]:
         markup = params.get("reply_markup")
+        self.check_markup(self.chat(record.chat_id), markup)
         unchanged = all(record.data.get(key) == value for key, value in changes.items())
         if unchanged and record.data.get("reply_markup") == markup:
             raise bad_request(NOT_MODIFIED)

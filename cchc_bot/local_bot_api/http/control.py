@@ -190,6 +190,11 @@ async def _press_button(server: ControlledServer, arguments: dict[str, Any]) -> 
     return dataclasses.asdict(server.press_button(**arguments))
 
 
+@_action("open_web_app")
+async def _open_web_app(server: ControlledServer, arguments: dict[str, Any]) -> Any:
+    return dataclasses.asdict(server.open_web_app(**arguments))
+
+
 @_action("press_keyboard_button")
 async def _press_keyboard_button(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return _snapshot(server.press_keyboard_button(**arguments))
@@ -217,12 +222,18 @@ async def _counters(server: ControlledServer, arguments: dict[str, Any]) -> Any:
         "pending_updates": len(server.state.updates),
         "requests_in_flight": server.state.requests_in_flight,
         "unanswered_callback_queries": len(server.unanswered_callback_queries()),
+        "unsimulated_calls": dict(server.unsimulated_calls),
     }
 
 
 @_action("commands")
 async def _commands(server: ControlledServer, arguments: dict[str, Any]) -> Any:
     return server.commands_for(**arguments)
+
+
+@_action("menu_button")
+async def _menu_button(server: ControlledServer, arguments: dict[str, Any]) -> Any:
+    return server.menu_button_for(int(arguments["user_id"]))
 
 
 @_action("state")

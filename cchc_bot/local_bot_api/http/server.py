@@ -97,6 +97,8 @@ class LocalTelegramServer(ControlledServer):
             timeout=webhook_timeout,
         )
         self.call_counts: Counter[str] = Counter()
+        self.unsimulated_calls = self.bot_api.unsimulated
+        """Methods answered with a stand-in success rather than simulated (see README)."""
         self.request_log: list[CallRecord] = []
         self.downloads: list[str] = []
         self.too_many_requests = 0

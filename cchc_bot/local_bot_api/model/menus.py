@@ -8,6 +8,7 @@ from typing import Any
 
 from cchc_bot.local_bot_api.errors import bad_request
 from cchc_bot.local_bot_api.model.chats import Chat
+from cchc_bot.local_bot_api.model.spec import web_app_url_problem
 from cchc_bot.local_bot_api.model.state import TelegramState
 
 ScopeKey = tuple[Any, ...]
@@ -85,3 +86,33 @@ def resolve_menu(
             if commands:
                 return [dict(command) for command in commands]
     return []
+
+
+DEFAULT_BUTTON = {"type": "default"}
+COMMANDS_BUTTON = {"type": "commands"}
+
+
+def check_menu_button(button: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A MenuButton as Telegram stores it; a missing one is MenuButtonDefault."""
+    if not button:
+        return dict(DEFAULT_BUTTON)
+    if button["type"] == "web_app":
+        if not str(button["text"]):
+            raise bad_request("menu button text must be non-empty")
+        problem = web_app_url_problem(str(button["web_app"]["url"]), "menu button")
+        if problem is not None:
+            raise bad_request(problem)
+    return dict(button)
+
+
+def resolve_menu_button(state: TelegramState, user_id: int) -> dict[str, Any]:
+    """The menu button a user sees in the private chat: the chat's, else the bot's default.
+
+    MenuButtonDefault means "nothing chosen here"; with nothing chosen anywhere the button
+    opens the command list, as on Telegram.
+    """
+    for key in (user_id, None):
+        button = state.menu_buttons.get(key)
+        if button is not None and button["type"] != "default":
+            return dict(button)
+    return dict(COMMANDS_BUTTON)

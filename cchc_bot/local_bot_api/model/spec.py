@@ -399,6 +399,17 @@ def _check_inline_button(button: Mapping[str, Any]) -> None:
             raise _Invalid("BUTTON_DATA_INVALID", verbatim=True)
     if "url" in button and not str(button["url"]).startswith(_BUTTON_URL_SCHEMES):
         raise _Invalid("BUTTON_URL_INVALID", verbatim=True)
+    if "web_app" in button:
+        problem = web_app_url_problem(str(button["web_app"]["url"]), "inline keyboard button")
+        if problem is not None:
+            raise _Invalid(problem, verbatim=True)
+
+
+def web_app_url_problem(url: str, what: str) -> str | None:
+    """Telegram's complaint about a Web App URL (only HTTPS links open), or None if it is fine."""
+    if url.lower().startswith("https://") and len(url) > len("https://"):
+        return None
+    return f"{what} Web App URL '{url}' is invalid: Only HTTPS links are allowed"
 
 
 def _or(types: tuple[str, ...]) -> str:

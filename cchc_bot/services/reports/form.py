@@ -73,6 +73,7 @@ class FormPage:
 class FormOutcome:
     """Why a form call did not give a page (the draft is gone, closed or not the unit's)."""
 
+    NOT_YOURS = "not_yours"
     NOT_EDITABLE = "not_editable"
     CLOSED = "closed"
 
@@ -84,6 +85,7 @@ class FieldsSaved:
     outcome: str  # "saved", or a FormOutcome
     fields: tuple[FieldOutcome, ...] = ()
     page: FormPage | None = None
+    before: tuple[FormSection, ...] = ()  # the form as it stood (to tell what changed)
 
 
 def _sections(
@@ -148,12 +150,15 @@ class Form(Answering):
         async with self._sessions.begin() as session:
             member = await self._member(session, actor)
             submission = await self._form_draft(session, actor, submission_id)
-            if submission is None or submission.state not in EDITABLE_STATES:
+            if submission is None:
+                return FieldsSaved(FormOutcome.NOT_YOURS)
+            if submission.state not in EDITABLE_STATES:
                 return FieldsSaved(FormOutcome.NOT_EDITABLE)
             loaded = await self._load(session, submission)
             if not loaded.accepts_answers(now):
                 return FieldsSaved(FormOutcome.CLOSED)
             stored = loaded.state
+            before = _sections(loaded.context, stored)
             answers = dict(stored.answers)
             changes: dict[str, AnswerChange] = {}
             results: list[FieldOutcome] = []
@@ -176,7 +181,8 @@ class Form(Answering):
                 session, submission, Outcome(kept, tuple(changes.values()), summary), member.id
             )
             loaded.state = kept
-            return FieldsSaved("saved", tuple(results), await self._page(session, loaded))
+            page = await self._page(session, loaded)
+            return FieldsSaved("saved", tuple(results), page, before)
 
     async def _write(
         self, session: AsyncSession, submission: Submission, outcome: Outcome, member_id: int

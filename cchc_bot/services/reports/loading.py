@@ -20,10 +20,10 @@ from cchc_bot.services.reports.drafts import (
     LATEST_ATTACHMENT_NAME,
     DraftStamp,
     Loaded,
-    latest_version_figures,
     read_answers,
     state_token,
 )
+from cchc_bot.services.reports.references import reference_figures
 from cchc_bot.services.reports.results import Receipt, Screen
 from cchc_bot.services.status import unit_config
 from db.models import Answer as AnswerRow
@@ -50,24 +50,26 @@ class ReportBase(ConfiguredService):
         return member
 
     async def _reference_figures(
-        self, session: AsyncSession, unit_id: int, period: ReportingPeriod
+        self, session: AsyncSession, unit: Unit, period: ReportingPeriod
     ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
         """The figures a draft is checked against: the same period last year, and this Q1.
 
-        Read once per draft and process: a later revision of those older reports only
-        changes advisory warnings, and the next start of the bot reads them again.
+        A successor without its own earlier report is checked against its predecessors'
+        figures combined. Read once per draft and process: a later revision of those older
+        reports only changes advisory warnings, and the next start of the bot reads them again.
         """
-        key = (unit_id, period.code)
+        key = (unit.id, period.code)
         cached = self._references.get(key)
         if cached is not None:
             return cached
-        previous = await latest_version_figures(
-            session, unit_id, period_code(period.year - 1, period.kind)
+        questionnaire = self._config.questionnaire
+        previous = await reference_figures(
+            session, unit, period_code(period.year - 1, period.kind), questionnaire
         )
         first_quarter: dict[str, Decimal] = {}
         if period.cumulative and period.kind != "Q1":
-            first_quarter = await latest_version_figures(
-                session, unit_id, period_code(period.year, "Q1")
+            first_quarter = await reference_figures(
+                session, unit, period_code(period.year, "Q1"), questionnaire
             )
         self._references[key] = (previous, first_quarter)
         return previous, first_quarter
@@ -92,7 +94,7 @@ class ReportBase(ConfiguredService):
             if version is None:
                 raise RuntimeError(f"questionnaire version {version_id} is missing")
             questionnaire = self.questionnaire_of(version)
-        previous, first_quarter = await self._reference_figures(session, unit.id, period)
+        previous, first_quarter = await self._reference_figures(session, unit, period)
         context = conversation.context_for_period(
             questionnaire,
             config_unit,
