@@ -126,6 +126,11 @@ class UnitReport:
     group: str | None = None
     # The child node of the export's scope the unit lies under (None: no subtotal per node).
     node: str | None = None
+    # Left out of the totals: its figures are in a consolidated report that counts instead
+    # (units below a node that submitted one; the node itself in the node's own export).
+    in_consolidation: bool = False
+    # The questionnaire version its counted figures were answered on ("2024.2").
+    questionnaire_version: str | None = None
 
     @property
     def group_code(self) -> str:
@@ -134,8 +139,9 @@ class UnitReport:
 
     @property
     def counted(self) -> bool:
-        """Whether the report enters the district totals (submitted and not returned)."""
-        return self.state == SUBMITTED
+        """Whether the report enters the district totals (submitted, not returned, and not
+        already inside a consolidated report that counts)."""
+        return self.state == SUBMITTED and not self.in_consolidation
 
 
 @dataclass(frozen=True, slots=True)

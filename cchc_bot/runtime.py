@@ -10,6 +10,7 @@ from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import Configuration, load_configuration
 from cchc_bot.ops.settings import Settings
 from cchc_bot.services.accounts import AccountService
+from cchc_bot.services.consolidation import ConsolidationService
 from cchc_bot.services.coordination import CoordinationService
 from cchc_bot.services.exports import ExportService
 from cchc_bot.services.reminders import ReminderService
@@ -33,6 +34,7 @@ class Runtime:
     reports: ReportService
     coordination: CoordinationService
     exports: ExportService
+    consolidation: ConsolidationService
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -56,4 +58,5 @@ def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
         reports=ReportService(session_factory, config, clock, settings.tz),
         coordination=CoordinationService(session_factory, config, clock, settings.tz),
         exports=ExportService(session_factory, config, clock, settings.tz),
+        consolidation=ConsolidationService(session_factory, config, clock, settings.tz),
     )

@@ -24,6 +24,8 @@ from cchc_bot.config.units import GroupConfig, UnitConfig
 from cchc_bot.rules import RuleSyntaxError, parse_rule
 
 _ALLOWED_FLAGS: tuple[str, ...] = tuple(UnitConfig(code="x", name="x", kind=UnitKind.XA).flags())
+_TYPO_CUTOFF = 0.9
+"""How alike an unknown unit code and a known one must be to be reported as a typo."""
 _RULE_TYPES_NOT_NUMERIC = frozenset({IndicatorType.TEXT, IndicatorType.CHOICE})
 
 
@@ -152,14 +154,16 @@ class QuestionnaireChecker:
                     (*loc, "flags", name),
                     f"unknown flag '{name}'; allowed flags: {', '.join(_ALLOWED_FLAGS)}",
                 )
-        known_units = {unit.code for unit in self.units or ()}
+        # Like a default kind, a unit code units.yaml lacks simply selects no unit, so the
+        # bundled questionnaire serves another deployment; only a near miss is a typo.
+        known_units = sorted(unit.code for unit in self.units or ())
         for index, code in enumerate(applies.units or ()):
-            if self.units is not None and code not in known_units:
+            close = difflib.get_close_matches(code, known_units, n=1, cutoff=_TYPO_CUTOFF)
+            if code not in known_units and close:
                 self.unknown_flags = True
-                close = difflib.get_close_matches(code, sorted(known_units), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
                 self.document.report(
-                    (*loc, "units", index), f"unknown unit '{code}' (not in units.yaml){hint}"
+                    (*loc, "units", index),
+                    f"unknown unit '{code}' (not in units.yaml); did you mean '{close[0]}'?",
                 )
         for index, option in enumerate(applies.any_of or ()):
             self._check_applies_to((*loc, "any_of", index), option)

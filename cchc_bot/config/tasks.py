@@ -31,7 +31,8 @@ class Recurrence(StrEnum):
 class TaskConfig(StrictModel):
     """One task of the annex: what is to be done, by whom, by when, and what proves it."""
 
-    id: str = Field(pattern=TASK_ID_PATTERN, max_length=40)
+    # 34: its questions' ids (`nv_<id>_vb`) fit the 40 characters of an answer's id.
+    id: str = Field(pattern=TASK_ID_PATTERN, max_length=34)
     title: str = Field(min_length=1, max_length=500)
     # A section code of questionnaire.yaml (CDDH, TC, TTHC...).
     area: str = Field(pattern=AREA_PATTERN, max_length=20)
@@ -94,6 +95,8 @@ class TasksFile(StrictModel):
     """The whole `tasks.yaml` file."""
 
     year: int = Field(ge=2000, le=2100)
+    # Cooperating units may add a one-line contribution to the tasks they help with.
+    contributions: bool = False
     tasks: list[TaskConfig] = Field(default_factory=list)
 
     def by_id(self) -> dict[str, TaskConfig]:

@@ -78,6 +78,9 @@ class UnitConfig(StrictModel):
     successors: list[Annotated[str, Field(pattern=UNIT_CODE_PATTERN, max_length=40)]] = Field(
         default_factory=list
     )
+    # The node's coordinator confirms its subtree's aggregate and submits it upward, where it
+    # counts as this unit's report (DHIS2's approval levels, for chat).
+    consolidates: bool = False
 
     @field_validator("kind")
     @classmethod

@@ -27,6 +27,16 @@ class Condition:
 
 
 @dataclass(frozen=True, slots=True)
+class Tally:
+    """A ratio computed, not asked: settled items plus the choices that say so, over a total."""
+
+    sources: tuple[str, ...]
+    option: str
+    settled: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class Question:
     """One applicable question with its number and section."""
 
@@ -36,8 +46,9 @@ class Question:
     section_title: str
     # Generated questions (the plan annex's tasks): asked only when the condition holds...
     condition: Condition | None = None
-    # ...or not asked at all and shown with this answer (computed, or settled earlier).
+    # ...or not asked at all and shown with this answer (settled earlier), or with a count.
     preset: Answer | None = None
+    tally: Tally | None = None
 
     @property
     def id(self) -> str:
@@ -140,6 +151,7 @@ def build_context(
     first_quarter_values: Mapping[str, Decimal] | None = None,
     conditions: Mapping[str, Condition] | None = None,
     presets: Mapping[str, Answer] | None = None,
+    tallies: Mapping[str, Tally] | None = None,
 ) -> ConversationContext:
     """The context of a unit's report for a period kind; rules are parsed here, once.
 
@@ -147,7 +159,7 @@ def build_context(
     indicator id for a figure, `id.numerator` / `id.denominator` for a ratio's parts.
     """
     section_of = {ind.id: section for section, ind in questionnaire.indicators()}
-    conditions, presets = conditions or {}, presets or {}
+    conditions, presets, tallies = conditions or {}, presets or {}, tallies or {}
     questions = tuple(
         Question(
             ind,
@@ -156,6 +168,7 @@ def build_context(
             section_of[ind.id].title,
             condition=conditions.get(ind.id),
             preset=presets.get(ind.id),
+            tally=tallies.get(ind.id),
         )
         for number, ind in enumerate(questionnaire.questions_for(unit, period_kind), start=1)
     )
@@ -193,6 +206,8 @@ def build_context(
         sources = {question.numerator_source, question.denominator_source}
         if question.condition is not None:
             sources.add(question.condition.source)
+        if question.tally is not None:
+            sources.update(question.tally.sources)
         for source in sources - {None}:
             dependents.setdefault(cast(str, source), []).append(question.id)
     return ConversationContext(
@@ -239,6 +254,7 @@ def context_for_period(
     first_quarter_values: Mapping[str, Decimal] | None = None,
     conditions: Mapping[str, Condition] | None = None,
     presets: Mapping[str, Answer] | None = None,
+    tallies: Mapping[str, Tally] | None = None,
 ) -> ConversationContext:
     """`build_context` for a reporting period (its kind, cumulation and data window)."""
     return build_context(
@@ -252,6 +268,7 @@ def context_for_period(
         first_quarter_values=first_quarter_values,
         conditions=conditions,
         presets=presets,
+        tallies=tallies,
     )
 
 

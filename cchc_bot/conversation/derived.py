@@ -105,6 +105,15 @@ def auto_answer(question: Question, answers: Mapping[str, Answer]) -> tuple[bool
     whose condition does not hold, a ratio whose denominator is 0 or missing."""
     if question.preset is not None:
         return True, question.preset
+    tally = question.tally
+    if tally is not None:
+        said = sum(
+            1
+            for source in tally.sources
+            if (answer := answers.get(source)) is not None and answer.text_value == tally.option
+        )
+        done, total = Decimal(tally.settled + said), Decimal(tally.total)
+        return True, Answer(numerator=done, denominator=total)
     if question.condition is not None:
         source = answers.get(question.condition.source)
         if source is None:

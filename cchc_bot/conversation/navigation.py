@@ -53,8 +53,10 @@ def next_while_editing(
     """After an edit: a ratio of the edited figure or a follow-up of the edited choice to ask
     again, or one whose new figures miss the target and need a giải trình (True), if any."""
     sources = {question.id, question.numerator_source, question.denominator_source} - {None}
+    # A choice's follow-ups, and a follow-up's siblings, come along with it.
+    parents = {question.id} | ({question.condition.source} if question.condition else set())
     for other in context.questions:
-        follows = other.condition is not None and other.condition.source == question.id
+        follows = other.condition is not None and other.condition.source in parents
         if other.id == question.id or not (
             follows or other.numerator_source in sources or other.denominator_source in sources
         ):

@@ -351,7 +351,13 @@ def _commit(
         moved = DraftState(answers, follow_up.id, pending, True, state.origin)
         return outcome(moved, changes, question_view(context, moved, follow_up, notices))
     following, passed = next_asked(context, answers, question.number)
-    notices.extend(passed_over_notice(context, item) for item in passed)
+    # Only a ratio passed over by its source's figure is told; generated questions (a task's
+    # follow-ups, computed or settled lines) are passed by design.
+    notices.extend(
+        passed_over_notice(context, item)
+        for item in passed
+        if item.condition is None and item.preset is None and item.tally is None
+    )
     if following is None:
         moved = DraftState(answers, SUMMARY, None, False)
         return outcome(moved, changes, summary_view(context, moved, notices))

@@ -18,32 +18,12 @@ from matplotlib.ticker import MaxNLocator
 from cchc_bot.config.base import kind_label
 from cchc_bot.date_format import format_day
 from cchc_bot.number_format import format_number
+from cchc_bot.texts.chart import CATEGORY_LABELS, TEXTS
 
 if TYPE_CHECKING:
     # Only the shape is needed: importing the service at run time would pull in the database.
     from cchc_bot.services.status import PeriodStatus
 
-# --- Wording (moves to handlers/texts.py with the rest of the user-facing text) -------------
-
-TEXTS = {
-    "title": "Tình hình nộp báo cáo CCHC — {label}",
-    "closed": "{title} (kỳ đã khóa)",
-    "kinds": "Tình trạng theo loại đơn vị",
-    "units_axis": "Số đơn vị",
-    "days": "Số báo cáo đã nộp, cộng dồn theo ngày",
-    "reports_axis": "Số báo cáo",
-    "deadline": "Hạn nộp {day}",
-    "total": "Tổng số đơn vị: {count}",
-    "empty": "Chưa có báo cáo nào được nộp",
-}
-CATEGORY_LABELS = {
-    "submitted_on_time": "Nộp đúng hạn",
-    "submitted_late": "Nộp muộn",
-    "draft": "Đang nhập",
-    "not_started": "Chưa bắt đầu",
-    "no_account": "Chưa có tài khoản",
-    "returned": "Bị trả lại",
-}
 
 # --- Layout ---------------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}  # inches
 # Widest a column grows to fit its text (wider text wraps or overflows), sheet by sheet.
 # (The Tổng hợp sheet's caps depend on its groups: see workbook_summary.)
 # The lists below print one page wide: their caps keep that page legible.
-STATUS_CAPS = (8, 24, 36, 26, 14, 18, 18, 26, 9, 40)
+STATUS_CAPS = (8, 24, 36, 26, 14, 18, 18, 26, 9, 40, 16)
 EXPLANATION_CAPS = (20, 28, 28, 12, 40, 28, 20, 16, 60)
 REMINDER_CAPS = (24, 36, 28, 28, 18, 22, 18, 40)
 UNIT_NAME_CAP = 40

@@ -17,21 +17,35 @@ from cchc_bot.aggregation import (
 from cchc_bot.config.base import UNIT_KIND_LABELS
 from cchc_bot.config.questionnaire import Indicator, IndicatorType
 from cchc_bot.exports.cells import Cell, Style
-from cchc_bot.exports.summary import (
-    NOT_ARISEN,
-    asked_in_period,
-)
+from cchc_bot.exports.summary import asked_in_period
 from cchc_bot.exports.targets import (
     describe_figure,
 )
 from cchc_bot.targets import target_figure, target_for
+from cchc_bot.texts import figures as figure_words
+from cchc_bot.texts.workbook import (
+    DENOMINATOR_HEADER,
+    EXPLANATION_KIND,
+    NOT_ARISEN,
+    NUMERATOR_HEADER,
+    NUMERATOR_WORD,
+    REMINDER_KIND_LABELS,
+    REMINDER_KIND_PREFIXES,
+    REMINDER_STATUS_LABELS,
+    SHEET_EXPLANATIONS,
+    SHEET_MISSED,
+    SHEET_REMINDERS,
+    SHEET_STATUS,
+    SHEET_SUMMARY,
+    SHEET_UNITS,
+    STATE_LABELS,
+    STATUS_COLUMNS,
+    TEXT_ANSWER_KIND,
+    TIMELINESS,
+    UNIT_HEADERS,
+    WARNING_EXPLANATION_KIND,
+)
 
-SHEET_SUMMARY = "Tổng hợp"
-SHEET_UNITS = "Theo đơn vị"
-SHEET_STATUS = "Tình trạng nộp"
-SHEET_EXPLANATIONS = "Giải trình"
-SHEET_MISSED = "Chưa đạt chỉ tiêu"
-SHEET_REMINDERS = "Nhắc nhở"
 SHEET_NAMES = (
     SHEET_SUMMARY,
     SHEET_UNITS,
@@ -41,69 +55,9 @@ SHEET_NAMES = (
     SHEET_REMINDERS,
 )
 
-UNIT_HEADERS = ("Tên đơn vị", "Mã đơn vị", "Loại đơn vị", "Tình trạng")
-STATUS_HEADERS = (
-    "STT",
-    "Mã đơn vị",
-    "Tên đơn vị",
-    "Loại đơn vị",
-    "Tình trạng",
-    "Thời điểm nộp",
-    "Đúng hạn / muộn",
-    "Người nộp",
-    "Lần nộp",
-    "Lý do trả lại",
-)
-EXPLANATION_HEADERS = (
-    "Mã đơn vị",
-    "Tên đơn vị",
-    "Mục",
-    "Mã chỉ tiêu",
-    "Chỉ tiêu",
-    "Loại",
-    "Số liệu của đơn vị",
-    "Chỉ tiêu giao",
-    "Nội dung",
-)
-REMINDER_HEADERS = (
-    "Mã đơn vị",
-    "Tên đơn vị",
-    "Người nhận",
-    "Loại nhắc nhở",
-    "Thời điểm dự kiến",
-    "Kết quả",
-    "Thời điểm gửi",
-    "Lỗi",
-)
-STATE_LABELS = {
-    "not_started": "Chưa bắt đầu",
-    "draft": "Đang nhập",
-    "submitted": "Đã nộp",
-    "returned": "Bị trả lại",
-}
-TIMELINESS = {"on_time": "Đúng hạn", "late": "Muộn", "overdue": "Quá hạn, chưa nộp"}
-EXPLANATION_KIND = "Giải trình chỉ tiêu chưa đạt"
-WARNING_EXPLANATION_KIND = "Giải trình số liệu (cảnh báo đã xác nhận)"
-TEXT_ANSWER_KIND = "Ý kiến của đơn vị"
-NUMERATOR_HEADER = "{id} · Tử số: {label}"
-DENOMINATOR_HEADER = "{id} · Mẫu số: {label}"
+STATUS_HEADERS = (*STATUS_COLUMNS, figure_words.VERSIONS_LABEL)
 DENOMINATOR_FROM = "= {source}"
 RATIO_PERCENT_HEADER = "{id} · {label} (%)"
-REMINDER_STATUS_LABELS = {
-    "sent": "Đã gửi",
-    "failed": "Gửi không được",
-    "unreachable": "Không liên lạc được",
-}
-REMINDER_KIND_LABELS = {
-    "opened": "Mở kỳ báo cáo",
-    "before_5": "Trước hạn 5 ngày làm việc",
-    "before_2": "Trước hạn 2 ngày làm việc",
-    "before_1": "Trước hạn 1 ngày làm việc",
-    "due_today": "Đến hạn hôm nay",
-    "overdue_1": "Quá hạn 1 ngày làm việc",
-    "overdue_3": "Quá hạn 3 ngày làm việc",
-}
-REMINDER_KIND_PREFIXES = {"digest-": "Tổng hợp đơn vị quá hạn", "manual-": "Nhắc thủ công"}
 
 
 SHORT_LABEL = 60
@@ -189,6 +143,7 @@ def status_rows(data: ExportData) -> Iterator[list[Cell]]:
             Cell(unit.submitted_by),
             Cell(unit.version or None, Style.COUNT),
             Cell(unit.returned_reason, Style.WRAP),
+            Cell(unit.questionnaire_version if unit.counted else None),
         ]
 
 
@@ -290,7 +245,7 @@ def _header(indicator: Indicator, label: str) -> str:
 def _ratio_columns(indicator: Indicator, label: str) -> list[Column]:
     numerator = indicator.numerator
     denominator = indicator.denominator
-    num_label = numerator.label if numerator is not None and numerator.label else "Tử số"
+    num_label = numerator.label if numerator is not None and numerator.label else NUMERATOR_WORD
     source = indicator.denominator_source
     if source is not None:
         den_label = DENOMINATOR_FROM.format(source=source)

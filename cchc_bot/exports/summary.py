@@ -20,81 +20,51 @@ from cchc_bot.config.units import DEFAULT_GROUPS
 from cchc_bot.date_format import format_datetime, format_day, format_window
 from cchc_bot.exports.cells import Cell, Row, Style
 from cchc_bot.exports.layout import fitted_widths
+from cchc_bot.exports.versions import versions_note
 from cchc_bot.number_format import format_number, format_percent
 from cchc_bot.targets import Achievement, district_achievement
+from cchc_bot.texts import figures as figure_words
 from cchc_bot.texts import org
+from cchc_bot.texts.workbook import (
+    ANSWER_UNIT,
+    COVERS_EXCLUDED,
+    HEADER_BLOCK,
+    HEADERS_LEFT,
+    HEADERS_RIGHT,
+    INCREMENT_DEFAULT,
+    INCREMENT_HEADER,
+    MET_LABELS,
+    METHOD_NOTES,
+    NO_DATA,
+    NO_EARLIER,
+    NOT_ARISEN,
+    NOTE_COUNTED_BY,
+    NOTE_CUMULATIVE,
+    NOTE_INCREMENT_PART,
+    NOTE_MEAN,
+    NOTE_NONE,
+    NOTE_PERCENT,
+    NOTE_PLAN,
+    NOTE_RATIO,
+    NOTE_TEXT,
+    OUT_OF_TOTAL,
+    PREVIOUS_DEFAULT,
+    PREVIOUS_HEADER,
+    SAME_DEFAULT,
+    SAME_HEADER,
+    SHRUNK,
+    SUBMITTED_SUMMARY,
+    TEXT_UNIT,
+    TITLE,
+)
 
-TITLE = "TỔNG HỢP KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"
-HEADER_BLOCK = {
-    "window": "Thời gian chốt số liệu",
-    "deadline": "Hạn nộp báo cáo",
-    "generated": "Thời điểm lập bảng",
-    "submitted": "Đơn vị đã nộp",
-    "covers": "Số liệu của huyện gồm",
-    "method": "Cách tính",
-}
-SUBMITTED_SUMMARY = "{counted}/{total} (đúng hạn {on_time}, muộn {late}); bị trả lại {returned}"
 COVERS_NOTE = "{included}"
-COVERS_EXCLUDED = "; không cộng vào tổng (chỉ hiện riêng): {excluded}"
-METHOD_NOTES = (
-    "Tỷ lệ của huyện = tổng tử số / tổng mẫu số của các đơn vị, không lấy trung bình các tỷ lệ; "
-    'đơn vị có mẫu số bằng 0 ghi "Không phát sinh" và không tính vào cả tử số lẫn mẫu số.',
-    "Chỉ tiêu kiểu phần trăm (đơn vị tự nhập %, không có mẫu số) và điểm tự chấm: số của huyện "
-    "là trung bình cộng các đơn vị, kèm giá trị thấp nhất và cao nhất.",
-    "Chỉ tiêu lũy kế: số liệu kỳ 6 tháng và kỳ năm tính từ đầu thời gian chốt số liệu của năm, "
-    'tức là đã gồm số liệu Quý I; cột "Trong đó kỳ này" là phần phát sinh riêng của kỳ. '
-    '"Kỳ trước" chỉ so với chỉ tiêu không lũy kế (số liệu tại thời điểm chốt).',
-    "Chỉ cộng báo cáo đã nộp; báo cáo bị trả lại để sửa không được cộng vào số của huyện.",
-)
-HEADERS_LEFT = ("Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính")
 CAPS_LEFT = (24, 60, 14)
-OUT_OF_TOTAL = "{label} (không cộng vào tổng)"
 GROUP_CAP = 18
-HEADERS_RIGHT = (
-    "Số liệu của huyện",
-    "Tổng tử số",
-    "Tổng mẫu số",
-    "Trung bình đơn vị",
-    "Thấp nhất",
-    "Cao nhất",
-    "Số đơn vị theo câu trả lời",
-    "Chỉ tiêu giao",
-    "% so với kế hoạch",
-    "Đánh giá",
-    "Số đơn vị đạt chỉ tiêu",
-    "Đơn vị báo cáo",
-    "Trong đó không phát sinh",
-    "{same}",
-    "{previous}",
-    "{increment}",
-    "Ghi chú",
-)
 CAPS_RIGHT = (18, 16, 16, 16, 14, 14, 36, 24, 14, 12, 14, 14, 14, 22, 22, 24, 44)
-SAME_HEADER = "Cùng kỳ năm trước ({label})"
-SAME_DEFAULT = "Cùng kỳ năm trước"
-PREVIOUS_HEADER = "Kỳ trước ({label})"
-PREVIOUS_DEFAULT = "Kỳ trước"
-INCREMENT_HEADER = "Trong đó kỳ này (từ {start} đến {end})"
-INCREMENT_DEFAULT = "Trong đó kỳ này"
-MET_LABELS = {True: "Đạt", False: "Chưa đạt", None: "—"}
-NOT_ARISEN = "Không phát sinh"
-NO_DATA = "Chưa có số liệu"
-NO_EARLIER = "chưa có số liệu"
 NOT_COMPARED = "—"
-SHRUNK = "Không tính được: số lũy kế nhỏ hơn các kỳ trước"
 UNITS_MET = "{met}/{of}"
 RATIO_UNIT = "%"
-ANSWER_UNIT = "đơn vị"
-TEXT_UNIT = "ý kiến"
-NOTE_RATIO = "Tổng tử số / tổng mẫu số"
-NOTE_PERCENT = "Trung bình cộng các đơn vị (không có mẫu số)"
-NOTE_MEAN = "Trung bình cộng các đơn vị, không cộng dồn"
-NOTE_NONE = "Không tổng hợp thành số của huyện"
-NOTE_CUMULATIVE = "Lũy kế từ đầu năm, đã gồm Quý I"
-NOTE_TEXT = "Số đơn vị có ý kiến; nội dung ở sheet Giải trình"
-NOTE_COUNTED_BY = "Chỉ tính số của nhóm {group}, không cộng lặp theo từng đơn vị"
-NOTE_PLAN = "đạt {value}/{plan} = {share} kế hoạch"
-NOTE_INCREMENT_PART = "Kỳ này tính trên {units}/{of} đơn vị có đủ số liệu các kỳ trước"
 
 
 @dataclass(frozen=True)
@@ -202,6 +172,9 @@ def _header_block(data: ExportData) -> list[Row]:
     ]
     if data.unit_changes:
         rows.append([Cell(org.UNIT_CHANGES_LABEL, Style.LABEL), Cell(unit_changes_note(data))])
+    versions = versions_note(data)
+    if versions is not None:
+        rows.append([Cell(figure_words.VERSIONS_LABEL, Style.LABEL), Cell(versions)])
     for number, note in enumerate(METHOD_NOTES):
         rows.append(
             [Cell(HEADER_BLOCK["method"] if number == 0 else None, Style.LABEL), Cell(note)]

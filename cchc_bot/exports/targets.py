@@ -15,22 +15,11 @@ from cchc_bot.aggregation import (
 from cchc_bot.config.questionnaire import Indicator, IndicatorType
 from cchc_bot.config.units import DEFAULT_GROUPS
 from cchc_bot.exports.cells import Cell, Style
-from cchc_bot.exports.summary import NOT_ARISEN
 from cchc_bot.number_format import format_number, format_percent, percent_of
 from cchc_bot.targets import missed_targets
+from cchc_bot.texts.workbook import NO_EXPLANATION, NOT_ARISEN
 
-MISSED_HEADERS = (
-    "Mã đơn vị",
-    "Tên đơn vị",
-    "Nhóm",
-    "Mã chỉ tiêu",
-    "Chỉ tiêu",
-    "Số liệu của đơn vị",
-    "Chỉ tiêu giao",
-    "Giải trình",
-)
 MISSED_CAPS = (20, 28, 24, 12, 40, 20, 16, 60)
-NO_EXPLANATION = "Chưa giải trình"
 
 
 def missed_target_rows(data: ExportData) -> Iterator[list[Cell]]:

@@ -33,12 +33,8 @@ from cchc_bot.exports.layout import (
 )
 from cchc_bot.exports.node_sheet import node_caps, node_headers, node_rows
 from cchc_bot.exports.sheets import (
-    EXPLANATION_HEADERS,
-    REMINDER_HEADERS,
     SHEET_NAMES,
-    STATE_LABELS,
     STATUS_HEADERS,
-    UNIT_HEADERS,
     explanation_rows,
     kind_label,
     reminder_rows,
@@ -47,16 +43,17 @@ from cchc_bot.exports.sheets import (
     unit_header,
     unit_rows,
 )
-from cchc_bot.exports.summary import (
-    TITLE,
-    summary_sheet,
-)
-from cchc_bot.exports.targets import (
-    MISSED_CAPS,
-    MISSED_HEADERS,
-    missed_target_rows,
-)
+from cchc_bot.exports.summary import summary_sheet
+from cchc_bot.exports.targets import MISSED_CAPS, missed_target_rows
 from cchc_bot.texts import org
+from cchc_bot.texts.workbook import (
+    EXPLANATION_HEADERS,
+    MISSED_HEADERS,
+    REMINDER_HEADERS,
+    STATE_LABELS,
+    TITLE,
+    UNIT_HEADERS,
+)
 
 PAGE_FOOTER = "&C&9Trang &P/&N"  # XlsxWriter's codes: centred, 9 pt, page number / pages
 

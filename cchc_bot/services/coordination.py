@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cchc_bot.access import Actor, require_coordinator, require_in_scope, require_whole_tree
@@ -210,7 +210,11 @@ class CoordinationService(ConfiguredService):
         members = (
             await session.execute(
                 select(Member.telegram_user_id, Member.name)
-                .where(Member.unit_id == unit.id, Member.revoked_at.is_(None))
+                .where(
+                    # A consolidating node's report: its own coordinators consolidate it again.
+                    or_(Member.unit_id == unit.id, Member.scope_unit_id == unit.id),
+                    Member.revoked_at.is_(None),
+                )
                 .order_by(Member.linked_at)
             )
         ).all()

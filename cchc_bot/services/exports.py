@@ -23,11 +23,19 @@ from cchc_bot.aggregation import (
 )
 from cchc_bot.comparisons import INCREMENT_RULES, combined_figures, plan_comparisons
 from cchc_bot.config.questionnaire import AggregateRule
+from cchc_bot.config.units import UnitConfig
 from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.status import SHOWN_STATE, unit_config
 from db import repositories
-from db.models import Member, ReminderLog, Submission, SubmissionVersion, Unit
+from db.models import (
+    Member,
+    QuestionnaireVersion,
+    ReminderLog,
+    Submission,
+    SubmissionVersion,
+    Unit,
+)
 
 # The period each kind is compared with in the same year (Q1 has none).
 PREVIOUS_KIND = {"H1": "Q1", "Q3": "H1", "Y": "Q3"}
@@ -55,6 +63,33 @@ def figure_of(data: Mapping[str, Any]) -> Figure:
     )
 
 
+def consolidated_away(
+    units: Sequence[Unit],
+    submissions: Mapping[int, Submission],
+    parents: Mapping[str, str | None],
+    scope: str | None,
+    configured: Mapping[str, UnitConfig],
+) -> set[str]:
+    """The units whose figures a submitted consolidated report already holds.
+
+    A consolidating node that submitted counts instead of the units below it; in the node's
+    own export (its scope) the units below count and its consolidated report does not.
+    """
+    left_out: set[str] = set()
+    for unit in units:
+        config = configured.get(unit.code)
+        submission = submissions.get(unit.id)
+        if config is None or not config.consolidates or submission is None:
+            continue
+        if SHOWN_STATE.get(submission.state, submission.state) != "submitted":
+            continue
+        if unit.code == scope:
+            left_out.add(unit.code)
+        else:
+            left_out |= tree.subtree(unit.code, parents) - {unit.code}
+    return left_out
+
+
 @dataclass(frozen=True)
 class _Lineage:
     """Unit ids by code and who each unit took over from (units.yaml `successors`)."""
@@ -75,54 +110,62 @@ class ExportService(ConfiguredService):
         """The export of a period (operator, CLI); `scope`: only that node's subtree."""
         period = self.period(period_code)
         async with self._sessions() as session:
-            units = await repositories.active_units(session, unit_life.asked_on(period))
-            parents = await repositories.unit_parents(session)
-            if scope is not None:
-                allowed = tree.subtree(scope, parents)
-                units = [unit for unit in units if unit.code in allowed]
-            root = tree.subtotal_root(scope, parents)
-            # Every unit, ended ones too: node names, predecessors, changes in the window.
-            everyone = (await session.execute(select(Unit))).scalars().all()
-            node_names = {unit.code: unit.name for unit in everyone}
-            lineage = _Lineage(
-                {unit.code: unit.id for unit in everyone},
-                unit_life.predecessors(
-                    {unit.code: list(unit.successors) for unit in everyone if unit.successors}
-                ),
+            return await self.read_export(session, period, scope)
+
+    async def read_export(
+        self, session: AsyncSession, period: ReportingPeriod, scope: str | None
+    ) -> ExportData:
+        """Read the export of a period inside the caller's transaction (see export_data)."""
+        units = await repositories.active_units(session, unit_life.asked_on(period))
+        parents = await repositories.unit_parents(session)
+        if scope is not None:
+            allowed = tree.subtree(scope, parents)
+            units = [unit for unit in units if unit.code in allowed]
+        root = tree.subtotal_root(scope, parents)
+        # Every unit, ended ones too: node names, predecessors, changes in the window.
+        everyone = (await session.execute(select(Unit))).scalars().all()
+        node_names = {unit.code: unit.name for unit in everyone}
+        lineage = _Lineage(
+            {unit.code: unit.id for unit in everyone},
+            unit_life.predecessors(
+                {unit.code: list(unit.successors) for unit in everyone if unit.successors}
+            ),
+        )
+        changed = unit_life.changed_in_window(
+            (u for u in everyone if u.active and (scope is None or u.code in allowed)), period
+        )
+        latest = await self._latest_versions(session, period.code)
+        answered_on = await self._answered_versions(session, period.code)
+        plan = self._comparison_plan(period)
+        legacy = (
+            periods.period_code(period.year, PREVIOUS_KIND[period.kind])
+            if period.kind in PREVIOUS_KIND
+            else None
+        )
+        earlier = {
+            code: await self._latest_versions(
+                session, code, None if code == legacy else self._wanted(plan, code)
             )
-            changed = unit_life.changed_in_window(
-                (u for u in everyone if u.active and (scope is None or u.code in allowed)), period
-            )
-            latest = await self._latest_versions(session, period.code)
-            plan = self._comparison_plan(period)
-            legacy = (
-                periods.period_code(period.year, PREVIOUS_KIND[period.kind])
-                if period.kind in PREVIOUS_KIND
-                else None
-            )
-            earlier = {
-                code: await self._latest_versions(
-                    session, code, None if code == legacy else self._wanted(plan, code)
-                )
-                for code in plan.codes()
-            }
-            previous = None
-            previous_label = None
-            if legacy is not None:
-                previous_code = legacy
-                previous_versions = earlier.get(legacy)
-                if previous_versions is None:
-                    previous_versions = await self._latest_versions(session, previous_code)
-                previous = self._by_code(previous_versions, units, lineage)
-                previous_label = period_calendar.period_by_code(
-                    self._config.schedule, previous_code, self._tz
-                ).label
-            row = await repositories.find_period(session, period.code)
-            submissions = await repositories.submissions_of_period(session, row.id) if row else {}
-            names = dict((await session.execute(select(Member.id, Member.name))).all())
-            reminders = await self._reminders(session, period.code)
+            for code in plan.codes()
+        }
+        previous = None
+        previous_label = None
+        if legacy is not None:
+            previous_code = legacy
+            previous_versions = earlier.get(legacy)
+            if previous_versions is None:
+                previous_versions = await self._latest_versions(session, previous_code)
+            previous = self._by_code(previous_versions, units, lineage)
+            previous_label = period_calendar.period_by_code(
+                self._config.schedule, previous_code, self._tz
+            ).label
+        row = await repositories.find_period(session, period.code)
+        submissions = await repositories.submissions_of_period(session, row.id) if row else {}
+        names = dict((await session.execute(select(Member.id, Member.name))).all())
+        reminders = await self._reminders(session, period.code)
         questionnaire = self._config.questionnaire
         configured = self._config.units.by_code()
+        left_out = consolidated_away(units, submissions, parents, scope, configured)
         reports = []
         for unit in units:
             submission = submissions.get(unit.id)
@@ -157,6 +200,8 @@ class ExportService(ConfiguredService):
                     applicable=applicable,
                     group=view.group_code,
                     node=tree.node_under(unit.code, root, parents) if root else None,
+                    in_consolidation=unit.code in left_out,
+                    questionnaire_version=answered_on.get(unit.id) if figures else None,
                 )
             )
         nodes = self._nodes(root, parents, units, node_names)
@@ -310,6 +355,34 @@ class ExportService(ConfiguredService):
                 if keep is None or key in keep
             }
         return latest
+
+    @staticmethod
+    async def _answered_versions(session: AsyncSession, period_code: str) -> dict[int, str]:
+        """Unit id -> the questionnaire version of its latest submitted version in a period."""
+        row = await repositories.find_period(session, period_code)
+        if row is None:
+            return {}
+        newest = (
+            select(SubmissionVersion.submission_id, func.max(SubmissionVersion.version).label("v"))
+            .join(Submission, Submission.id == SubmissionVersion.submission_id)
+            .where(Submission.period_id == row.id)
+            .group_by(SubmissionVersion.submission_id)
+            .subquery()
+        )
+        rows = await session.execute(
+            select(Submission.unit_id, QuestionnaireVersion.version)
+            .join(Submission, Submission.id == SubmissionVersion.submission_id)
+            .join(
+                newest,
+                (newest.c.submission_id == SubmissionVersion.submission_id)
+                & (newest.c.v == SubmissionVersion.version),
+            )
+            .join(
+                QuestionnaireVersion,
+                QuestionnaireVersion.id == SubmissionVersion.questionnaire_version_id,
+            )
+        )
+        return {unit_id: version for unit_id, version in rows.tuples()}
 
     @staticmethod
     async def _reminders(session: AsyncSession, period_code: str) -> list[ReminderRecord]:

@@ -29,3 +29,28 @@ UNIT_CHANGES_NOTE = (
 )
 UNIT_BEGAN = "{name} (từ {day})"
 UNIT_ENDED = "{name} (đến {day})"
+
+# /consolidate (/tonghop): a consolidating node's report, sent up a level (plain text).
+CONSOLIDATE_PREVIEW = (
+    "Báo cáo tổng hợp {label} của {node}: {counted}/{expected} đơn vị bên dưới đã nộp{missing}. "
+    "Gửi /consolidate {code} gửi để xác nhận và gửi lên cấp trên; "
+    "ở cấp trên, báo cáo này được tính là báo cáo của {node}."
+)
+CONSOLIDATE_MISSING = "; chưa nộp: {names}"
+CONSOLIDATE_SUBMITTED = (
+    "Đã gửi báo cáo tổng hợp {label} của {node} lên cấp trên "
+    "(lần {version}, {counted}/{expected} đơn vị bên dưới đã nộp)."
+)
+CONSOLIDATE_ALREADY = (
+    "Báo cáo tổng hợp {label} của {node} đã gửi lên cấp trên (lần {version}). "
+    "Chỉ gửi lại khi cấp trên trả lại để sửa."
+)
+CONSOLIDATE_NOT_NODE = (
+    "Anh/chị không phụ trách đơn vị nào tổng hợp báo cáo gửi lên cấp trên "
+    "(trong units.yaml, đơn vị đó cần ghi consolidates: true)."
+)
+CONSOLIDATE_NOTHING = (
+    "Chưa đơn vị nào bên dưới {node} nộp báo cáo {label}, nên chưa có gì để tổng hợp."
+)
+# The word that confirms: "/consolidate Q1 gửi" (also typed without diacritics).
+CONSOLIDATE_CONFIRM_WORDS = ("gửi", "xác nhận")

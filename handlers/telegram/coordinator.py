@@ -12,10 +12,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from cchc_bot.access import Actor, Role
 from cchc_bot.exports import naming, workbook
 from cchc_bot.periods import UnknownPeriodError
-from handlers import texts
+from cchc_bot.texts import chat_accounts, chat_coordinator
 from handlers.telegram import (
     arguments,
     callback_data,
+    consolidation,
     draft_report,
     nudges,
     returns,
@@ -43,7 +44,7 @@ async def set_period(update: Update, context: CchcContext, actor: Actor, *, open
     if not code:
         command = "reopen" if open_ else "close"
         await message.reply_text(
-            texts.PERIOD_USAGE.format(command=command), parse_mode=ParseMode.HTML
+            chat_coordinator.PERIOD_USAGE.format(command=command), parse_mode=ParseMode.HTML
         )
         return
     try:
@@ -52,9 +53,13 @@ async def set_period(update: Update, context: CchcContext, actor: Actor, *, open
         await arguments.unknown_period(message, code)
         return
     if not result.changed:
-        await message.reply_text(texts.PERIOD_UNCHANGED.format(label=result.period.label))
+        await message.reply_text(
+            chat_coordinator.PERIOD_UNCHANGED.format(label=result.period.label)
+        )
         return
-    template = texts.PERIOD_REOPENED_DONE if open_ else texts.PERIOD_CLOSED_DONE
+    template = (
+        chat_coordinator.PERIOD_REOPENED_DONE if open_ else chat_coordinator.PERIOD_CLOSED_DONE
+    )
     await message.reply_text(template.format(label=result.period.label))
 
 
@@ -88,7 +93,7 @@ async def export_command(update: Update, context: CchcContext, actor: Actor) -> 
     await message.reply_document(
         buffer.getvalue(),
         filename=name,
-        caption=texts.EXPORT_CAPTION.format(
+        caption=chat_coordinator.EXPORT_CAPTION.format(
             label=data.period.label, units=len(data.units), submitted=submitted
         ),
     )
@@ -110,7 +115,7 @@ async def coordinator_button(update: Update, context: CchcContext, actor: Actor)
         case RemindConfirm() | RemindCancel():
             await nudges.remind_button(update, context, actor, payload)
         case None:
-            await query.answer(texts.STALE_BUTTON)
+            await query.answer(chat_accounts.STALE_BUTTON)
 
 
 def register(application: CchcApplication) -> None:
@@ -124,5 +129,8 @@ def register(application: CchcApplication) -> None:
     application.add_handler(CommandHandler(["export", "xuat"], export_command))
     application.add_handler(
         CommandHandler(["draftreport", "duthao"], draft_report.draft_report_command)
+    )
+    application.add_handler(
+        CommandHandler(["consolidate", "tonghop"], consolidation.consolidate_command)
     )
     application.add_handler(CallbackQueryHandler(coordinator_button, pattern=callback_data.PATTERN))

@@ -144,25 +144,27 @@ async def save(request: web.Request) -> web.StreamResponse:
     only = str(form["only"])[:100] if "only" in form else None
     ids = [only] if only else [str(key)[2:102] for key in form if str(key).startswith("w.")]
     inputs, typed = changed_inputs(form, ids, only)
-    saved = await reports.save_fields(actor, submission_id, inputs)
-    if saved.outcome == FormOutcome.NOT_YOURS:
-        raise AccessDenied("answer a report", actor)
     raw_section = str(form.get("section", "1"))
     index = int(raw_section) if raw_section.isdecimal() and len(raw_section) <= 3 else 1
-    if saved.page is None:
+    script = _wants_json(request)
+    saved = await reports.save_fields(actor, submission_id, inputs, index, brief=script)
+    if saved.outcome == FormOutcome.NOT_YOURS:
+        raise AccessDenied("answer a report", actor)
+    if not saved.after:
         closed = saved.outcome == FormOutcome.CLOSED
         message = web_texts.CLOSED if closed else web_texts.NOT_EDITABLE
-        if _wants_json(request):
+        if script:
             return web.json_response({"ok": False, "message": message}, status=409)
         current = await reports.form(actor, submission_id)
         if current is None:
             raise AccessDenied("answer a report", actor)
         index = min(max(index, 1), len(current.sections))
         return _render(request, current, index, notices=[message], status=409)
-    index = min(max(index, 1), len(saved.page.sections))
+    index = min(max(index, 1), len(saved.after))
     fields = _fields_after(saved, index, typed)
-    if _wants_json(request):
-        return _field_json(request, saved, fields, _touched(saved, index, only))
+    if script:
+        return _field_json(request, saved, fields, saved.touched)
+    assert saved.page is not None
     if any(field.has_error for field in fields):
         return _render(request, saved.page, index, fields)
     return see_other(f"/form?period={saved.page.screen.period.code}&section={index + 1}")
@@ -171,7 +173,6 @@ async def save(request: web.Request) -> web.StreamResponse:
 def _fields_after(
     saved: FieldsSaved, index: int, typed: dict[str, dict[str, str]]
 ) -> list[ShownField]:
-    assert saved.page is not None
     results: dict[str, FieldOutcome] = {result.indicator_id: result for result in saved.fields}
     return [
         shown(
@@ -179,33 +180,14 @@ def _fields_after(
             result=results.get(item.view.indicator_id),
             typed=typed.get(item.view.indicator_id),
         )
-        for item in saved.page.sections[index - 1].fields
+        for item in saved.after[index - 1].fields
     ]
 
 
-def _touched(saved: FieldsSaved, index: int, only: str | None) -> set[str]:
-    """The fields the page's script redraws: the one posted and those the save changed
-    (a ratio taking a part from it, now computed or now open to answer)."""
-    assert saved.page is not None
-    old = {item.view.indicator_id: item for item in saved.before[index - 1].fields}
-    touched = {only} if only is not None else set(old)
-    for item in saved.page.sections[index - 1].fields:
-        was = old.get(item.view.indicator_id)
-        if was is None or (was.automatic, was.waiting_for, was.view.current) != (
-            item.automatic,
-            item.waiting_for,
-            item.view.current,
-        ):
-            touched.add(item.view.indicator_id)
-    return touched
-
-
 def _field_json(
-    request: web.Request, saved: FieldsSaved, fields: list[ShownField], touched: set[str]
+    request: web.Request, saved: FieldsSaved, fields: list[ShownField], touched: frozenset[str]
 ) -> web.Response:
-    assert saved.page is not None
     macro = desk_of(request).templates.get_template("_field.html").module
-    summary = _summary(saved.page)
     rendered = {
         field.view.indicator_id: str(macro.field(field))  # type: ignore[attr-defined]
         for field in fields
@@ -215,8 +197,8 @@ def _field_json(
         {
             "ok": True,
             "fields": rendered,
-            "answered": summary.answered,
-            "total": summary.total,
+            "answered": saved.answered,
+            "total": saved.total,
         }
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -89,9 +90,7 @@ def plausible_answer(
         case Step.NUMERATOR if view.fixed_denominator is not None:
             numerator = Reference(view.indicator_id, "numerator")
             denominator = int(view.fixed_denominator.replace(".", ""))
-            fitting = _first_fitting(
-                rules, known, (denominator, *range(denominator)), (numerator,)
-            )
+            fitting = _first_fitting(rules, known, (denominator, *range(denominator)), (numerator,))
             return "say", str(fitting)
         case Step.NUMERATOR:
             parts = (
@@ -126,6 +125,17 @@ async def current_view(harness: Harness, actor: Actor) -> QuestionView | Summary
     return result.screen.view
 
 
+def figures_of(answers: Mapping[str, Any]) -> dict[Reference, Decimal]:
+    """Answers (engine answers or answer rows) by indicator id, keyed as rules read them."""
+    figures: dict[Reference, Decimal] = {}
+    for ident, answer in answers.items():
+        for part in ("value", "numerator", "denominator"):
+            value = getattr(answer, part)
+            if value is not None:
+                figures[Reference(ident, part)] = value  # type: ignore[arg-type]
+    return figures
+
+
 async def draft_figures(harness: Harness, actor: Actor) -> dict[Reference, Decimal]:
     """The figures saved on the person's open draft, keyed as rules read them."""
     result = await harness.runtime.reports.current_screen(actor)
@@ -135,16 +145,7 @@ async def draft_figures(harness: Harness, actor: Actor) -> dict[Reference, Decim
         rows = await session.scalars(
             select(Answer).where(Answer.submission_id == result.screen.submission_id)
         )
-        figures: dict[Reference, Decimal] = {}
-        for row in rows:
-            for part, value in (
-                ("value", row.value),
-                ("numerator", row.numerator),
-                ("denominator", row.denominator),
-            ):
-                if value is not None:
-                    figures[Reference(row.indicator_id, part)] = value  # type: ignore[arg-type]
-        return figures
+        return figures_of({row.indicator_id: row for row in rows})
 
 
 async def fill_in_report(

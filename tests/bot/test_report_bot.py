@@ -40,7 +40,7 @@ async def test_a_commune_head_files_a_full_report_and_gets_a_receipt(harness: Ha
     await harness.link(HEAD, Role.HEAD, "xa_tai_van", "Chủ tịch Tài Văn")
     first = await harness.say(HEAD, "/baocao")
     text = first[0].text or ""
-    assert "Câu 1/35" in text
+    assert "Câu 1/60" in text
     assert "Số liệu tính từ 11/12/2023 đến 10/3/2024" in text
     answers = await fill_in_report(harness, HEAD)
     receipt = answers[-1].text or ""
@@ -61,7 +61,7 @@ async def test_a_commune_head_files_a_full_report_and_gets_a_receipt(harness: Ha
 async def test_a_phong_staff_member_reports_a_shorter_questionnaire(harness: Harness) -> None:
     await harness.link(PHONG, Role.STAFF, "thanh_tra")
     first = await harness.say(PHONG, "/report")
-    assert "Câu 1/21" in (first[0].text or "")
+    assert "Câu 1/28" in (first[0].text or "")
     answers = await fill_in_report(harness, PHONG)
     assert "Đã gửi báo cáo" in (answers[-1].text or "")
 
@@ -115,8 +115,8 @@ async def test_restart_mid_questionnaire_resumes_at_the_same_question(harness: H
     await harness.start_bot()
     answers = await harness.say(HEAD, "/report")
     text = answers[0].text or ""
-    assert "đã trả lời 3/35" in text
-    assert "Câu 4/35" in text
+    assert "đã trả lời 3/60" in text
+    assert "Câu 4/60" in text
     answers = await fill_in_report(harness, HEAD)
     assert "Đã gửi báo cáo" in (answers[-1].text or "")
 
@@ -160,7 +160,7 @@ async def test_cancel_keeps_the_draft_and_report_resumes_it(harness: Harness) ->
     answers = await harness.say(HEAD, "7")
     assert "/report" in (answers[0].text or "")  # not in a report: the 7 is not taken
     answers = await harness.say(HEAD, "/report")
-    assert "Câu 2/35" in (answers[0].text or "")
+    assert "Câu 2/60" in (answers[0].text or "")
 
 
 async def test_two_devices_of_one_account_answer_the_same_draft_in_order(harness: Harness) -> None:

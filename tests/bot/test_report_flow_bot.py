@@ -34,7 +34,7 @@ async def test_the_summary_buttons_still_work_after_the_signed_file_is_sent(
     receipt = answers[-1].text or ""
     assert "Đã gửi báo cáo CCHC Quý I/2024" in receipt, harness.server.describe_chat(HEAD)
     assert "bao-cao-quy-1-da-ky.pdf" in receipt
-    assert "Đã trả lời: 35/35 câu" in receipt
+    assert "Đã trả lời: 60/60 câu" in receipt
     async with harness.runtime.session_factory() as session:
         assert await session.scalar(select(Submission.state)) == "submitted"
         assert await session.scalar(select(func.count()).select_from(Attachment)) == 1
@@ -53,9 +53,9 @@ async def test_report_opens_with_period_window_deadline_questions_and_time(
     assert "Báo cáo CCHC Quý I/2024" in first
     assert "Số liệu tính từ 11/12/2023 đến 10/3/2024" in first
     assert "Hạn nộp: 23:59 ngày 11/3/2024 (còn 6 ngày)" in first
-    # 35 questions at 20 seconds each: 700 s, rounded up to 12 minutes.
-    assert "35 câu hỏi, mất khoảng 12 phút" in first
-    assert "Câu 1/35" in first
+    # 60 questions at 20 seconds each: 1.200 s, 20 minutes.
+    assert "60 câu hỏi, mất khoảng 20 phút" in first
+    assert "Câu 1/60" in first
 
 
 async def test_a_file_whose_bytes_are_not_its_type_is_refused_and_the_draft_untouched(
@@ -185,9 +185,9 @@ async def test_a_failed_cross_check_shows_its_arithmetic_and_fix_buttons_that_co
     ), blocked.text
     assert f"✏️ Sửa câu {solved}" in blocked.button_texts
     opened = await harness.press(HEAD, f"✏️ Sửa câu {solved}", message=blocked)
-    assert f"Câu {solved}/35" in (opened[-1].text or "")
+    assert f"Câu {solved}/60" in (opened[-1].text or "")
     back = await harness.press(HEAD, "⬅️ Quay lại", message=opened[-1])
-    assert f"Câu {late}/35" in (back[-1].text or ""), back[-1].text  # where the edit came from
+    assert f"Câu {late}/60" in (back[-1].text or ""), back[-1].text  # where the edit came from
 
 
 async def test_an_edit_and_a_stray_message_at_the_summary_do_not_resend_it(

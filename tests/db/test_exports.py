@@ -136,7 +136,7 @@ async def test_export_reads_the_earlier_periods_its_comparisons_need(
     table = list(openpyxl.load_workbook(buffer)["Tổng hợp"].iter_rows(values_only=True))
     header = next(row for row in table if row[0] == "Mã chỉ tiêu")
     line = dict(zip(header, next(row for row in table if row[0] == "cddh_02"), strict=False))
-    assert line["Số liệu của huyện"] == 15
+    assert line["Số liệu tổng hợp"] == 15
     assert line["Trong đó kỳ này (từ 11/9/2025 đến 10/12/2025)"] == 5
     assert line["Cùng kỳ năm trước (Năm 2024)"] == 20
     assert line["Kỳ trước (Quý III/2025)"] == "—"  # cumulative: never against Q3 alone

@@ -34,12 +34,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def prepared_runtime(database_url: str, tmp_path: Path) -> Runtime:
-    """A runtime on a migrated database, synced with the bundled configuration (real clock)."""
+async def prepared_runtime(
+    database_url: str, tmp_path: Path, config_dir: Path | None = None
+) -> Runtime:
+    """A runtime on a migrated database, synced with a configuration (bundled by default)."""
     settings = Settings(
         _env_file=None,
         database_url=database_url,
-        config_dir=bundled_config_dir(),
+        config_dir=config_dir or bundled_config_dir(),
         files_dir=tmp_path / "files",
     )
     runtime = open_runtime(settings, system_clock)

@@ -3,12 +3,16 @@
 nginx passes Telegram's POSTs round robin, so a chat's consecutive updates land on both
 processes; each update must still be handled once and in the chat's order, and after a
 `kill -9` of one process mid-burst the other handles whatever the dead one had accepted.
+Both processes run the reminder tick (every 5 s) on the real clock, against a schedule
+written so that a reminder is due today for every head: each gets it once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
+import shutil
 import signal
 import sys
 from collections import Counter
@@ -19,9 +23,11 @@ from typing import IO, Any
 
 import aiohttp
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from cchc_bot.local_bot_api import LocalTelegramServer, MessageRecord
+from cchc_bot.ops.settings import Settings, bundled_config_dir
 from cchc_bot.runtime import Runtime
 from cchc_bot.texts.chat_common import INTERRUPTED_BY_RESTART
 from db.models import Member
@@ -36,6 +42,8 @@ CHATS = 24
 FIRST_USER = 7300
 WAIT = 45.0
 HEALTH = "/healthz"
+PERIOD_LABEL = "Kỳ thử nhiều tiến trình"
+REPLIES = ("stranger", "linked", "help", "notice")
 
 # Each chat's burst, sent without waiting: the first /help must be answered as to a stranger
 # and the last as to a linked head, so handling them out of order shows in the replies.
@@ -54,7 +62,45 @@ def kind_of(message: MessageRecord) -> str:
         return "linked"
     if text.startswith("Hướng dẫn"):
         return "help"
+    if PERIOD_LABEL in text:
+        return "reminder"
+    if "báo cáo CCHC" in text:
+        return "reminder of a bundled period"  # within its own reminder window today
     return f"other: {text[:60]!r}"
+
+
+def day_rule(day: dt.date, year: int) -> dict[str, int]:
+    """A `schedule.yaml` day of reporting year `year`."""
+    return {"month": day.month, "day": day.day, **({"year_offset": -1} if day.year < year else {})}
+
+
+def write_config(directory: Path, today: dt.date) -> Path:
+    """The bundled configuration plus a period due today, whose one reminder is due all day
+    (office hours all day, reminder at 00:00, a week's grace if today is a day off)."""
+    bundled = bundled_config_dir()
+    shutil.copytree(bundled, directory, ignore=shutil.ignore_patterns("examples"))
+    schedule = yaml.safe_load((bundled / "schedule.yaml").read_text(encoding="utf-8"))
+    schedule["periods"].append(
+        {
+            "code": "MP",
+            "label": PERIOD_LABEL,
+            "window_start": day_rule(today - dt.timedelta(days=60), today.year),
+            "window_end": day_rule(today - dt.timedelta(days=1), today.year),
+            "deadline": day_rule(today, today.year),
+        }
+    )
+    schedule["submission"]["opens_days_before_window_end"] = 10
+    schedule["office_hours"] = {"start": "00:00", "end": "23:59"}
+    schedule["reminders"].update(
+        time="00:00",
+        tick_seconds=5,
+        grace_hours=168,
+        schedule=[{"kind": "due_today", "anchor": "deadline", "working_days": 0}],
+    )
+    (directory / "schedule.yaml").write_text(
+        yaml.safe_dump(schedule, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return directory
 
 
 @dataclass
@@ -135,9 +181,16 @@ async def server() -> AsyncIterator[LocalTelegramServer]:
 
 
 @pytest.fixture
-async def runtime(database_url: str, tmp_path: Path) -> AsyncIterator[Runtime]:
+def config_dir(tmp_path: Path) -> Path:
+    """The configuration both processes and the test use."""
+    today = dt.datetime.now(Settings(_env_file=None).tz).date()
+    return write_config(tmp_path / "config", today)
+
+
+@pytest.fixture
+async def runtime(database_url: str, tmp_path: Path, config_dir: Path) -> AsyncIterator[Runtime]:
     """The test's runtime on the database both processes use."""
-    runtime = await prepared_runtime(database_url, tmp_path)
+    runtime = await prepared_runtime(database_url, tmp_path, config_dir)
     yield runtime
     await runtime.close()
 
@@ -149,6 +202,8 @@ def answers(server: LocalTelegramServer, chat: int, after: int) -> list[str]:
 
 def check_chat(kinds: list[str], expected: tuple[str, ...], where: str) -> int:
     """Replies in the order sent, each once; a reply cut short by the kill became the notice."""
+    assert all(kind in REPLIES or kind.startswith("reminder") for kind in kinds), where
+    kinds = [kind for kind in kinds if kind in REPLIES]
     replies = [kind for kind in kinds if kind != "notice"]
     notices = len(kinds) - len(replies)
     assert notices <= 1, where  # one update of a chat is in hand at a time
@@ -162,15 +217,29 @@ def check_chat(kinds: list[str], expected: tuple[str, ...], where: str) -> int:
     return notices
 
 
+def replies_of(server: LocalTelegramServer, chat: int, after: int) -> list[str]:
+    """The bot's answers in a chat after message `after`, reminders left out."""
+    return [kind for kind in answers(server, chat, after) if kind in REPLIES]
+
+
+def reminders_of(server: LocalTelegramServer, chat: int) -> int:
+    """How many of the test period's reminders the chat got."""
+    return answers(server, chat, 0).count("reminder")
+
+
 async def test_two_processes_behind_nginx_keep_order_once_each_and_survive_a_kill_9(
-    server: LocalTelegramServer, runtime: Runtime, database_url: str, tmp_path: Path
+    server: LocalTelegramServer,
+    runtime: Runtime,
+    database_url: str,
+    tmp_path: Path,
+    config_dir: Path,
 ) -> None:
     proxy_port = free_port()
     chats = list(range(FIRST_USER, FIRST_USER + CHATS))
     for chat in chats:
         server.add_user(chat, f"Chủ tịch {chat}")
     tokens = {chat: await head_invite(runtime) for chat in chats}
-    env = bot_env(server, database_url, CCHC_INSTANCES="many")
+    env = bot_env(server, database_url, CCHC_INSTANCES="many", CCHC_CONFIG_DIR=str(config_dir))
     first = await start_webhook_process(env, tmp_path, proxy_port, "first")
     second = await start_webhook_process(env, tmp_path, proxy_port, "second")
     async with round_robin_proxy(tmp_path / "nginx", proxy_port, [first.port, second.port]):
@@ -185,12 +254,12 @@ async def test_two_processes_behind_nginx_keep_order_once_each_and_survive_a_kil
                     sent.setdefault(chat, message.message_id)
 
             def answered() -> int:
-                return sum(len(answers(server, chat, after)) for chat, after in sent.items())
+                return sum(len(replies_of(server, chat, after)) for chat, after in sent.items())
 
             await server.wait_for(lambda: answered() >= CHATS, timeout=WAIT, what="a third")
             await first.kill()
             await server.wait_for(
-                lambda: all(len(answers(server, c, a)) >= len(SCRIPT) for c, a in sent.items()),
+                lambda: all(len(replies_of(server, c, a)) >= len(SCRIPT) for c, a in sent.items()),
                 timeout=WAIT,
                 what="every update answered by the survivor",
             )
@@ -203,13 +272,21 @@ async def test_two_processes_behind_nginx_keep_order_once_each_and_survive_a_kil
             # The survivor carries on alone (nginx passes everything to it).
             later = {chat: server.send_text(chat, "/help").message_id for chat in chats}
             await server.wait_for(
-                lambda: all(answers(server, c, a) for c, a in later.items()),
+                lambda: all(replies_of(server, c, a) for c, a in later.items()),
                 timeout=WAIT,
                 what="the survivor's answers",
             )
             await server.wait_until_idle(timeout=WAIT, quiet=0.5)
             for chat, after in later.items():
-                assert answers(server, chat, after) == ["help"], server.describe_chat(chat)
+                assert replies_of(server, chat, after) == ["help"], server.describe_chat(chat)
+            # Every head linked in the burst is reminded by one tick or the other's; a
+            # process killed mid-send leaves at most the reminder it had claimed unsent.
+            await server.wait_for(
+                lambda: sum(reminders_of(server, chat) for chat in chats) >= CHATS - 1,
+                timeout=WAIT,
+                what="the reminders",
+            )
+            await asyncio.sleep(6)  # one more tick of the survivor: it sends nothing again
         finally:
             if first.process.returncode is None:
                 await first.kill()
@@ -236,3 +313,6 @@ async def test_two_processes_behind_nginx_keep_order_once_each_and_survive_a_kil
     assert interrupted <= sum(line["interrupted"] for line in taken_over)
     assert not [line for line in survivor if line["level"] == "ERROR"], survivor
     assert not server.state.updates  # every update was delivered and acknowledged
+    assert all(reminders_of(server, chat) <= 1 for chat in chats), [
+        server.describe_chat(chat) for chat in chats if reminders_of(server, chat) > 1
+    ]

@@ -32,6 +32,7 @@ from cchc_bot.services.accounts import AccountService
 from cchc_bot.services.config_sync import sync_configuration
 from db.models import Invite
 from handlers.telegram.webhook import (
+    HEALTH_PATH,
     SECRET_HEADER,
     RunningWebhook,
     WebhookSettings,
@@ -236,6 +237,22 @@ async def test_a_replayed_update_id_is_ignored(
         replies = [c for c in setup.server.request_log if c.method == "sendMessage"]
         assert len(replies) == 1
         assert "Đã liên kết" in str(replies[0].params.get("text"))
+
+
+async def test_the_health_check_answers_ok_without_the_secret_and_says_nothing_else(
+    setup: Setup, webhook_bot: tuple[WebhookSettings, RunningWebhook]
+) -> None:
+    _, running = webhook_bot
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{running.port}{HEALTH_PATH}") as response,
+    ):
+        assert response.status == 200
+        assert await response.text() == "ok"
+    assert HEALTH_PATH == "/healthz"  # the path docs/VAN_HANH.md and deploy/ give operators
+    assert not setup.server.request_log or all(
+        call.method != "sendMessage" for call in setup.server.request_log
+    )
 
 
 async def test_an_oversized_body_gets_413(

@@ -19,7 +19,6 @@ from matplotlib.text import Text
 
 from cchc_bot.config.loading import load_configuration
 from cchc_bot.exports.charts import (
-    CATEGORY_LABELS,
     cumulative_submissions,
     status_by_kind,
     status_chart,
@@ -29,6 +28,7 @@ from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.period_calendar import period_by_code
 from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.status import PeriodStatus, UnitStatus
+from cchc_bot.texts.chart import CATEGORY_LABELS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 D = dt.date

@@ -11,7 +11,9 @@ import pytest
 from cchc_bot.config.loading import QUESTIONNAIRE_FILE, check_configuration, load_configuration
 from cchc_bot.ops.settings import bundled_config_dir
 
-PAR_APPLIES_TO = "        applies_to: {any_of: [{kinds: [xa]}, {units: [p_noi_vu]}]}\n      - id: cddh_08"
+PAR_APPLIES_TO = (
+    "        applies_to: {any_of: [{kinds: [xa]}, {units: [p_noi_vu]}]}\n      - id: cddh_08"
+)
 CARRY_OVER = "        numerator_above_denominator: warning\n        help: >-\n          Theo sổ"
 
 
@@ -56,7 +58,7 @@ BREAKS = [
         "indicator cddh_02",
         "numerator_above_denominator",
         "only a ratio has a numerator and a denominator, but the type is integer",
-        "numerator_above_denominator: warning\n        label: \"Số văn bản chỉ đạo",
+        'numerator_above_denominator: warning\n        label: "Số văn bản chỉ đạo',
     ),
     Break(
         "carry_over_setting_misspelt",

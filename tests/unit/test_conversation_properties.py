@@ -176,7 +176,10 @@ def assert_valid_submission(context: ConversationContext, answers: Mapping[str, 
                 numerator, denominator = answer.numerator, answer.denominator
                 assert numerator is not None, q.id
                 assert denominator is not None, q.id
-                assert 0 <= numerator <= denominator, q.id
+                assert numerator >= 0, q.id
+                if numerator > denominator:  # only where carry-over makes it possible...
+                    assert ind.numerator_above_denominator == "warning", q.id
+                    assert answer.explanation is not None, q.id  # ...and then explained
                 assert denominator > 0, q.id
                 assert numerator == numerator.to_integral_value(), q.id
                 source = ind.denominator_source

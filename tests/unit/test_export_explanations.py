@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from cchc_bot.aggregation import ExportData, UnitReport
 from cchc_bot.conversation import ButtonPress, final_answers, start
-from cchc_bot.exports.sheets import EXPLANATION_KIND, WARNING_EXPLANATION_KIND, explanation_rows
+from cchc_bot.exports.sheets import explanation_rows
 from cchc_bot.services.exports import figure_of
+from cchc_bot.texts.workbook import EXPLANATION_KIND, WARNING_EXPLANATION_KIND
 
 from .test_conversation_flow import CONTEXT, LATE_WHY, QUESTIONNAIRE, WHY, run
 from .test_report_screens import q1

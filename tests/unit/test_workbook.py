@@ -317,6 +317,7 @@ def test_status_sheet_has_local_datetimes_and_timeliness(book: Any) -> None:
         "Người nộp",
         "Lần nộp",
         "Lý do trả lại",
+        "Phiên bản phiếu",
     ]
     first = sheet.cell(2, 6)
     assert first.is_date
@@ -328,7 +329,7 @@ def test_status_sheet_has_local_datetimes_and_timeliness(book: Any) -> None:
     assert table[4][4] == "Bị trả lại"
     assert table[4][9] == "+1"
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:J5"
+    assert sheet.auto_filter.ref == "A1:K5"
 
 
 def test_reminder_sheet_lists_sent_failed_and_unreachable(book: Any) -> None:
@@ -377,7 +378,7 @@ def test_summary_header_block(book: Any) -> None:
 
 def test_summary_ratio_is_ratio_of_sums_with_target_and_units(book: Any) -> None:
     line = summary_line(book, "rat")
-    district = line["Số liệu của huyện"]
+    district = line["Số liệu tổng hợp"]
     # 1/2 and 99/100: 100/102 = 98,04 %, not the 74,5 % average of the two ratios.
     assert district.value == pytest.approx(100 / 102)
     assert district.number_format == "0.00%"
@@ -390,17 +391,17 @@ def test_summary_ratio_is_ratio_of_sums_with_target_and_units(book: Any) -> None
 
 def test_summary_counts_percent_and_not_arisen(book: Any) -> None:
     cnt = summary_line(book, "cnt")
-    assert (cnt["Số liệu của huyện"].value, cnt["Số liệu của huyện"].number_format) == (
+    assert (cnt["Số liệu tổng hợp"].value, cnt["Số liệu tổng hợp"].number_format) == (
         1240,
         "#,##0",
     )
     assert cnt["Đánh giá"].value == "Đạt"
     assert cnt["Kỳ trước (Năm 2023)"].value == 1000
     pct = summary_line(book, "pct")
-    assert pct["Số liệu của huyện"].value == pytest.approx(0.8775)  # mean of 95,5 % and 80 %
+    assert pct["Số liệu tổng hợp"].value == pytest.approx(0.8775)  # mean of 95,5 % and 80 %
     assert (pct["Thấp nhất"].value, pct["Cao nhất"].value) == (0.8, 0.955)
     not_arisen = summary_line(book, "rat_na")
-    assert not_arisen["Số liệu của huyện"].value == "Không phát sinh"
+    assert not_arisen["Số liệu tổng hợp"].value == "Không phát sinh"
     assert not_arisen["Trong đó không phát sinh"].value == 2
     assert not_arisen["Đánh giá"].value == "—"
     yn = summary_line(book, "yn")
@@ -561,7 +562,7 @@ def test_unit_sheet_column_sums_match_the_district_totals(book: Any) -> None:
     col = header_index(units)
     column = col["cnt · Số văn bản đã ban hành (văn bản)"]
     values = [row[column - 1] for row in rows(units)[1:]]
-    assert summed(values) == summary_line(book, "cnt")["Số liệu của huyện"].value
+    assert summed(values) == summary_line(book, "cnt")["Số liệu tổng hợp"].value
 
 
 def test_period_without_units_or_reminders_still_has_every_sheet() -> None:
@@ -577,7 +578,7 @@ def test_period_without_units_or_reminders_still_has_every_sheet() -> None:
     ]
     assert workbook["Nhắc nhở"].auto_filter.ref == "A1:H1"
     line = summary_line(workbook, "rat")
-    assert line["Số liệu của huyện"].value == "Chưa có số liệu"
+    assert line["Số liệu tổng hợp"].value == "Chưa có số liệu"
     assert line["Đơn vị báo cáo"].value == "0/0"
     workbook.close()
 

@@ -142,10 +142,10 @@ def test_groups_in_and_out_of_the_total(book: Any) -> None:
         100,
         15,
     )
-    assert cnt["Số liệu của huyện"] == 45
+    assert cnt["Số liệu tổng hợp"] == 45
     assert cnt["Đơn vị báo cáo"] == "4/4"  # the ngành dọc unit is not one of the total's
     covers = [
-        r for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0] == "Số liệu của huyện gồm"
+        r for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0] == "Số liệu tổng hợp gồm"
     ]
     assert covers[0][1] == "Cấp huyện, Cấp xã; không cộng vào tổng (chỉ hiện riêng): Ngành dọc"
 
@@ -170,7 +170,7 @@ def test_cumulative_figures_show_this_periods_own_part_and_no_previous_quarter(b
 
 def test_ratio_total_groups_increment_and_target(book: Any) -> None:
     rat = line(book, "rat")
-    assert rat["Số liệu của huyện"] == pytest.approx(27 / 30)  # (9 + 18) / (10 + 20)
+    assert rat["Số liệu tổng hợp"] == pytest.approx(27 / 30)  # (9 + 18) / (10 + 20)
     assert (rat["Cấp huyện"], rat["Cấp xã"]) == (pytest.approx(0.9), pytest.approx(0.9))
     assert rat["Ngành dọc (không cộng vào tổng)"] == pytest.approx(0.5)
     assert rat[OWN] == pytest.approx(1.0)  # (5 + 10) / (5 + 10)
@@ -180,7 +180,7 @@ def test_ratio_total_groups_increment_and_target(book: Any) -> None:
 
 def test_a_snapshot_figure_is_compared_with_the_previous_period(book: Any) -> None:
     snap = line(book, "snap")
-    assert snap["Số liệu của huyện"] == 12  # 5 + 7
+    assert snap["Số liệu tổng hợp"] == 12  # 5 + 7
     assert snap[PREVIOUS] == 10  # 4 + 6 (ngành dọc's 40 left out)
     assert snap[SAME] == "chưa có số liệu"
     assert snap[OWN] is None
@@ -188,10 +188,10 @@ def test_a_snapshot_figure_is_compared_with_the_previous_period(book: Any) -> No
 
 def test_scores_are_averaged_and_text_shows_how_many_answered(book: Any) -> None:
     score = line(book, "score")
-    assert score["Số liệu của huyện"] == pytest.approx((85.5 + 90 + 78.25) / 3)
+    assert score["Số liệu tổng hợp"] == pytest.approx((85.5 + 90 + 78.25) / 3)
     assert (score["Thấp nhất"], score["Cao nhất"]) == (78.25, 90)
     txt = line(book, "txt")
-    assert txt["Số liệu của huyện"] == 2
+    assert txt["Số liệu tổng hợp"] == 2
     assert (txt["Cấp huyện"], txt["Cấp xã"]) == (1, 1)
     assert "Chưa có số liệu" not in txt.values()
 

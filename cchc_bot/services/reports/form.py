@@ -84,31 +84,41 @@ class FieldsSaved:
 
     outcome: str  # "saved", or a FormOutcome
     fields: tuple[FieldOutcome, ...] = ()
-    page: FormPage | None = None
-    before: tuple[FormSection, ...] = ()  # the form as it stood (to tell what changed)
+    page: FormPage | None = None  # without `brief`: the whole page
+    after: tuple[FormSection, ...] = ()
+    touched: frozenset[str] = frozenset()  # the fields `after` holds that a page redraws
+    answered: int = 0
+    total: int = 0
 
 
 def _sections(
-    context: conversation.ConversationContext, state: DraftState
+    context: conversation.ConversationContext,
+    state: DraftState,
+    only: int | None = None,
+    ids: frozenset[str] | None = None,
 ) -> tuple[FormSection, ...]:
-    """Every question of the draft with its view, grouped by section."""
+    """Every question of the draft with its view, grouped by section; with `only`, the
+    views of that section alone (numbered from 1; the others keep just their titles);
+    with `ids`, of those questions alone."""
     plain = DraftState(state.answers, SUMMARY, None, False)
     sections: list[FormSection] = []
     for question in context.questions:
+        if not sections or sections[-1].code != question.section_code:
+            sections.append(FormSection(question.section_code, question.section_title, ()))
+        if (only is not None and len(sections) != only) or (
+            ids is not None and question.id not in ids
+        ):
+            continue
         passed, answer = auto_answer(question, state.answers)
-        source = question.denominator_source or question.numerator_source
+        source = question.denominator_source or question.numerator_source or ""
+        waiting = passed and answer is None
         item = FormField(
             question_view(context, plain, question, []),
             automatic=passed and answer is not None,
-            waiting_for=number_of(context, source)
-            if passed and answer is None and source
-            else None,
+            waiting_for=number_of(context, source) if waiting else None,
         )
-        if sections and sections[-1].code == question.section_code:
-            last = sections[-1]
-            sections[-1] = FormSection(last.code, last.title, (*last.fields, item))
-        else:
-            sections.append(FormSection(question.section_code, question.section_title, (item,)))
+        last = sections[-1]
+        sections[-1] = FormSection(last.code, last.title, (*last.fields, item))
     return tuple(sections)
 
 
@@ -126,10 +136,16 @@ class Form(Answering):
             return None
         return submission
 
-    async def _page(self, session: AsyncSession, loaded: Loaded) -> FormPage:
-        view = conversation.summary(loaded.context, loaded.state)
+    async def _page(
+        self,
+        session: AsyncSession,
+        loaded: Loaded,
+        view: SummaryView | None = None,
+        only: int | None = None,
+    ) -> FormPage:
+        view = view or conversation.summary(loaded.context, loaded.state)
         screen = await self._screen(session, loaded, view)
-        return FormPage(screen, _sections(loaded.context, loaded.state))
+        return FormPage(screen, _sections(loaded.context, loaded.state, only))
 
     async def form(self, actor: Actor, submission_id: int) -> FormPage | None:
         """A unit's draft as a form (None when it is not the person's unit's)."""
@@ -142,9 +158,17 @@ class Form(Answering):
             return await self._page(session, await self._load(session, submission))
 
     async def save_fields(
-        self, actor: Actor, submission_id: int, inputs: Sequence[FieldInput]
+        self,
+        actor: Actor,
+        submission_id: int,
+        inputs: Sequence[FieldInput],
+        section: int | None = None,
+        *,
+        brief: bool = False,
     ) -> FieldsSaved:
-        """Save the fields a form post changed, each through the chat engine, in one go."""
+        """Save the fields a form post changed, each through the chat engine, in one go;
+        with `section`, the form returned holds that section's fields alone; `brief` leaves
+        the summary out (the page's script shows the fields and the count only)."""
         require_unit_member(actor, "answer a report")
         now = self._clock()
         async with self._sessions.begin() as session:
@@ -158,7 +182,7 @@ class Form(Answering):
             if not loaded.accepts_answers(now):
                 return FieldsSaved(FormOutcome.CLOSED)
             stored = loaded.state
-            before = _sections(loaded.context, stored)
+            flags_before = _passed_over(loaded.context, stored.answers)
             answers = dict(stored.answers)
             changes: dict[str, AnswerChange] = {}
             results: list[FieldOutcome] = []
@@ -176,13 +200,26 @@ class Form(Answering):
                         changes[change.indicator_id] = change
                     answers = dict(result.outcome.state.answers)
             kept = _chat_position(loaded, stored, answers, set(changes))
-            summary = conversation.summary(loaded.context, kept)
-            await self._write(
-                session, submission, Outcome(kept, tuple(changes.values()), summary), member.id
-            )
+            view = conversation.progress(loaded.context, kept.answers)
+            summary = None if brief else conversation.summary(loaded.context, kept)
+            stored_view = summary or (results[-1].outcome.view if results else None)
+            if changes and stored_view is not None:
+                outcome = Outcome(kept, tuple(changes.values()), stored_view)
+                await self._write(session, submission, outcome, member.id)
             loaded.state = kept
-            page = await self._page(session, loaded)
-            return FieldsSaved("saved", tuple(results), page, before)
+            flags_after = _passed_over(loaded.context, kept.answers)
+            touched = frozenset(
+                {result.indicator_id for result in results}
+                | set(changes)
+                | {key for key, flag in flags_after.items() if flags_before.get(key) != flag}
+            )
+            after = _sections(loaded.context, kept, section, touched if brief else None)
+            page = None
+            if summary is not None:
+                page = FormPage(await self._screen(session, loaded, summary), after)
+            return FieldsSaved(
+                "saved", tuple(results), page, after, touched, view.answered, view.total
+            )
 
     async def _write(
         self, session: AsyncSession, submission: Submission, outcome: Outcome, member_id: int
@@ -222,6 +259,19 @@ class Form(Answering):
             await self._write(session, submission, outcome, member.id)
             loaded.state = outcome.state
             return await self._finish(session, loaded, view, actor, member, now)
+
+
+def _passed_over(
+    context: conversation.ConversationContext, answers: Mapping[str, Answer]
+) -> dict[str, tuple[bool, bool]]:
+    """Which ratios are computed or wait for their source (what a save may change)."""
+    flags = {}
+    for question in context.questions:
+        if question.numerator_source is None and question.denominator_source is None:
+            continue
+        passed, answer = auto_answer(question, answers)
+        flags[question.id] = (passed, answer is None)
+    return flags
 
 
 def _chat_position(

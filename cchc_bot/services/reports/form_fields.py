@@ -2,8 +2,8 @@
 
 A field of the web form is answered at once (a figure, its giải trình, the confirmations the
 page showed), where the chat asks one message at a time. `drive` feeds the engine exactly the
-events the chat would receive, as if the question had been opened from the summary («Sửa câu
-N»), and stops where the chat would ask something the field did not carry yet.
+events the chat would receive at that question, and stops where the chat would ask something
+the field did not carry yet.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from cchc_bot import conversation
 from cchc_bot.config.questionnaire import IndicatorType
 from cchc_bot.conversation import (
-    SUMMARY,
     Action,
     ButtonPress,
     ConversationContext,
@@ -106,7 +105,8 @@ def drive(
     event = first_event(question, given)
     if event is None:
         return None
-    state = DraftState(answers.answers, question.id, None, True, (SUMMARY,))
+    # At the question as the chat's linear flow is: a saved answer moves the draft on.
+    state = DraftState(answers.answers, question.id, None, False)
     result = conversation.step(context, state, event)
     sent: set[Step] = set()
     for _ in range(MAX_EVENTS):

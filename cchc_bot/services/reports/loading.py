@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cchc_bot import conversation
+from cchc_bot import conversation, period_calendar
 from cchc_bot.access import Actor
 from cchc_bot.clock import Clock
 from cchc_bot.config.loading import Configuration
 from cchc_bot.conversation import ConversationContext, DraftState, QuestionView, SummaryView
 from cchc_bot.periods import ReportingPeriod, period_code
+from cchc_bot.services import task_reports
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.config_sync import questionnaire_fingerprint
 from cchc_bot.services.reports.drafts import (
@@ -26,6 +27,8 @@ from cchc_bot.services.reports.drafts import (
 from cchc_bot.services.reports.references import reference_figures
 from cchc_bot.services.reports.results import Receipt, Screen
 from cchc_bot.services.status import unit_config
+from cchc_bot.tasks.progress import TaskReport
+from cchc_bot.tasks.questions import task_questions
 from db.models import Answer as AnswerRow
 from db.models import Member, Period, QuestionnaireVersion, Submission, Unit
 from db.session import SessionFactory
@@ -83,7 +86,12 @@ class ReportBase(ConfiguredService):
         flag changes the questions of an open draft.
         """
         unit_columns = (unit.id, unit.code, unit.name, unit.kind, unit.has_tthc, unit.active)
-        key = (version_id, period.code, *unit_columns)
+        tasks, all_units = self._config.tasks, self._config.units.units
+        reports: list[TaskReport] = []
+        if task_reports.involved(tasks, all_units, unit.code):
+            # Read every time: an earlier report revised, or a task reopened, changes them.
+            reports = await task_reports.year_reports(session, period.year, self.period, unit.code)
+        key = (version_id, period.code, *unit_columns, *reports)
         context = self._contexts.get(key)
         if context is not None:
             return context
@@ -95,12 +103,26 @@ class ReportBase(ConfiguredService):
                 raise RuntimeError(f"questionnaire version {version_id} is missing")
             questionnaire = self.questionnaire_of(version)
         previous, first_quarter = await self._reference_figures(session, unit, period)
-        context = conversation.context_for_period(
+        periods = period_calendar.build_periods(self._config.schedule, period.year, self._tz)
+        made = task_questions(
             questionnaire,
+            tasks,
+            all_units,
+            config_unit,
+            periods,
+            period,
+            reports,
+            cooperation=tasks is not None and tasks.contributions,
+        )
+        context = conversation.context_for_period(
+            made.questionnaire,
             config_unit,
             period,
             previous_values=previous,
             first_quarter_values=first_quarter,
+            conditions=made.conditions,
+            presets=made.presets,
+            tallies=made.tallies,
         )
         self._contexts[key] = context
         return context

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cchc_bot import conversation
 from cchc_bot.access import Actor, Role
 from cchc_bot.conversation import SubmitReady
+from cchc_bot.services import task_reports
 from cchc_bot.services.reports.drafts import Loaded
 from cchc_bot.services.reports.loading import ReportBase
 from cchc_bot.services.reports.results import ReportOutcome, ReportResult
@@ -111,3 +112,6 @@ class Submitting(ReportBase):
             )
         )
         await session.flush()
+        await task_reports.store_answers(
+            session, self._config.tasks, submission.id, snapshot, member_id, now
+        )

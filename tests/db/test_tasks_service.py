@@ -1,0 +1,123 @@
+"""Tasks through the report service: asked, stored at submission, settled for later periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from cchc_bot.access import Actor, Role
+from cchc_bot.clock import MovableClock
+from cchc_bot.config.loading import Configuration
+from cchc_bot.conversation import ButtonPress, QuestionView, SummaryView, TextInput
+from cchc_bot.services.accounts import AccountService, TelegramIdentity
+from cchc_bot.services.config_sync import sync_configuration
+from cchc_bot.services.reports import ReportOutcome, ReportResult, ReportService
+from db import task_progress
+from db.models import Answer, TaskProgress
+from db.session import SessionFactory
+
+from ..bot.reporting import error_rules, figures_of, plausible_answer
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+HEAD = 702
+PRESSES = {
+    "✅ Đúng": ButtonPress("confirm"),
+    "✅ Số liệu đúng": ButtonPress("confirm"),
+    "✅ Có": ButtonPress("yes"),
+    "⏭ Bỏ qua": ButtonPress("skip"),
+}
+DOCUMENT = "12/KH-PNV ngày 05/3/2024"
+
+
+async def head_of(session_factory: SessionFactory, clock: MovableClock, unit: str) -> Actor:
+    """Link a head to a unit and return the actor."""
+    accounts = AccountService(session_factory, clock)
+    invite = await accounts.create_invite(Role.HEAD, unit)
+    await accounts.link(TelegramIdentity(HEAD, "Trưởng phòng"), invite.token)
+    actor = await accounts.resolve_actor(HEAD)
+    assert actor is not None
+    return actor
+
+
+async def answer_all(
+    session_factory: SessionFactory, reports: ReportService, result: ReportResult
+) -> tuple[ReportResult, list[str]]:
+    """Answer every question as a careful clerk (tasks: done, with a dated document)."""
+    asked: list[str] = []
+    rules = error_rules(reports._config.questionnaire)
+    for _ in range(300):
+        assert result.screen is not None
+        view = result.screen.view
+        if isinstance(view, SummaryView):
+            return await reports.answer_from(HEAD, ButtonPress("submit")), asked
+        assert isinstance(view, QuestionView)
+        if view.indicator_id not in asked:
+            asked.append(view.indicator_id)
+        if view.indicator_id.startswith("nv_") and view.indicator_id.endswith("_vb"):
+            event: TextInput | ButtonPress = TextInput(DOCUMENT)
+        else:
+            async with session_factory() as session:
+                rows = await session.scalars(
+                    select(Answer).where(Answer.submission_id == result.screen.submission_id)
+                )
+                figures = figures_of({row.indicator_id: row for row in rows})
+            kind, value = plausible_answer(view, figures, rules)
+            event = PRESSES[value] if kind == "press" else TextInput(value)
+        result = await reports.answer_from(HEAD, event)
+        assert result.outcome is ReportOutcome.SCREEN, result.outcome
+    raise AssertionError(f"the report never reached its summary: {asked[-3:]} {view}")
+
+
+async def test_a_lead_agency_reports_its_tasks_and_done_ones_are_not_asked_again(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    actor = await head_of(session_factory, clock, "p_noi_vu")
+    reports = ReportService(session_factory, bundled_config, clock, TZ)
+    submitted, asked = await answer_all(session_factory, reports, await reports.start(actor))
+    assert submitted.outcome is ReportOutcome.SUBMITTED
+    assert "cddh_01" not in asked  # computed from the task list
+    # Q1: the two plans due in Q1 and the recurring report, each with its document.
+    assert [ident for ident in asked if ident.startswith("nv_")] == [
+        "nv_kh_tuyen_truyen",
+        "nv_kh_tuyen_truyen_vb",
+        "nv_kh_kiem_tra",
+        "nv_kh_kiem_tra_vb",
+        "nv_bao_cao_cchc",
+        "nv_bao_cao_cchc_vb",
+    ]
+    async with session_factory() as session:
+        rows = (await session.scalars(select(TaskProgress).order_by(TaskProgress.id))).all()
+        assert [(row.task_id, row.status, row.completed_on, row.document_number) for row in rows] == [
+            ("kh_tuyen_truyen", "done", dt.date(2024, 3, 5), "12/KH-PNV"),
+            ("kh_kiem_tra", "done", dt.date(2024, 3, 5), "12/KH-PNV"),
+            ("bao_cao_cchc", "done", dt.date(2024, 3, 5), "12/KH-PNV"),
+        ]
+        stored = await task_progress.reported_progress(session, 2024)
+    assert {(row.unit, row.period) for row in stored} == {("p_noi_vu", "2024-Q1")}
+
+    clock.set(dt.datetime(2024, 6, 3, 9, 0, tzinfo=TZ))  # 6 tháng is open
+    started = await reports.start(actor)
+    assert started.screen is not None
+    _, asked = await answer_all(session_factory, reports, started)
+    tasks_asked = [ident for ident in asked if ident.startswith("nv_")]
+    assert "nv_kh_tuyen_truyen" not in tasks_asked
+    assert "nv_kh_kiem_tra" not in tasks_asked
+    assert tasks_asked[:2] == ["nv_bao_cao_cchc", "nv_bao_cao_cchc_vb"]
+    assert "nv_sap_xep_can_bo_xa" in tasks_asked  # due H1
+
+
+async def test_a_unit_without_tasks_is_asked_no_task_question(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    actor = await head_of(session_factory, clock, "xa_tai_van")
+    reports = ReportService(session_factory, bundled_config, clock, TZ)
+    submitted, asked = await answer_all(session_factory, reports, await reports.start(actor))
+    assert submitted.outcome is ReportOutcome.SUBMITTED
+    assert not [ident for ident in asked if ident.startswith("nv_")]
+    assert "cddh_01" in asked
+    async with session_factory() as session:
+        assert (await session.scalars(select(TaskProgress))).all() == []
