@@ -46,6 +46,7 @@ from handlers.telegram import (
     menus,
     observability,
     report,
+    tasks,
     web_link,
     webhook,
 )
@@ -132,6 +133,7 @@ def build_application(
     common.register_guards(application)
     accounts.register(application)
     coordinator.register(application)
+    tasks.register(application)
     web_link.register(application)
     report.register(application)
     common.register_fallbacks(application)

@@ -12,23 +12,25 @@ from typing import Final
 from cchc_bot.number_format import format_number, render_number
 from cchc_bot.number_messages import (
     DECIMAL_RATIO_EXAMPLE,
+    ERROR_MESSAGES,
+    INTERPRETATION_MESSAGE,
+    RATIO_EXAMPLE,
+    SHOWN_LENGTH,
+    SUBJECT,
+    NumberErrorReason,
+)
+from cchc_bot.number_words import number_in_words
+from cchc_bot.texts.numbers import (
     DENOMINATOR_ABOVE_MAXIMUM_MESSAGE,
     DENOMINATOR_SUBJECT,
-    ERROR_MESSAGES,
     HAS_LETTERS_MESSAGE,
     HAS_SYMBOL_MESSAGE,
-    INTERPRETATION_MESSAGE,
     NUMERATOR_SUBJECT,
     PERCENT_SIGN_MESSAGE,
     PERCENT_WORDS,
     RATIO_AMBIGUOUS_MESSAGE,
-    RATIO_EXAMPLE,
-    SHOWN_LENGTH,
-    SUBJECT,
     TOO_LONG_MESSAGE,
-    NumberErrorReason,
 )
-from cchc_bot.number_words import number_in_words
 
 # How typed text is read (tests/unit/test_numbers.py pins every rule with examples).
 #

@@ -16,6 +16,7 @@ from cchc_bot.services.exports import ExportService
 from cchc_bot.services.reminders import ReminderService
 from cchc_bot.services.reports import ReportService
 from cchc_bot.services.status import StatusService
+from cchc_bot.services.tasks import TaskService
 from db.session import SessionFactory, create_engine, create_session_factory
 
 
@@ -35,6 +36,7 @@ class Runtime:
     coordination: CoordinationService
     exports: ExportService
     consolidation: ConsolidationService
+    tasks: TaskService
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -59,4 +61,5 @@ def open_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
         coordination=CoordinationService(session_factory, config, clock, settings.tz),
         exports=ExportService(session_factory, config, clock, settings.tz),
         consolidation=ConsolidationService(session_factory, config, clock, settings.tz),
+        tasks=TaskService(session_factory, config, clock, settings.tz),
     )

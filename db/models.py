@@ -231,6 +231,10 @@ class SubmissionVersion(Base):
     submitted_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     answers: Mapped[dict[str, Any]]
+    # Where the figures came from: None, the chat or the web form; "import", a workbook
+    # loaded by `cchc-bot import` (shown as "nhập từ tệp"), with the file's name.
+    source: Mapped[str | None] = mapped_column(String(20))
+    source_file: Mapped[str | None] = mapped_column(String(255))
 
 
 class Attachment(Base):

@@ -103,11 +103,18 @@ async def submissions_of_period(session: AsyncSession, period_id: int) -> dict[i
 
 
 async def answer_counts(session: AsyncSession, period_id: int) -> dict[int, int]:
-    """How many answers each submission of a period has, by submission id."""
+    """How many answers each submission of a period has, by submission id.
+
+    The answers of the task section (`nv_...`, generated from tasks.yaml) are not counted:
+    the totals they are shown against count the questionnaire's indicators.
+    """
     rows = await session.execute(
         select(Answer.submission_id, func.count())
         .join(Submission, Submission.id == Answer.submission_id)
-        .where(Submission.period_id == period_id)
+        .where(
+            Submission.period_id == period_id,
+            Answer.indicator_id.not_like("nv\\_%", escape="\\"),
+        )
         .group_by(Answer.submission_id)
     )
     return {submission_id: count for submission_id, count in rows}

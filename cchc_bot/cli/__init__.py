@@ -1,6 +1,14 @@
 """The `cchc-bot` command line (CONTRACT.md): operator commands, one module per topic."""
 
-from cchc_bot.cli import configuration, maintenance, people, reminders, reporting
+from cchc_bot.cli import (
+    configuration,
+    imports,
+    maintenance,
+    people,
+    reminders,
+    reporting,
+    tasks,
+)
 from cchc_bot.cli.base import (
     CliContext,
     CliError,
@@ -26,6 +34,7 @@ __all__ = [
     "context_of",
     "error_console",
     "fail",
+    "imports",
     "maintenance",
     "people",
     "print_json",
@@ -34,6 +43,7 @@ __all__ = [
     "require_current_schema",
     "run_async",
     "startup_faults",
+    "tasks",
     "user_errors",
     "with_database",
 ]

@@ -30,6 +30,7 @@ from cchc_bot.config.loading import (
 from cchc_bot.ops.logs import TokenRedactingFilter
 from cchc_bot.ops.settings import MissingTokenError, Settings
 from cchc_bot.periods import UnknownPeriodError
+from cchc_bot.texts import cli as cli_words
 from db.migrate import current_revision, head_revision
 from db.session import SessionFactory, create_engine, create_session_factory
 
@@ -79,7 +80,7 @@ class CliContext:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print a one-line reason to stderr and exit non-zero."""
-    error_console.print(f"[red]Lỗi / error:[/red] {message}", markup=True, soft_wrap=True)
+    error_console.print(cli_words.ERROR_PREFIX + message, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 

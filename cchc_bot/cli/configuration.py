@@ -32,6 +32,7 @@ from cchc_bot.documents.outline import check_outline_of
 from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.services.config_sync import SyncReport, sync_configuration
 from cchc_bot.services.directory import list_units
+from cchc_bot.texts import cli as cli_words
 from db.migrate import upgrade_schema
 from db.session import create_engine, create_session_factory
 
@@ -148,8 +149,8 @@ def calendar_command(
         print_json(period_calendar.calendar_json(periods))
         return
     table = new_table(
-        ("Kỳ", "Tên", "Số liệu từ", "đến", "Hạn nộp", "Mở nhập", "Đóng", "Nhắc việc"),
-        title=f"Lịch báo cáo CCHC năm {year or cli.today().year}",
+        cli_words.CALENDAR_COLUMNS,
+        title=cli_words.CALENDAR_TITLE.format(year=year or cli.today().year),
     )
     for period in periods:
         table.add_row(
@@ -196,15 +197,13 @@ def units_command(
             ]
         )
         return
-    table = new_table(
-        ("Mã", "Tên", "Loại", "Hoạt động", "Tài khoản đã liên kết"), title="Đơn vị báo cáo"
-    )
+    table = new_table(cli_words.UNITS_COLUMNS, title=cli_words.UNITS_TITLE)
     for unit in units:
         table.add_row(
             unit.code,
             unit.name,
             unit.kind,
-            "có" if unit.active else "không",
+            cli_words.YES if unit.active else cli_words.NO,
             ", ".join(f"{m.name} ({m.role})" for m in unit.members) or "—",
         )
     console.print(table)

@@ -33,6 +33,7 @@ from cchc_bot.services.accounts import (
     CreatedInvite,
 )
 from cchc_bot.services.directory import list_members
+from cchc_bot.texts import cli as cli_words
 from db.session import SessionFactory
 
 
@@ -79,9 +80,7 @@ def write_invite_sheet(path: Path, rows: list[dict[str, Any]]) -> None:
 
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            ["Mã đơn vị", "Tên đơn vị", "Vai trò", "Đường liên kết", "Mã mời", "Hết hạn"]
-        )
+        writer.writerow(cli_words.INVITE_SHEET_COLUMNS)
         for row in rows:
             writer.writerow(
                 [
@@ -188,7 +187,9 @@ def invites_command(
     if as_json:
         print_json(data)
         return
-    table = new_table(("id", "role", "unit", "expires_at", "status", "used_by"), title="Mã mời")
+    table = new_table(
+        ("id", "role", "unit", "expires_at", "status", "used_by"), title=cli_words.INVITES_TITLE
+    )
     for view in views:
         table.add_row(
             str(view.invite_id),
@@ -244,7 +245,7 @@ def members_command(
         return
     table = new_table(
         ("telegram_user_id", "name", "role", "unit", "reachable", "linked_at"),
-        title="Tài khoản đã liên kết",
+        title=cli_words.MEMBERS_TITLE,
     )
     for member in members:
         table.add_row(

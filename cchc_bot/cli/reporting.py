@@ -31,6 +31,7 @@ from cchc_bot.documents.outline import OutlineError, load_outline
 from cchc_bot.exports import csv_table, workbook
 from cchc_bot.services.exports import ExportService
 from cchc_bot.services.status import PeriodStatus, StatusService
+from cchc_bot.texts import cli as cli_words
 from db.session import SessionFactory
 
 
@@ -87,20 +88,25 @@ def status_command(
         return
     counts = status.counts()
     deadline = status.period.deadline.astimezone(settings.tz)
-    closed = " — đã đóng" if status.closed else ""
+    headline = cli_words.STATUS_HEADLINE.format(
+        label=status.period.label,
+        code=status.period.code,
+        deadline=f"{deadline:%d/%m/%Y}",
+        closed=cli_words.STATUS_CLOSED if status.closed else "",
+    )
+    console.print(headline, markup=False)
     console.print(
-        f"{status.period.label} ({status.period.code}), hạn {deadline:%d/%m/%Y}{closed}",
+        cli_words.STATUS_COUNTS.format(
+            on_time=counts["submitted_on_time"],
+            late=counts["submitted_late"],
+            draft=counts["draft"],
+            not_started=counts["not_started"],
+            returned=counts["returned"],
+            unreachable=counts["unreachable"],
+        ),
         markup=False,
     )
-    console.print(
-        f"đúng hạn {counts['submitted_on_time']} · muộn {counts['submitted_late']} · "
-        f"đang nhập {counts['draft']} · chưa bắt đầu {counts['not_started']} · "
-        f"bị trả lại {counts['returned']} · không liên lạc được {counts['unreachable']}",
-        markup=False,
-    )
-    table = new_table(
-        ("Mã", "Đơn vị", "Loại", "Tình trạng", "Tiến độ", "Nộp lúc", "Muộn", "Liên lạc")
-    )
+    table = new_table(cli_words.STATUS_COLUMNS)
     for unit in status.units:
         table.add_row(
             unit.code,
@@ -111,8 +117,8 @@ def status_command(
             f"{unit.submitted_at.astimezone(settings.tz):%d/%m %H:%M}"
             if unit.submitted_at
             else "—",
-            "muộn" if unit.late else "",
-            "" if unit.reachable else ("chưa liên kết" if not unit.linked else "403"),
+            cli_words.STATUS_LATE if unit.late else "",
+            "" if unit.reachable else (cli_words.STATUS_UNLINKED if not unit.linked else "403"),
         )
     console.print(table)
 

@@ -38,11 +38,11 @@ from cchc_bot.documents.sentences import (
 )
 from cchc_bot.exports.naming import district_slug
 from cchc_bot.node_totals import aggregate_by_node
+from cchc_bot.texts import documents as words
 from cchc_bot.texts import org
 
 FILE_PREFIX = "BaoCao_CCHC"
 DOCX_EXTENSION = ".docx"
-NO_SUBMISSIONS = "Trong kỳ, chưa có cơ quan, đơn vị nào gửi báo cáo kết quả thực hiện"
 
 
 def report_filename(data: ExportData, outline: ReportOutline) -> str:
@@ -61,7 +61,7 @@ def names_of(data: ExportData, outline: ReportOutline, issuer: str) -> dict[str,
         "issuer": issuer,
         "place": organisation.place,
         "organisation": organisation.name,
-        "previous": data.previous_label or "kỳ trước",
+        "previous": data.previous_label or words.PREVIOUS_PERIOD,
     }
 
 
@@ -93,19 +93,26 @@ def submissions_of(units: Sequence[UnitReport]) -> Submissions:
 
 def submission_sentences(record: Submissions) -> list[str]:
     """The submission record in words, the units that did not report named."""
-    shown = f"{number_of(record.reported)}/{number_of(record.total)} cơ quan, đơn vị"
+    shown = words.UNITS_SHOWN.format(
+        reported=number_of(record.reported), total=number_of(record.total)
+    )
     if record.reported == 0:
-        lines = [f"{NO_SUBMISSIONS} ({shown})."]
+        lines = [words.NO_SUBMISSIONS.format(shown=shown)]
     else:
         lines = [
-            f"Có {shown} gửi báo cáo, trong đó đúng hạn {number_of(len(record.on_time))}, "
-            f"trễ hạn {number_of(len(record.late))}."
+            words.SUBMITTED.format(
+                shown=shown,
+                on_time=number_of(len(record.on_time)),
+                late=number_of(len(record.late)),
+            )
         ]
     if record.late:
-        lines.append("Gửi trễ hạn: " + ", ".join(unit.name for unit in record.late) + ".")
+        names = ", ".join(unit.name for unit in record.late)
+        lines.append(words.SUBMITTED_LATE.format(names=names))
     if record.missing:
         names = ", ".join(unit.name for unit in record.missing)
-        lines.append(f"Chưa gửi báo cáo ({number_of(len(record.missing))}): {names}.")
+        count = number_of(len(record.missing))
+        lines.append(words.NOT_SUBMITTED.format(count=count, names=names))
     return lines
 
 
@@ -139,6 +146,7 @@ def missed_targets(
 ) -> list[str]:
     """Lines on the indicators that missed their target: district figure, units, explanations."""
     wanted = set(indicator_ids)
+    area = data.organisation.short_name
     counted = [unit for unit in data.units if unit.counted]
     lines: list[str] = []
     for total in totals:
@@ -157,9 +165,9 @@ def missed_targets(
             continue
         value = total.current.value
         reached = figure_text(indicator, value) if value is not None else "—"
-        line = f"{indicator.label}: toàn huyện đạt {reached}"
+        line = words.MISSED_LINE.format(label=indicator.label, area=area, reached=reached)
         if total.target is not None:
-            line += f" (mục tiêu {indicator.describe_target(total.target)})"
+            line += words.MISSED_TARGET.format(target=indicator.describe_target(total.target))
         if missing:
             parts = []
             for unit in missing:
@@ -167,9 +175,11 @@ def missed_targets(
                 said = figure.explanation if figure and figure.explanation else ""
                 explanation = collapse(said).rstrip(".")
                 parts.append(
-                    f"{unit.name} (giải trình: {explanation})" if explanation else unit.name
+                    words.MISSED_UNIT_EXPLAINED.format(unit=unit.name, explanation=explanation)
+                    if explanation
+                    else unit.name
                 )
-            line += f"; đơn vị chưa đạt: {'; '.join(parts)}"
+            line += words.MISSED_UNITS.format(units="; ".join(parts))
         lines.append(line + ".")
     return lines
 
@@ -262,25 +272,24 @@ def _part(
     for sentence in written:
         layout.paragraph(document, sentence, indent=True)
     if part.sentences and not written:
-        reason = "chưa có số liệu" if not any_report else "không phát sinh số liệu"
-        layout.paragraph(document, f"Trong kỳ, {reason} về nội dung này.", indent=True)
+        reason = words.NO_FIGURES if not any_report else words.NO_FIGURES_ARISEN
+        layout.paragraph(document, words.NOTHING_ABOUT.format(reason=reason), indent=True)
     missed = missed_targets(data, totals, part.indicator_ids(data.questionnaire))
     if missed:
-        layout.paragraph(document, "Các chỉ tiêu chưa đạt mục tiêu:", italic=True, indent=True)
+        layout.paragraph(document, words.MISSED_TITLE, italic=True, indent=True)
         for line in missed:
             layout.paragraph(document, f"- {line}", indent=True)
     for indicator_id in part.texts:
         answers = text_answers(data, indicator_id)
         if answers:
             label = data.questionnaire.by_id()[indicator_id].label
-            layout.paragraph(
-                document, f"Ý kiến của các cơ quan, đơn vị ({label}):", italic=True, indent=True
-            )
+            opinions = words.OPINIONS_TITLE.format(label=label)
+            layout.paragraph(document, opinions, italic=True, indent=True)
             for answer in answers:
                 layout.paragraph(document, f"- {answer}", indent=True)
     if part.placeholder:
         office = outline.organisation.office
-        layout.to_fill(document, f"[{office} bổ sung: {part.placeholder}]")
+        layout.to_fill(document, words.TO_FILL.format(office=office, placeholder=part.placeholder))
 
 
 def _annex(document: Document, data: ExportData, outline: ReportOutline) -> None:
@@ -288,7 +297,7 @@ def _annex(document: Document, data: ExportData, outline: ReportOutline) -> None
     layout.heading(document, outline.annex_title, level=1)
     layout.paragraph(
         document,
-        f"(Kèm theo báo cáo {period_words(data.period.kind_label, data.period.year)})",
+        words.ANNEX_SUBTITLE.format(period=period_words(data.period.kind_label, data.period.year)),
         italic=True,
         center=True,
     )
@@ -298,9 +307,9 @@ def _annex(document: Document, data: ExportData, outline: ReportOutline) -> None
     if not shown:
         return
     groups = [(part.code, part.label) for part in shown[0].groups]
-    prior = data.previous_label or "Kỳ trước"
-    head = ["STT", "Chỉ tiêu", "Đơn vị tính", *[label for _, label in groups], "Toàn huyện"]
-    head += [prior, "Mục tiêu"]
+    prior = data.previous_label or words.ANNEX_PREVIOUS
+    head = [*words.ANNEX_HEAD_LEFT, *[label for _, label in groups], words.ANNEX_TOTAL]
+    head += [prior, words.ANNEX_TARGET]
     figures = len(head) - 3
     widths = [Mm(12), Mm(85), Mm(22), *[Mm(140 / figures)] * figures]
     for section_title, rows in _annex_rows(shown, previous).items():
@@ -362,7 +371,7 @@ def _tally_cell(indicator: Indicator, tally: Tally) -> str:
     if tally.answers and indicator.type is IndicatorType.CHOICE:
         return "; ".join(f"{label}: {count}" for label, count in tally.answers if count)
     if tally.not_arisen:
-        return "Không phát sinh"
+        return words.NOT_ARISEN
     return _cell(indicator, tally.value)
 
 

@@ -16,13 +16,13 @@ from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from cchc_bot.texts import documents as words
+
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
 HEADER_SIZE = Pt(13)
 SMALL_SIZE = Pt(12)
 TABLE_SIZE = Pt(11)
-NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 # XML 1.0 has no place for most control characters: they would make the file unreadable.
 _PERCENT_SPACE = re.compile(r"(\d) %")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -159,13 +159,13 @@ def add_header(document: Document, header: Header) -> None:
         paragraph(left, header.parent.upper(), size=HEADER_SIZE, center=True)
     paragraph(left, header.issuer.upper(), bold=True, size=HEADER_SIZE, center=True)
     paragraph(left, "———", size=HEADER_SIZE, center=True)
-    paragraph(left, f"Số:      /BC-{header.number}", size=HEADER_SIZE, center=True)
-    paragraph(right, NATIONAL_NAME, bold=True, size=SMALL_SIZE, center=True)
-    paragraph(right, MOTTO, bold=True, size=HEADER_SIZE, center=True)
+    paragraph(left, words.NUMBER.format(code=header.number), size=HEADER_SIZE, center=True)
+    paragraph(right, words.NATION, bold=True, size=SMALL_SIZE, center=True)
+    paragraph(right, words.MOTTO, bold=True, size=HEADER_SIZE, center=True)
     paragraph(right, "———————————", size=HEADER_SIZE, center=True)
     paragraph(
         right,
-        f"{header.place}, ngày … tháng … năm {header.year}",
+        words.PLACE_AND_DATE.format(place=header.place, year=header.year),
         italic=True,
         size=HEADER_SIZE,
         center=True,
@@ -185,7 +185,7 @@ def add_signature(document: Document, header: Header) -> None:
     paragraph(document)
     table = document.add_table(rows=1, cols=2)
     left, right = _columns(table, Mm(80), Mm(85))
-    paragraph(left, "Nơi nhận:", bold=True, italic=True, size=SMALL_SIZE)
+    paragraph(left, words.RECIPIENTS, bold=True, italic=True, size=SMALL_SIZE)
     for recipient in header.recipients:
         text = recipient.strip().rstrip(";.")
         paragraph(left, f"- {text};", size=Pt(11))

@@ -10,6 +10,7 @@ from cchc_bot.aggregation import IndicatorTotal, Tally
 from cchc_bot.config.questionnaire import Indicator, IndicatorType
 from cchc_bot.documents.outline import PLACEHOLDER, PLACEHOLDER_NAME
 from cchc_bot.number_format import format_number, format_percent
+from cchc_bot.texts import documents as words
 
 PERCENT_TYPES = frozenset({IndicatorType.RATIO, IndicatorType.PERCENT})
 
@@ -21,9 +22,11 @@ class MissingData(Exception):
 def period_words(kind_label: str, year: int) -> str:
     """The period as a trích yếu names it: "Quý I năm 2024", "6 tháng đầu năm 2024"."""
     label = kind_label.strip()
-    if label.casefold() == "năm":
-        return f"năm {year}"
-    return f"{label} {year}" if label.casefold().endswith("năm") else f"{label} năm {year}"
+    if label.casefold() == words.YEAR_WORD:
+        return words.PERIOD_YEAR.format(year=year)
+    if label.casefold().endswith(words.YEAR_WORD):
+        return f"{label} {year}"
+    return words.PERIOD_AND_YEAR.format(label=label, year=year)
 
 
 def number(value: Decimal) -> str:
@@ -46,18 +49,18 @@ def change_text(total: IndicatorTotal, previous_label: str | None) -> str:
     previous = total.previous
     if previous is None or previous.value is None or total.current.value is None:
         return ""
-    since = f" so với {previous_label}" if previous_label else " so với kỳ trước"
+    since = words.SINCE.format(previous=previous_label) if previous_label else words.SINCE_PREVIOUS
     difference = total.current.value - previous.value
+    word = words.RISE if difference > 0 else words.FALL
     if total.indicator.type in PERCENT_TYPES:
         rounded = abs(difference).quantize(Decimal("0.01"))
         if rounded == 0:
-            return f", không thay đổi{since}"
-        word = "tăng" if difference > 0 else "giảm"
-        return f", {word} {format_number(rounded, 2)} điểm %{since}"
+            return words.UNCHANGED.format(since=since)
+        amount = format_number(rounded, 2)
+        return words.CHANGE_POINTS.format(word=word, amount=amount, since=since)
     if difference == 0:
-        return f", không thay đổi{since}"
-    word = "tăng" if difference > 0 else "giảm"
-    return f", {word} {number(abs(difference))}{since}"
+        return words.UNCHANGED.format(since=since)
+    return words.CHANGE.format(word=word, amount=number(abs(difference)), since=since)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from cchc_bot.documents.outline import ReportOutline
 from cchc_bot.documents.sentences import collapse, number, percent, period_words
 from cchc_bot.exports.naming import district_slug
 from cchc_bot.periods import ReportingPeriod
+from cchc_bot.texts import documents as words
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def unit_filename(submission: UnitSubmission) -> str:
 def answer_text(indicator: Indicator, figure: Figure | None) -> str | None:
     """One answer as written in the report; None when it was not given."""
     if figure_not_applicable(indicator.type, figure):
-        return "không phát sinh"
+        return words.ANSWER_NOT_ARISEN
     if figure is None or not figure_is_answered(indicator.type, figure):
         return None
     unit = f" {indicator.unit}" if indicator.unit else ""
@@ -51,7 +52,11 @@ def answer_text(indicator: Indicator, figure: Figure | None) -> str | None:
         case IndicatorType.RATIO:
             assert figure.numerator is not None
             assert figure.denominator is not None
-            share = f", đạt {percent(figure.value)}" if figure.value is not None else ""
+            share = (
+                words.ANSWER_SHARE.format(percent=percent(figure.value))
+                if figure.value is not None
+                else ""
+            )
             part = indicator.numerator.unit if indicator.numerator else None
             counted = f" {part}" if part else ""
             return f"{number(figure.numerator)}/{number(figure.denominator)}{counted}{share}"
@@ -59,7 +64,7 @@ def answer_text(indicator: Indicator, figure: Figure | None) -> str | None:
             assert figure.value is not None
             return percent(figure.value)
         case IndicatorType.BOOLEAN:
-            return "Có" if figure.value else "Không"
+            return words.ANSWER_YES if figure.value else words.ANSWER_NO
         case IndicatorType.CHOICE | IndicatorType.TEXT:
             return (figure.text or "").strip()
         case _:
@@ -124,9 +129,9 @@ def _section_lines(indicators: list[Indicator], submission: UnitSubmission) -> l
         line = f"- {indicator.label}: {text}"
         target = resolve_target(indicator.target, period_kind, group, kind)
         if target is not None and unit_misses(indicator, figure, target):
-            line += f" (chưa đạt mục tiêu {indicator.describe_target(target)})"
+            line += words.ANSWER_MISSED.format(target=indicator.describe_target(target))
         if figure.explanation:
-            line += f". Giải trình: {collapse(figure.explanation)}"
+            line += words.ANSWER_EXPLANATION.format(explanation=collapse(figure.explanation))
         lines.append(line + ("" if line.endswith(".") else "."))
     return lines
 

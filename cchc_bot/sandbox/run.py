@@ -18,6 +18,7 @@ from cchc_bot.sandbox.folders import ExitChoice, Folders, clean_up
 from cchc_bot.sandbox.session import ReminderTick, SandboxOptions, Session
 from cchc_bot.sandbox.startup import BuildApplication, open_session
 from cchc_bot.sandbox.view import ChatView, PlainView, RichView
+from cchc_bot.sandbox.web_links import ServeWeb
 from cchc_bot.texts import sandbox as texts
 
 
@@ -39,8 +40,11 @@ def run_sandbox(
     build_application: BuildApplication,
     tick: ReminderTick,
     out: TextIO | None = None,
+    serve_web: ServeWeb | None = None,
 ) -> int:
-    """Run a sandbox session to its end; returns the exit code (non-zero: a script failed)."""
+    """Run a sandbox session to its end; returns the exit code (non-zero: a script failed).
+
+    With `serve_web`, the web desk is served too and each persona's sign-in link printed."""
     script_lines: list[str] | None = None
     if options.script is not None:
         try:
@@ -66,6 +70,7 @@ def run_sandbox(
                 script_lines=script_lines,
                 console=console,
                 exit_choice=exit_choice,
+                serve_web=serve_web,
             )
         )
     except KeyboardInterrupt:
@@ -87,6 +92,7 @@ async def _session(
     script_lines: list[str] | None,
     console: Console,
     exit_choice: ExitChoice,
+    serve_web: ServeWeb | None = None,
 ) -> int:
     if script_lines is None:
         view.notice(texts.STARTING)
@@ -99,6 +105,7 @@ async def _session(
             view=view,
             folders=folders,
             exit_choice=exit_choice,
+            serve_web=serve_web,
         ) as session:
             introduce(session)
             if script_lines is not None:

@@ -14,6 +14,7 @@ from cchc_bot.sandbox.bot_log import BotLog
 from cchc_bot.sandbox.folders import ExitChoice, Folders
 from cchc_bot.sandbox.local_bot import AnyApplication, running_application, server_settings
 from cchc_bot.sandbox.session import ReminderTick, SandboxOptions, Session
+from cchc_bot.sandbox.web_links import ServeWeb, persona_links
 from cchc_bot.sandbox.view import ChatView
 from cchc_bot.services.config_sync import sync_configuration
 from db.migrate import upgrade_schema
@@ -37,6 +38,7 @@ async def open_session(
     view: ChatView,
     folders: Folders,
     exit_choice: ExitChoice | None = None,
+    serve_web: ServeWeb | None = None,
 ) -> AsyncIterator[Session]:
     """Set everything up (database, server, bot, personas); tear it down on exit."""
     tz = settings.tz
@@ -78,7 +80,13 @@ async def open_session(
                     )
                     await session.link_personas()
                     session.watch()
-                    yield session
+                    if serve_web is None:
+                        yield session
+                        return
+                    async with serve_web(runtime, SANDBOX_TOKEN, application.bot) as base:
+                        for line in await persona_links(runtime, clock, base):
+                            view.notice(line)
+                        yield session
             finally:
                 await runtime.close()
     finally:

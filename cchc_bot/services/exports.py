@@ -24,9 +24,11 @@ from cchc_bot.aggregation import (
 from cchc_bot.comparisons import INCREMENT_RULES, combined_figures, plan_comparisons
 from cchc_bot.config.questionnaire import AggregateRule
 from cchc_bot.config.units import UnitConfig
+from cchc_bot.imports import IMPORT_SOURCE
 from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.status import SHOWN_STATE, unit_config
+from cchc_bot.texts import figures as figure_words
 from db import repositories
 from db.models import (
     Member,
@@ -175,6 +177,14 @@ class ExportService(ConfiguredService):
             figures: dict[str, Figure] = {}
             if unit.id in latest and state != "returned":
                 figures = latest[unit.id]
+            answered, source = answered_on.get(unit.id, (None, None))
+            submitter = (
+                names.get(submission.submitted_by_member_id)
+                if submission and submission.submitted_by_member_id
+                else None
+            )
+            if source == IMPORT_SOURCE and submission and submission.state == "submitted":
+                submitter = figure_words.IMPORTED_BY
             # The group is configuration only (units.yaml), not a column of the unit row.
             group = configured[unit.code].group if unit.code in configured else None
             view = unit_config(unit).model_copy(update={"group": group})
@@ -189,11 +199,7 @@ class ExportService(ConfiguredService):
                     state=state,
                     late=(submission.late if submission and state == "submitted" else False),
                     submitted_at=submission.submitted_at if submission else None,
-                    submitted_by=(
-                        names.get(submission.submitted_by_member_id)
-                        if submission and submission.submitted_by_member_id
-                        else None
-                    ),
+                    submitted_by=submitter,
                     version=submission.version if submission else 0,
                     returned_reason=submission.returned_reason if submission else None,
                     figures=figures,
@@ -201,7 +207,7 @@ class ExportService(ConfiguredService):
                     group=view.group_code,
                     node=tree.node_under(unit.code, root, parents) if root else None,
                     in_consolidation=unit.code in left_out,
-                    questionnaire_version=answered_on.get(unit.id) if figures else None,
+                    questionnaire_version=answered if figures else None,
                 )
             )
         nodes = self._nodes(root, parents, units, node_names)
@@ -357,8 +363,11 @@ class ExportService(ConfiguredService):
         return latest
 
     @staticmethod
-    async def _answered_versions(session: AsyncSession, period_code: str) -> dict[int, str]:
-        """Unit id -> the questionnaire version of its latest submitted version in a period."""
+    async def _answered_versions(
+        session: AsyncSession, period_code: str
+    ) -> dict[int, tuple[str, str | None]]:
+        """Unit id -> questionnaire version and source ("import") of its latest submitted
+        version in a period."""
         row = await repositories.find_period(session, period_code)
         if row is None:
             return {}
@@ -370,7 +379,8 @@ class ExportService(ConfiguredService):
             .subquery()
         )
         rows = await session.execute(
-            select(Submission.unit_id, QuestionnaireVersion.version)
+            select(Submission.unit_id, QuestionnaireVersion.version, SubmissionVersion.source)
+            .select_from(SubmissionVersion)
             .join(Submission, Submission.id == SubmissionVersion.submission_id)
             .join(
                 newest,
@@ -382,7 +392,7 @@ class ExportService(ConfiguredService):
                 QuestionnaireVersion.id == SubmissionVersion.questionnaire_version_id,
             )
         )
-        return {unit_id: version for unit_id, version in rows.tuples()}
+        return {unit_id: (version, source) for unit_id, version, source in rows.tuples()}
 
     @staticmethod
     async def _reminders(session: AsyncSession, period_code: str) -> list[ReminderRecord]:

@@ -69,6 +69,7 @@ HELP_HEAD = (
     "• /report hoặc /baocao — nhập, tiếp tục hoặc sửa báo cáo CCHC của đơn vị; "
     "bot hỏi từng câu, có nút bấm, nhập số theo kiểu Việt Nam (1.234 hoặc 95,5)\n"
     "• /status hoặc /tinhtrang — tình trạng báo cáo của đơn vị\n"
+    "• /tasks hoặc /nhiemvu — nhiệm vụ đơn vị chủ trì theo Kế hoạch CCHC và tiến độ\n"
     "• /cancel hoặc /huy — tạm dừng; số liệu đã nhập vẫn được lưu\n"
     "• /web — đường dẫn mở bàn làm việc trên trình duyệt (nếu máy chủ đã bật)\n"
     "• /help hoặc /huongdan — hướng dẫn này"
@@ -81,6 +82,7 @@ HELP_COORDINATOR = (
     "• /remind hoặc /nhacnho [KỲ hoặc ĐƠN_VỊ] — nhắc các đơn vị chưa nộp\n"
     "• /return hoặc /tralai ĐƠN_VỊ KỲ LÝ_DO — trả lại báo cáo để đơn vị sửa\n"
     "• /export hoặc /xuat [KỲ] — bảng tổng hợp Excel\n"
+    "• /tasks hoặc /nhiemvu [KỲ] — nhiệm vụ theo Kế hoạch CCHC, quá hạn trước; bấm để xem diễn biến\n"
     "• /draftreport hoặc /duthao [KỲ] — dự thảo báo cáo CCHC của {area} (Word)\n"
     "• /close hoặc /dongky KỲ — đóng kỳ, không nhận thêm báo cáo; /reopen hoặc /moky KỲ — mở lại\n"
     "• /web — đường dẫn mở bàn làm việc trên trình duyệt: bảng tình trạng, lọc, tải Excel\n"
@@ -118,6 +120,7 @@ MENU_COORDINATOR = [
     ("remind", "Nhắc đơn vị chưa nộp"),
     ("export", "Tải bảng tổng hợp Excel"),
     ("draftreport", "Dự thảo báo cáo CCHC (Word)"),
+    ("tasks", "Nhiệm vụ theo Kế hoạch CCHC"),
     ("view", "Xem báo cáo một đơn vị đã gửi"),
     ("return", "Trả lại báo cáo để sửa"),
     ("help", "Hướng dẫn"),

@@ -40,7 +40,8 @@ RECURRING_DUE = "Mỗi kỳ"
 
 # --- /tasks and `cchc-bot tasks` ------------------------------------------------------------
 
-LIST_TITLE = "<b>Nhiệm vụ theo Kế hoạch CCHC — {period}</b>"
+LIST_TITLE_PLAIN = "Nhiệm vụ theo Kế hoạch CCHC — {period}"
+LIST_TITLE = f"<b>{LIST_TITLE_PLAIN}</b>"
 LIST_RATES = (
     "Đến hạn: {due} · Đúng hạn: {on_time} · Trễ hạn: {late} · Đang thực hiện: {in_progress}"
     " · Chưa thực hiện: {not_started} · Quá hạn: {overdue}"
@@ -99,3 +100,11 @@ RATES_HEADERS = (
     "Tỷ lệ đúng hạn (%)",
 )
 RATES_DISTRICT = "Toàn huyện"
+
+# --- /tasks buttons ----------------------------------------------------------------------
+
+BUTTON_PREVIOUS = "⬅️ Trang trước"
+BUTTON_NEXT = "➡️ Trang sau"
+BUTTON_HISTORY = "{number}. {title}"
+"""A task's button under /tasks (the title shortened to fit a button)."""
+BUTTON_TITLE_LENGTH = 40

@@ -27,3 +27,9 @@ NUDGED: Final = "Đã nhắc {count} người của {unit}."
 NUDGE_NOBODY: Final = "Không nhắc được: đơn vị chưa có ai liên kết hoặc đã được nhắc gần đây."
 PERIOD_CLOSED: Final = "Đã đóng kỳ {period}: đơn vị không gửi thêm được."
 PERIOD_REOPENED: Final = "Đã mở lại kỳ {period}: đơn vị gửi tiếp được."
+SANDBOX_WEB: Final = "Bàn làm việc trên web: {base} (mở đường dẫn dưới đây trong trình duyệt)"
+SANDBOX_WEB_LINK: Final = "  {label}: {url}"
+SANDBOX_WEB_NOTE: Final = (
+    "Mỗi đường dẫn dùng được một lần trong 10 phút (theo đồng hồ của sandbox); "
+    "hết hạn thì gõ /web trong vai người đó để nhận đường dẫn mới."
+)

@@ -11,6 +11,7 @@ MAX_PAGE = 999
 _UNIT = re.compile(r"[a-z0-9_]{1,40}")
 _PERIOD = re.compile(r"[0-9]{4}-[A-Z][A-Z0-9]{0,3}")
 _PAGE = re.compile(r"(?:0|[1-9][0-9]{0,2})")
+_TASK = re.compile(r"[a-z][a-z0-9_]{0,33}")
 _NONE = "-"
 SEPARATOR = "|"
 
@@ -49,11 +50,37 @@ class RemindCancel:
     """✖️ Thôi under the nudge plan."""
 
 
-Payload = StatusPage | ReturnStart | ReturnCancel | RemindConfirm | RemindCancel
+@dataclass(frozen=True)
+class TasksPage:
+    """⬅️ ➡️ through the pages of `/tasks` for a period (coordinators and lead agencies)."""
+
+    period: str
+    page: int
+
+
+@dataclass(frozen=True)
+class TaskHistoryOpen:
+    """A task's line under `/tasks`: its history across the periods."""
+
+    task: str
+
+
+Payload = (
+    StatusPage
+    | ReturnStart
+    | ReturnCancel
+    | RemindConfirm
+    | RemindCancel
+    | TasksPage
+    | TaskHistoryOpen
+)
 
 # Each payload's prefix; a CallbackQueryHandler pattern built from them routes the presses.
 PREFIXES = ("st", "rt", "rx", "rm")
 PATTERN = rf"^(?:{'|'.join(PREFIXES)})(?:\|.*)?$"
+TASK_PREFIXES = ("tk", "th")
+TASK_PATTERN = rf"^(?:{'|'.join(TASK_PREFIXES)})(?:\|.*)?$"
+"""The task buttons, routed apart: lead agencies press them too, not only coordinators."""
 
 
 class InvalidPayload(ValueError):
@@ -82,6 +109,12 @@ def encode(payload: Payload) -> str:
             parts = ["rm", _check(period, _PERIOD, "period"), target]
         case RemindCancel():
             parts = ["rm", _NONE, _NONE]
+        case TasksPage(period, page):
+            if not 0 <= page <= MAX_PAGE:
+                raise InvalidPayload(f"invalid page: {page}")
+            parts = ["tk", _check(period, _PERIOD, "period"), str(page)]
+        case TaskHistoryOpen(task):
+            parts = ["th", _check(task, _TASK, "task")]
     data = SEPARATOR.join(parts)
     if len(data.encode()) > MAX_BYTES:
         raise InvalidPayload(f"callback data over {MAX_BYTES} bytes: {data!r}")
@@ -106,5 +139,9 @@ def decode(data: str | None) -> Payload | None:
             return RemindConfirm(period)
         case ["rm", period, unit] if _PERIOD.fullmatch(period) and _UNIT.fullmatch(unit):
             return RemindConfirm(period, unit)
+        case ["tk", period, page] if _PERIOD.fullmatch(period) and _PAGE.fullmatch(page):
+            return TasksPage(period, int(page))
+        case ["th", task] if _TASK.fullmatch(task):
+            return TaskHistoryOpen(task)
         case _:
             return None

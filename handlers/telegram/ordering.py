@@ -173,7 +173,7 @@ class CrossProcessTurns:
             async with self._turns.take(chat_id) as turn:
                 if turn is None:
                     return left  # the holder handles it and looks again after letting go
-                await self._tell_interrupted(turn)
+                interrupted = await self._tell_interrupted(turn)
                 handled: list[int] = []
                 try:
                     for stored in await turn.pending():
@@ -185,6 +185,9 @@ class CrossProcessTurns:
                         handled.append(stored.update_id)
                 finally:
                     await turn.finish(handled)
+                if ours is None and (interrupted or handled):
+                    fields = {"interrupted": interrupted, "handled": len(handled)}
+                    logger.info("chat taken over", extra=fields)
             if not await self._turns.waiting(chat_id):
                 return left
 
@@ -193,10 +196,11 @@ class CrossProcessTurns:
         assert self._handle_now is not None, "bind() first"
         await self._handle_now(Update.de_json(payload, self._bot))
 
-    async def _tell_interrupted(self, turn: ChatTurn) -> None:
+    async def _tell_interrupted(self, turn: ChatTurn) -> int:
+        """Tell the chat its update was cut short, if one was; how many were."""
         interrupted = await turn.interrupted()
         if not interrupted:
-            return
+            return 0
         assert self._bot is not None, "bind() first"
         # Outside any update: the notice is nobody's side effect.
         with inbox.handling(None, None):
@@ -207,8 +211,8 @@ class CrossProcessTurns:
                     "could not tell a chat its update was interrupted",
                     extra={"error": type(exc).__name__},
                 )
-        logger.info("chat taken over", extra={"interrupted": len(interrupted)})
         await turn.finish(interrupted)
+        return len(interrupted)
 
     def start(self, processor: PerChatUpdateProcessor) -> None:
         """Start looking for chats to take over (on the loop the bot runs on)."""

@@ -18,7 +18,7 @@ from .reporting import fill_in_report
 COORDINATOR_A, COORDINATOR_ALL, HEAD_A, HEAD_B = 6101, 6102, 6103, 6104
 UNITS = """\
 units:
-  - {code: khoi_a, name: "Khối An", kind: phong}
+  - {code: khoi_a, name: "Khối An", kind: phong, consolidates: true}
   - {code: xa_an_mot, name: "Xã An Một", kind: xa, has_tthc: true, parent: khoi_a}
   - {code: khoi_b, name: "Khối Bình", kind: phong}
   - {code: xa_binh_mot, name: "Xã Bình Một", kind: xa, has_tthc: true, parent: khoi_b}
@@ -67,6 +67,16 @@ async def test_a_scoped_coordinator_works_on_their_subtree_only(harness: Harness
     assert "không thuộc phạm vi" in (refused[-1].text or "")
     refused = await harness.say(COORDINATOR_A, "/close 2024-Q1")
     assert "chỉ đầu mối điều phối chung" in (refused[-1].text or "")
+
+    # Khối An consolidates: its coordinator sees the total, confirms, and it goes up.
+    preview = await harness.say(COORDINATOR_A, "/consolidate 2024-Q1")
+    assert "Báo cáo tổng hợp Quý I/2024 của Khối An: 1/1 đơn vị" in (preview[-1].text or "")
+    sent = await harness.say(COORDINATOR_A, "/tonghop quý 1/2024 gửi")
+    assert "Đã gửi báo cáo tổng hợp Quý I/2024 của Khối An" in (sent[-1].text or "")
+    above = (await harness.say(COORDINATOR_ALL, "/status 2024-Q1", count=2))[0].text or ""
+    assert "✅ Khối An (khoi_a) — nộp" in above
+    refused = await harness.say(COORDINATOR_ALL, "/consolidate 2024-Q1")
+    assert "không phụ trách đơn vị nào tổng hợp" in (refused[-1].text or "")
 
     returned = await harness.say(COORDINATOR_A, "/return xa_an_mot 2024-Q1 sai số liệu")
     assert "Xã An Một" in (returned[-1].text or "")

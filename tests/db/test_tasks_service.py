@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from cchc_bot.access import Actor, Role
 from cchc_bot.clock import MovableClock
-from cchc_bot.config.loading import Configuration
+from cchc_bot.config.loading import Configuration, load_configuration
 from cchc_bot.conversation import ButtonPress, QuestionView, SummaryView, TextInput
+from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.services.accounts import AccountService, TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.reports import ReportOutcome, ReportResult, ReportService
@@ -46,7 +47,7 @@ async def answer_all(
 ) -> tuple[ReportResult, list[str]]:
     """Answer every question as a careful clerk (tasks: done, with a dated document)."""
     asked: list[str] = []
-    rules = error_rules(reports._config.questionnaire)
+    rules = error_rules(load_configuration(bundled_config_dir()).questionnaire)
     for _ in range(300):
         assert result.screen is not None
         view = result.screen.view
@@ -90,7 +91,9 @@ async def test_a_lead_agency_reports_its_tasks_and_done_ones_are_not_asked_again
     ]
     async with session_factory() as session:
         rows = (await session.scalars(select(TaskProgress).order_by(TaskProgress.id))).all()
-        assert [(row.task_id, row.status, row.completed_on, row.document_number) for row in rows] == [
+        assert [
+            (row.task_id, row.status, row.completed_on, row.document_number) for row in rows
+        ] == [
             ("kh_tuyen_truyen", "done", dt.date(2024, 3, 5), "12/KH-PNV"),
             ("kh_kiem_tra", "done", dt.date(2024, 3, 5), "12/KH-PNV"),
             ("bao_cao_cchc", "done", dt.date(2024, 3, 5), "12/KH-PNV"),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
 from cchc_bot.local_bot_api import LocalTelegramServer, ScenarioError
+from handlers.web.init_data import InitDataError, verify_init_data
 
 from .raw_http import RawBotApi
 
@@ -147,3 +151,22 @@ async def test_mini_apps_open_only_from_web_app_buttons(
         user.id, message_id=sent.result["message_id"], text="Mở bàn"
     )
     assert query.url == DESK
+
+
+async def test_the_mini_app_gets_init_data_the_desk_verifies_with_the_bot_token(
+    telegram_server: LocalTelegramServer, raw_api: RawBotApi
+) -> None:
+    user = telegram_server.add_user(first_name="Hạnh")
+    await raw_api("setChatMenuButton", {"chat_id": user.id, "menu_button": _web_app_button()})
+    query = telegram_server.open_web_app(user.id)
+    fields = {key: values[0] for key, values in parse_qs(query.init_data).items()}
+    assert fields["query_id"] == query.id
+    assert json.loads(fields["user"])["first_name"] == "Hạnh"
+    now = dt.datetime.now(dt.UTC)
+    verified = verify_init_data(
+        query.init_data, telegram_server.token, max_age=dt.timedelta(minutes=1), now=now
+    )
+    assert (verified.telegram_user_id, verified.first_name) == (user.id, "Hạnh")
+    other_token = "987654321:AAH-some-other-bot-token"
+    with pytest.raises(InitDataError, match="signature"):
+        verify_init_data(query.init_data, other_token, max_age=dt.timedelta(minutes=1), now=now)

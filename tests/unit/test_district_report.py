@@ -175,8 +175,9 @@ def test_tthc_sentence_compares_with_the_previous_period() -> None:
 def test_missed_target_names_units_and_explanations() -> None:
     body = texts(read(sample()))
     line = (
-        "- Tỷ lệ hồ sơ quá hạn có phiếu xin lỗi và hẹn lại ngày trả kết quả: toàn huyện đạt "
-        f"86,96 % (mục tiêu ≥ 100 %); đơn vị chưa đạt: Xã Tài Văn (giải trình: {HOSTILE})."
+        "- Tỷ lệ hồ sơ quá hạn có phiếu xin lỗi và hẹn lại ngày trả kết quả: "
+        "toàn huyện Trần Đề đạt 86,96 % (mục tiêu ≥ 100 %); "
+        f"đơn vị chưa đạt: Xã Tài Văn (giải trình: {HOSTILE})."
     )
     assert line in body
 

@@ -141,6 +141,15 @@ VALUES: dict[str, list[Any]] = {
     "path": ["/tmp/cchc-sandbox"],
     "people": [3],
     "percent": ["85 %"],
+    "year": [2024],
+    "amount": ["0,4", "46"],
+    "word": ["tăng", "giảm"],
+    "since": [" so với Quý I năm 2024", " so với kỳ trước"],
+    "reached": ["86,96 %"],
+    "shown": ["20/22 cơ quan, đơn vị"],
+    "reported": [20],
+    "place": ["Trần Đề", "Cần Thơ"],
+    "placeholder": ["đánh giá chung, ưu điểm"],
     "plan": ["1.200"],
     "share": ["95,5 %"],
     "same": ["Cùng kỳ năm trước (Quý I/2023)"],
@@ -213,6 +222,7 @@ OVERRIDES: dict[str, dict[str, list[Any]]] = {
     "chat_coordinator.VIEW_TITLE": {"late": ["", ", sau hạn"]},
     "chat_coordinator.RETURN_NOBODY": {"phone": ["", " (☎️ 0299 3851 234)"]},
     "chat_coordinator.REMIND_UNIT_LINE": {"phone": ["", " — ☎️ 0299 3851 234"]},
+    "documents.NUMBER": {"code": ["UBND"]},
     "chat_accounts.WEB_LINK": {
         "link": ["https://ban-lam-viec.trande.gov.vn/login?token=Vx3kq9Zr7bYw2Lm8Np4Tc6Hd1Fs5Ja0G"],
         "expires": ["09:10 ngày 5/3/2024"],
@@ -223,8 +233,9 @@ OVERRIDES: dict[str, dict[str, list[Any]]] = {
         for op in ("==", "!=", "<=", "<", ">=", ">")
     },
 }
-# Sandbox texts laid out in columns for a terminal: their runs of spaces are alignment.
-ALIGNED = {"sandbox": {"HELP", "PERSONA_LINE", "REMINDERS_HOURS"}}
+# Sandbox texts laid out in columns for a terminal: their runs of spaces are alignment;
+# and the document number's blank ("Số:      /BC-UBND") is where the clerk writes the number.
+ALIGNED = {"sandbox": {"HELP", "PERSONA_LINE", "REMINDERS_HOURS"}, "documents": {"NUMBER"}}
 
 
 def templates(module: ModuleType) -> Iterator[tuple[str, str]]:

@@ -66,6 +66,7 @@ class WebAppQueryRecord:
     id: str
     user_id: int
     url: str
+    init_data: str = ""
     answered: bool = False
     message_id: int | None = None
 
