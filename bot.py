@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -303,6 +305,12 @@ def sandbox_command(
         str | None, typer.Option(help="keep the database, log and received files in this folder")
     ] = None,
     keep: Annotated[bool, typer.Option("--keep", help="keep the temporary folder on exit")] = False,
+    web: Annotated[
+        bool,
+        typer.Option(
+            "--web", help="serve the web desk on 127.0.0.1:CCHC_WEB_PORT, a link per persona"
+        ),
+    ] = False,
 ) -> None:
     """Run the real bot against a local Telegram server in a terminal chat: no token, no network."""
 
@@ -316,10 +324,28 @@ def sandbox_command(
         keep=keep,
     )
     code = sandbox.run_sandbox(
-        options, settings=settings, build_application=build_application, tick=_sandbox_tick
+        options,
+        settings=settings,
+        build_application=build_application,
+        tick=_sandbox_tick,
+        serve_web=functools.partial(_sandbox_web, port=settings.web_port) if web else None,
     )
     if code:
         raise typer.Exit(code)
+
+
+@contextlib.asynccontextmanager
+async def _sandbox_web(
+    runtime: Runtime, token: str, telegram_bot: Any, *, port: int
+) -> AsyncIterator[str]:
+    """The web desk on the sandbox's runtime, on this machine only; yields its address."""
+    from handlers.web.app import start_web
+
+    runner = await start_web(runtime, token, "127.0.0.1", port, telegram_bot)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
 
 
 async def _sandbox_tick(application: CchcApplication) -> RunReport:

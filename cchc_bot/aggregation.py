@@ -21,6 +21,7 @@ from cchc_bot.config.questionnaire import (
 from cchc_bot.config.units import DEFAULT_GROUPS, GroupConfig, default_group
 from cchc_bot.number_format import percent_of
 from cchc_bot.periods import ReportingPeriod
+from cchc_bot.tasks.rates import TaskSummary
 
 # How the district figure is made (DESIGN.md decision 6) follows the indicator's `aggregate`
 # rule (`Indicator.aggregate_rule`; defaults by type in `config.questionnaire.allowed_rules`):
@@ -214,6 +215,8 @@ class ExportData:
     nodes: Sequence[tuple[str, str]] = ()
     # Units that began or ended inside the data window (name, first day, last day).
     unit_changes: Sequence[tuple[str, dt.date | None, dt.date | None]] = ()
+    # The plan annex's tasks (tasks.yaml): the "Nhiệm vụ" sheet and the rates on Tổng hợp.
+    tasks: TaskSummary | None = None
 
 
 @dataclass(frozen=True, slots=True)

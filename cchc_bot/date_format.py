@@ -6,8 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from cchc_bot.periods import require_aware
-
-_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+from cchc_bot.texts import dates as words
 
 
 def format_day(day: dt.date) -> str:
@@ -17,21 +16,21 @@ def format_day(day: dt.date) -> str:
 
 def format_weekday(day: dt.date) -> str:
     """Return the Vietnamese weekday name: "thứ Hai" ... "Chủ nhật"."""
-    return _WEEKDAYS[day.weekday()]
+    return words.WEEKDAYS[day.weekday()]
 
 
 def format_day_with_weekday(day: dt.date) -> str:
     """Return "thứ Hai, 11/3/2024"."""
-    return f"{format_weekday(day)}, {format_day(day)}"
+    return words.DAY_WITH_WEEKDAY.format(weekday=format_weekday(day), day=format_day(day))
 
 
 def format_datetime(moment: dt.datetime, tz: ZoneInfo | None = None) -> str:
     """Return "23:59 ngày 11/3/2024", in `tz` when given, else in the instant's own zone."""
     require_aware(moment)
     local = moment.astimezone(tz) if tz is not None else moment
-    return f"{local:%H:%M} ngày {format_day(local.date())}"
+    return words.INSTANT.format(time=f"{local:%H:%M}", day=format_day(local.date()))
 
 
 def format_window(start: dt.date, end: dt.date) -> str:
     """Return a data window as documents write it: "từ 11/12/2023 đến 10/3/2024"."""
-    return f"từ {format_day(start)} đến {format_day(end)}"
+    return words.WINDOW.format(start=format_day(start), end=format_day(end))

@@ -14,8 +14,8 @@ from cchc_bot.sandbox.bot_log import BotLog
 from cchc_bot.sandbox.folders import ExitChoice, Folders
 from cchc_bot.sandbox.local_bot import AnyApplication, running_application, server_settings
 from cchc_bot.sandbox.session import ReminderTick, SandboxOptions, Session
-from cchc_bot.sandbox.web_links import ServeWeb, persona_links
 from cchc_bot.sandbox.view import ChatView
+from cchc_bot.sandbox.web_links import ServeWeb, persona_links
 from cchc_bot.services.config_sync import sync_configuration
 from db.migrate import upgrade_schema
 
@@ -83,8 +83,8 @@ async def open_session(
                     if serve_web is None:
                         yield session
                         return
-                    async with serve_web(runtime, SANDBOX_TOKEN, application.bot) as base:
-                        for line in await persona_links(runtime, clock, base):
+                    async with serve_web(runtime, SANDBOX_TOKEN, application.bot) as desk:
+                        for line in await persona_links(runtime, clock, desk):
                             view.notice(line)
                         yield session
             finally:

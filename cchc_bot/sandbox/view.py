@@ -77,9 +77,10 @@ def button_rows(record: MessageRecord) -> list[list[tuple[int, str]]]:
 def attachment_line(record: MessageRecord) -> str | None:
     """What a media message carries, in a few words."""
     if record.document is not None:
-        return f"📄 {record.document.get('file_name') or 'tệp'}"
+        name = record.document.get("file_name") or texts.DOCUMENT_UNNAMED
+        return texts.DOCUMENT_LINE.format(name=name)
     if record.photo is not None:
-        return "🖼 ảnh"
+        return texts.PHOTO_LINE
     if record.kind not in ("text", "other"):
         return f"[{record.kind}]"
     return None

@@ -26,6 +26,7 @@ from cchc_bot.config.questionnaire import AggregateRule
 from cchc_bot.config.units import UnitConfig
 from cchc_bot.imports import IMPORT_SOURCE
 from cchc_bot.periods import ReportingPeriod
+from cchc_bot.services import task_reports
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.status import SHOWN_STATE, unit_config
 from cchc_bot.texts import figures as figure_words
@@ -226,6 +227,15 @@ class ExportService(ConfiguredService):
             scope=node_names.get(scope) if scope is not None else None,
             nodes=nodes,
             unit_changes=[(u.name, u.valid_from, u.valid_to) for u in changed],
+            tasks=await task_reports.summary_at(
+                session,
+                self._config.tasks,
+                self._config.units.units,
+                period_calendar.build_periods(self._config.schedule, period.year, self._tz),
+                period,
+                self._clock().astimezone(self._tz).date(),
+                {unit.code for unit in units} if scope is not None else None,
+            ),
         )
 
     def _by_code(
@@ -392,7 +402,7 @@ class ExportService(ConfiguredService):
                 QuestionnaireVersion.id == SubmissionVersion.questionnaire_version_id,
             )
         )
-        return {unit_id: (version, source) for unit_id, version, source in rows.tuples()}
+        return {unit_id: (version, source) for unit_id, version, source in rows}
 
     @staticmethod
     async def _reminders(session: AsyncSession, period_code: str) -> list[ReminderRecord]:

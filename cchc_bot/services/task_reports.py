@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from cchc_bot.periods import ReportingPeriod
 from cchc_bot.tasks.answers import task_answers
 from cchc_bot.tasks.assignment import assignments
 from cchc_bot.tasks.progress import TaskReport, TaskStatus
+from cchc_bot.tasks.rates import TaskSummary, standings, summarise
 from db import task_progress
 from db.task_progress import ProgressRow
 
@@ -55,6 +56,32 @@ async def year_reports(
         for row in rows
         if (unit is None or row.unit == unit) and row.status in TaskStatus.__members__.values()
     ]
+
+
+async def summary_at(
+    session: AsyncSession,
+    tasks: TasksFile | None,
+    units: list[UnitConfig],
+    periods: Sequence[ReportingPeriod],
+    period: ReportingPeriod,
+    today: dt.date,
+    allowed: Collection[str] | None = None,
+) -> TaskSummary | None:
+    """Every lead agency's standing at a period (those allowed), judged on the earlier of
+    today and the period's due day; None without a tasks file."""
+    if tasks is None:
+        return None
+    period_of = {item.code: item for item in periods}
+    reports = [
+        to_report(row, period_of[row.period])
+        for row in await task_progress.reported_progress(session, tasks.year)
+        if row.period in period_of
+    ]
+    as_of = min(today, period.due_date)
+    rows = standings(tasks, units, periods, period, reports, as_of)
+    if allowed is not None:
+        rows = [row for row in rows if row.unit in allowed]
+    return summarise(rows, as_of, {unit.code: unit.name for unit in units})
 
 
 async def store_answers(

@@ -105,3 +105,27 @@ def overdue_first(rows: Iterable[TaskStanding]) -> list[TaskStanding]:
     """Standings with the overdue ones first (earliest due first), then by status and due day."""
     order = {TaskStatus.NOT_STARTED: 0, TaskStatus.IN_PROGRESS: 1, TaskStatus.DONE: 2}
     return sorted(rows, key=lambda row: (not row.overdue, order[row.status], row.due))
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    """The standings and rates an export or a list shows for a period, judged on `as_of`."""
+
+    as_of: dt.date
+    rows: tuple[TaskStanding, ...]
+    agencies: dict[str, TaskRates]
+    district: TaskRates
+    unit_names: dict[str, str]
+
+
+def summarise(
+    rows: Sequence[TaskStanding], as_of: dt.date, unit_names: dict[str, str]
+) -> TaskSummary:
+    """The rows overdue first, with each agency's rates and the district's."""
+    return TaskSummary(
+        as_of=as_of,
+        rows=tuple(overdue_first(rows)),
+        agencies=agency_rates(rows),
+        district=district_rates(rows),
+        unit_names=unit_names,
+    )

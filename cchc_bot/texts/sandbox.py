@@ -80,3 +80,7 @@ NEEDS_ARGUMENT = "lệnh {command} cần thêm nội dung"
 BOT_SILENT = "bot không trả lời trong {seconds:g} giây"
 NOT_LINKED = "không liên kết được {key}: bot trả lời «{answer}»"
 QUIT_ARGUMENT = "không hiểu «{text}»: gõ /quit để thoát (giữ tệp), /quit xoa để thoát và xoá tệp"
+# What a media message carries, as the terminal chat shows it.
+DOCUMENT_LINE = "📄 {name}"
+DOCUMENT_UNNAMED = "tệp"
+PHOTO_LINE = "🖼 ảnh"

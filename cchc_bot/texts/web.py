@@ -31,5 +31,5 @@ SANDBOX_WEB: Final = "Bàn làm việc trên web: {base} (mở đường dẫn d
 SANDBOX_WEB_LINK: Final = "  {label}: {url}"
 SANDBOX_WEB_NOTE: Final = (
     "Mỗi đường dẫn dùng được một lần trong 10 phút (theo đồng hồ của sandbox); "
-    "hết hạn thì gõ /web trong vai người đó để nhận đường dẫn mới."
+    "khởi động lại sandbox để có đường dẫn mới."
 )

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from cchc_bot.access import Role
 from cchc_bot.config.questionnaire import IndicatorType
-from cchc_bot.conversation import SummaryView
+from cchc_bot.conversation import Step, SummaryView
 from cchc_bot.local_bot_api import MessageRecord
 
 from .conftest import Harness
-from .reporting import current_view, fill_in_report, plausible_answer
+from .reporting import (
+    current_view,
+    draft_figures,
+    error_rules,
+    fill_in_report,
+    plausible_answer,
+)
 
 HEAD = 5101
 COORDINATOR = 5102
 
 # 4.000 characters with the characters HTML escapes, as a clerk pasting from a document.
+TEXT_QUESTIONS = 10  # of a xã's Quý I report: one optional per area, then txt_01-03
 LONG_ANSWER = ("Thiếu cán bộ <chuyên trách> & hạ tầng mạng yếu; " * 84)[:4000].strip()
 
 
@@ -21,17 +28,18 @@ async def answer_with_long_texts(harness: Harness, user_id: int) -> list[Message
     """Fill in the report, answering every text question with LONG_ANSWER; stop at the summary."""
     actor = await harness.runtime.accounts.resolve_actor(user_id)
     assert actor is not None
+    rules = error_rules(harness.runtime.config.questionnaire)
     last: list[MessageRecord] = []
-    for _ in range(200):
+    for _ in range(300):
         view = await current_view(harness, actor)
         assert view is not None
         if isinstance(view, SummaryView):
             return last
-        kind, value = plausible_answer(view)
-        if view.question_type is IndicatorType.TEXT and kind == "say":
-            value = LONG_ANSWER
+        kind, value = plausible_answer(view, await draft_figures(harness, actor), rules)
+        if view.question_type is IndicatorType.TEXT and view.step is Step.ANSWER:
+            kind, value = "say", LONG_ANSWER  # the optional area texts too
         last = await (harness.say if kind == "say" else harness.press)(user_id, value)
-    raise AssertionError("no summary after 200 answers")
+    raise AssertionError("no summary after 300 answers")
 
 
 def joined(messages: list[MessageRecord]) -> str:
@@ -47,12 +55,12 @@ async def test_a_summary_with_4000_character_answers_arrives_whole(harness: Harn
     await harness.link(HEAD, Role.HEAD, "xa_tai_van")
     await harness.say(HEAD, "/report")
     summary = await answer_with_long_texts(harness, HEAD)
-    assert len(summary) >= 3  # three long answers do not fit one message
+    assert len(summary) >= 3  # ten long answers (3 closing, 7 area texts) do not fit one
     assert all(m.text and len(m.text) <= 4096 for m in summary)
     assert "✅ Gửi báo cáo" in summary[-1].button_texts
-    assert joined(summary).count(squeezed(LONG_ANSWER)) == 3
+    assert joined(summary).count(squeezed(LONG_ANSWER)) == TEXT_QUESTIONS
     again = await harness.say(HEAD, "/report")
-    assert joined(again).count(squeezed(LONG_ANSWER)) == 3
+    assert joined(again).count(squeezed(LONG_ANSWER)) == TEXT_QUESTIONS
     before = harness.server.transcript(HEAD)[-1].message_id
     await harness.press(HEAD, "✅ Gửi báo cáo")
     receipt = await harness.replies(HEAD, after=before)  # submitting may take a while

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from cchc_bot.access import Role
 
 from .conftest import Harness
@@ -23,22 +25,32 @@ async def test_a_lead_agency_reports_its_tasks_and_the_coordinator_reads_them(
     assert "Nhiệm vụ «Ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2024»" in transcript
     assert "Văn bản chứng minh đã hoàn thành" in transcript
 
+    # After the Q1 deadline (11/3) the tasks nobody reported are overdue and come first.
+    harness.clock.set(dt.datetime(2024, 3, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))))
     replies = await harness.say(COORDINATOR, "/nhiemvu Q1")
     text = replies[-1].text or ""
-    print(text)
-    assert text.startswith("Nhiệm vụ theo Kế hoạch CCHC — Quý I/2024")
-    # The plausible clerk marks every task done; the law-monitoring plan of Phòng Tư pháp
-    # (due Q1) and the recurring tasks of Văn phòng were not reported.
-    assert "Ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2024 — Phòng Nội vụ" in text
-    assert "Đã hoàn thành" in text
-    assert "⚠️" in text  # the unreported ones are overdue and come first
-    first_task_line = next(line for line in text.splitlines() if line.startswith("1. "))
-    assert "⚠️" in first_task_line
+    lines = text.splitlines()
+    assert lines[0] == "Nhiệm vụ theo Kế hoạch CCHC — Quý I/2024"
+    # Due by 11/3: Phòng Nội vụ's two plans and its recurring report (done, the clerk said),
+    # Phòng Tư pháp's law-monitoring plan and Văn phòng's two recurring tasks (not reported).
+    assert lines[1] == (
+        "Đến hạn: 6 · Đúng hạn: 3 · Trễ hạn: 0 · Đang thực hiện: 0 · Chưa thực hiện: 3 · Quá hạn: 3"
+    )
+    assert lines[2] == "Tỷ lệ hoàn thành nhiệm vụ đúng hạn: 50 %"
+    numbered = [line for line in lines if line[:1].isdigit()]
+    assert all(line.split(" ", 2)[1] == "⚠️" for line in numbered[:3])
+    assert "Phòng Tư pháp" in numbered[0]
 
-    replies = await harness.press(COORDINATOR, "1. Xây dựng Kế hoạch theo dõi tình hình…", count=1)
+    law_plan = "1. Xây dựng Kế hoạch theo dõi tình hình th…"  # the button, title shortened
+    replies = await harness.press(COORDINATOR, law_plan, count=1)
     assert "Chưa có báo cáo nào về nhiệm vụ này." in (replies[-1].text or "")
 
-    await harness.say(HEAD, "/nhiemvu")
-    own = harness.server.transcript(HEAD)[-1].text or ""
+    await harness.press(COORDINATOR, "➡️ Trang sau")
+    page_two = harness.message_with_button(COORDINATOR, "⬅️ Trang trước").text or ""
+    assert "Ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2024 — Phòng Nội vụ" in page_two
+    assert "Đã hoàn thành" in page_two
+
+    replies = await harness.say(HEAD, "/nhiemvu Q1")
+    own = replies[-1].text or ""
     assert "Phòng Nội vụ" in own
     assert "Phòng Tư pháp" not in own  # a lead agency sees its own tasks

@@ -116,3 +116,22 @@ async def _listening(port: int, process: asyncio.subprocess.Process) -> None:
         await writer.wait_closed()
         return
     raise RuntimeError(f"nginx did not listen on 127.0.0.1:{port}")
+
+
+def checkable_sample(sample: str, root: Path) -> str:
+    """deploy/nginx-cchc-bot.conf as a whole nginx.conf that `nginx -t` can check without
+    certificates: wrapped in `http`, listening on plain loopback, the ssl lines left out."""
+    lines = [
+        "    listen 127.0.0.1:8080;" if line.strip() == "listen 443 ssl;" else line
+        for line in sample.splitlines()
+        if not line.strip().startswith("ssl_certificate")
+    ]
+    temp = "\n".join(
+        f"    {name}_temp_path {root}/{name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    body = "\n".join(lines)
+    return (
+        f"pid {root}/nginx.pid;\nerror_log {root}/error.log;\nevents {{}}\n"
+        f"http {{\n{temp}\n{body}\n}}\n"
+    )

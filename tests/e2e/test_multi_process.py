@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import shutil
 import signal
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -34,10 +35,7 @@ from cchc_bot.texts.chat_common import INTERRUPTED_BY_RESTART
 from db.models import Member
 
 from .bot_process import REPO, TOKEN, bot_env, free_port, head_invite, prepared_runtime
-from .nginx_proxy import round_robin_proxy
-
-# Several processes share a database only on PostgreSQL (SQLite refuses CCHC_INSTANCES=many).
-pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+from .nginx_proxy import checkable_sample, nginx_binary, round_robin_proxy
 
 CHATS = 24
 FIRST_USER = 7300
@@ -234,6 +232,8 @@ def reminders_of(server: LocalTelegramServer, chat: int) -> int:
     return answers(server, chat, 0).count("reminder")
 
 
+# Several processes share a database only on PostgreSQL (SQLite refuses CCHC_INSTANCES=many).
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_two_processes_behind_nginx_keep_order_once_each_and_survive_a_kill_9(
     server: LocalTelegramServer,
     runtime: Runtime,
@@ -328,3 +328,23 @@ async def test_two_processes_behind_nginx_keep_order_once_each_and_survive_a_kil
     assert all(reminders_of(server, chat) <= 1 for chat in chats), [
         server.describe_chat(chat) for chat in chats if reminders_of(server, chat) > 1
     ]
+
+
+def test_the_sample_nginx_config_is_valid_and_proxies_as_the_test_does(tmp_path: Path) -> None:
+    sample = (REPO / "deploy" / "nginx-cchc-bot.conf").read_text(encoding="utf-8")
+    for directive in (
+        "proxy_next_upstream error timeout http_502 http_503 non_idempotent;",
+        'proxy_set_header Connection "";',
+        "keepalive 16;",
+    ):
+        assert directive in sample
+    config = tmp_path / "nginx.conf"
+    config.write_text(checkable_sample(sample, tmp_path), encoding="utf-8")
+    result = subprocess.run(
+        [str(nginx_binary()), "-t", "-p", str(tmp_path), "-c", str(config), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
