@@ -306,11 +306,13 @@ def sandbox_command(
     ] = None,
     keep: Annotated[bool, typer.Option("--keep", help="keep the temporary folder on exit")] = False,
     web: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--web", help="serve the web desk on 127.0.0.1:CCHC_WEB_PORT, a link per persona"
+            "--web/--no-web",
+            help="serve the web desk on 127.0.0.1:CCHC_WEB_PORT and print a sign-in link per"
+            " persona (default: on in the terminal chat, off with --script)",
         ),
-    ] = False,
+    ] = None,
 ) -> None:
     """Run the real bot against a local Telegram server in a terminal chat: no token, no network."""
 
@@ -328,7 +330,9 @@ def sandbox_command(
         settings=settings,
         build_application=build_application,
         tick=_sandbox_tick,
-        serve_web=functools.partial(_sandbox_web, port=settings.web_port) if web else None,
+        serve_web=functools.partial(_sandbox_web, port=settings.web_port)
+        if (web if web is not None else script is None)
+        else None,
     )
     if code:
         raise typer.Exit(code)
@@ -341,7 +345,13 @@ async def _sandbox_web(
     """The web desk on the sandbox's runtime, on this machine only; yields its address."""
     from handlers.web.app import start_web
 
-    runner = await start_web(runtime, token, "127.0.0.1", port, telegram_bot)
+    try:
+        runner = await start_web(runtime, token, "127.0.0.1", port, telegram_bot)
+    except OSError as exc:
+        raise CliError(
+            f"cannot serve the web desk on 127.0.0.1:{port} ({exc.strerror}):"
+            " set CCHC_WEB_PORT to a free port, or pass --no-web"
+        ) from exc
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

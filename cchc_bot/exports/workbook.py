@@ -45,7 +45,9 @@ from cchc_bot.exports.sheets import (
 )
 from cchc_bot.exports.summary import summary_sheet
 from cchc_bot.exports.targets import MISSED_CAPS, missed_target_rows
+from cchc_bot.exports.task_sheet import TASK_CAPS, rate_rows, task_rows
 from cchc_bot.texts import org
+from cchc_bot.texts import tasks as task_words
 from cchc_bot.texts.workbook import (
     EXPLANATION_HEADERS,
     MISSED_HEADERS,
@@ -153,6 +155,10 @@ class _Workbook:
         self._sheets = [book.add_worksheet(name) for name in SHEET_NAMES]
         if data.nodes:  # a scoped export: subtotals per child node, on a seventh sheet
             self._sheets.append(book.add_worksheet(org.NODE_SHEET))
+        self._task_sheet: int | None = None
+        if data.tasks is not None:  # tasks.yaml: the annex's tasks on a sheet of their own
+            self._sheets.append(book.add_worksheet(task_words.SHEET_TITLE))
+            self._task_sheet = len(self._sheets) - 1
 
     def write(self) -> None:
         """Write the document properties and every sheet."""
@@ -176,6 +182,9 @@ class _Workbook:
         self._table_sheet(5, REMINDER_HEADERS, reminders, REMINDER_CAPS)
         if data.nodes:
             self._node_sheet(len(SHEET_NAMES))
+        if data.tasks is not None and self._task_sheet is not None:
+            rows = task_rows(data.tasks)
+            self._table_sheet(self._task_sheet, task_words.SHEET_HEADERS, rows, TASK_CAPS)
 
     def _node_sheet(self, index: int) -> None:
         """Subtotals per child node of the scope: title, blank, header, one row per figure."""
@@ -196,14 +205,18 @@ class _Workbook:
     def _summary_sheet(self) -> None:
         summary = summary_sheet(self._data)
         header_row = summary.header_row
+        rows = list(summary.rows)
+        if self._data.tasks is not None:  # the per-agency task rates below the table
+            rows.extend([[], *rate_rows(self._data.tasks)])
         layout = _Layout(
             widths=summary.widths,
             print_setup=PrintSetup((header_row, header_row), (0, 1), PAGE_FOOTER),
             frozen_rows=header_row + 1,
             frozen_columns=2,
-            heights=row_heights(summary.rows, summary.widths),
+            heights=row_heights(rows, summary.widths),
         )
-        self._sheet(0, layout, summary.rows, (len(summary.rows), summary.width))
+        width = max(summary.width, *(len(row) for row in rows))
+        self._sheet(0, layout, rows, (len(rows), width))
 
     def _units_sheet(self) -> None:
         data = self._data

@@ -117,11 +117,14 @@ def check_row(
             problem(question, words.IMPORT_MISSING)
         else:
             problem(question, words.IMPORT_INVALID)
-    if not problems:
-        values = rule_values(context, effective_answers(context, answers))
-        for check in context.checks:
-            if check.level == "error" and rule_holds(check, values) is False:
-                problem(context.by_id[check.anchor], check.message)
+    # Every rule whose figures were all read is checked, so one run reports every problem.
+    unreadable = {found.indicator for found in problems}
+    values = rule_values(context, effective_answers(context, answers))
+    for check in context.checks:
+        if check.level != "error" or check.rule.indicator_ids & unreadable:
+            continue
+        if rule_holds(check, values) is False:
+            problem(context.by_id[check.anchor], check.message)
     return answers, problems
 
 

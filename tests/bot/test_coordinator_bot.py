@@ -167,6 +167,7 @@ async def test_export_sends_a_workbook_named_for_the_period(harness: Harness) ->
         "Giải trình",
         "Chưa đạt chỉ tiêu",
         "Nhắc nhở",
+        "Nhiệm vụ",  # the bundled tasks.yaml
     ]
     units = book["Theo đơn vị"]
     names = [row[0].value for row in units.iter_rows(min_row=2)]

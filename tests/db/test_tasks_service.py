@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
+import openpyxl
 from sqlalchemy import select
 
 from cchc_bot.access import Actor, Role
 from cchc_bot.clock import MovableClock
 from cchc_bot.config.loading import Configuration, load_configuration
 from cchc_bot.conversation import ButtonPress, QuestionView, SummaryView, TextInput
+from cchc_bot.exports import workbook
 from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.services.accounts import AccountService, TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
+from cchc_bot.services.exports import ExportService
 from cchc_bot.services.reports import ReportOutcome, ReportResult, ReportService
+from cchc_bot.texts import tasks as words
 from db import task_progress
 from db.models import Answer, TaskProgress
 from db.session import SessionFactory
@@ -124,3 +129,37 @@ async def test_a_unit_without_tasks_is_asked_no_task_question(
     assert "cddh_01" in asked
     async with session_factory() as session:
         assert (await session.scalars(select(TaskProgress))).all() == []
+
+
+async def test_the_export_gains_the_task_sheet_and_the_agency_rates(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    actor = await head_of(session_factory, clock, "p_noi_vu")
+    reports = ReportService(session_factory, bundled_config, clock, TZ)
+    submitted, _ = await answer_all(session_factory, reports, await reports.start(actor))
+    assert submitted.outcome is ReportOutcome.SUBMITTED
+    clock.set(dt.datetime(2024, 3, 20, 9, 0, tzinfo=TZ))  # after the Q1 deadline
+    exports = ExportService(session_factory, bundled_config, clock, TZ)
+    data = await exports.export_data("2024-Q1")
+    buffer = io.BytesIO()
+    workbook.write_xlsx(data, buffer)
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert book.sheetnames[-1] == "Nhiệm vụ"
+    sheet = book["Nhiệm vụ"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:6] == ["Mã", "Nhiệm vụ", "Lĩnh vực", "Cơ quan chủ trì", "Hạn", "Tình trạng"]
+    by_task = {(row[0], row[3]): row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    done = by_task[("kh_kiem_tra", "Phòng Nội vụ")]
+    assert done[5:8] == ("Đã hoàn thành", "5/3/2024", "12/KH-PNV")
+    law = by_task[("kh_theo_doi_thi_hanh_pl", "Phòng Tư pháp")]
+    assert law[5] == "Chưa thực hiện"
+    summary = [list(row) for row in book["Tổng hợp"].iter_rows(values_only=True)]
+    start = next(i for i, row in enumerate(summary) if row[0] == words.RATES_TITLE)
+    rates = {row[0]: tuple(row[1:8]) for row in summary[start + 2 :] if row[0]}
+    # Phòng Nội vụ: its two Q1 plans and its recurring report, all done on 5/3 (on time).
+    assert rates["Phòng Nội vụ"] == (3, 3, 0, 0, 0, 0, 1)  # 100 %, a percent cell
+    # Phòng Tư pháp: the law-monitoring plan due 10/3, not reported: overdue.
+    assert rates["Phòng Tư pháp"] == (1, 0, 0, 0, 1, 1, 0)
+    # The district: 6 due (3 + 1 + Văn phòng's 2 recurring), 3 on time: 50 %.
+    assert rates["Toàn huyện"] == (6, 3, 0, 0, 3, 3, 0.5)

@@ -61,6 +61,8 @@ ORGANISATION = Organisation(
 # Realistic values for every placeholder name; a list gives every form the code passes.
 VALUES: dict[str, list[Any]] = {
     "answer": ["Đã liên kết tài khoản"],
+    "base": ["http://127.0.0.1:8080"],  # the web desk's address (texts/web.py)
+    "url": ["http://127.0.0.1:8080/login?token=ook6Bl5pVtX-kKMzga38xQ3C5LYAFVXs"],
     "answered": [12],
     "arithmetic": ["1.150 + 40 = 1.190, nhưng số đã giải quyết là 1.200"],
     "at": ["14:05 ngày 8/3/2024"],
