@@ -148,15 +148,21 @@ def export_command(
     ctx: typer.Context,
     period: Annotated[str, typer.Option(help="period code such as 2024-Q1")],
     out: Annotated[
-        Path, typer.Option(help="output file: .xlsx (workbook) or .csv (per-unit table)")
+        Path,
+        typer.Option(
+            help="output file: .xlsx (workbook), .csv (per-unit table) or .docx (report draft)"
+        ),
     ],
 ) -> None:
-    """Write the period's aggregate: the XLSX workbook, or the per-unit table as CSV."""
+    """Write the period's aggregate: XLSX workbook, per-unit CSV, or the DOCX report draft."""
     cli = context_of(ctx)
     config = load_config(cli)
     suffix = out.suffix.lower()
+    if suffix == DOCX_EXTENSION:
+        district_report_command(ctx, period, out)
+        return
     if suffix not in (".xlsx", ".csv"):
-        raise CliError(f"--out must end in .xlsx or .csv, not {out.name!r}")
+        raise CliError(f"--out must end in .xlsx, .csv or .docx, not {out.name!r}")
 
     data = export_data(cli, config, period)
     if suffix == ".xlsx":

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from cchc_bot.cli.base import (
+    CliError,
     app,
     context_of,
     load_config,
@@ -16,7 +17,7 @@ from cchc_bot.cli.base import (
     user_errors,
     with_database,
 )
-from cchc_bot.services.tasks import TaskOverview, TaskService
+from cchc_bot.services.tasks import TaskOverview, TaskService, UnknownTaskError
 from cchc_bot.tasks.listing import counts_words, line, rate_words, rates_json, standing_json
 from cchc_bot.texts import tasks as words
 from db.session import SessionFactory
@@ -44,11 +45,29 @@ def tasks_command(
     ctx: typer.Context,
     period: Annotated[str | None, typer.Option(help="period code such as 2024-H1")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+    reopen: Annotated[
+        str | None, typer.Option(help="reopen a task a unit reported done: UNIT:TASK")
+    ] = None,
 ) -> None:
     """The plan annex's tasks (tasks.yaml) by standing, overdue first, and the rates."""
     cli = context_of(ctx)
     config = load_config(cli)
     settings = cli.settings
+    if reopen is not None:
+        unit, _, task = reopen.partition(":")
+        if not unit or not task:
+            raise CliError("--reopen takes UNIT:TASK, e.g. p_noi_vu:kh_tuyen_truyen")
+
+        async def reopen_work(session_factory: SessionFactory) -> int:
+            service = TaskService(session_factory, config, cli.clock, settings.tz)
+            try:
+                return await service.reopen(None, unit, task)
+            except UnknownTaskError as exc:
+                raise CliError(f"unknown task {task!r} in tasks.yaml") from exc
+
+        changed = run_async(with_database(settings, reopen_work))
+        say(words.REOPENED.format(task=task, unit=unit, count=changed))
+        return
 
     async def work(session_factory: SessionFactory) -> TaskOverview:
         service = TaskService(session_factory, config, cli.clock, settings.tz)

@@ -107,7 +107,8 @@ def _check_unit_groups(
 
 
 def _check_tree(document: Document, units: list[tuple[Loc, UnitConfig]]) -> None:
-    """Parents must be known units, with no cycle; the tree must fit the declared levels."""
+    """Parents must be known units, with no cycle; the tree must fit the declared levels;
+    a consolidating unit must have units below it."""
     by_code = {unit.code: unit for _, unit in units}
     for loc, unit in units:
         if unit.parent is None:
@@ -121,6 +122,13 @@ def _check_tree(document: Document, units: list[tuple[Loc, UnitConfig]]) -> None
         if cycle and cycle[0] == unit.code and len(cycle) > 1:
             path = " -> ".join([*cycle, cycle[0]])
             document.report((*loc, "parent"), f"parents form a cycle: {path}")
+    with_children = {unit.parent for _, unit in units if unit.parent is not None}
+    for loc, unit in units:
+        if unit.consolidates and unit.code not in with_children:
+            document.report(
+                (*loc, "consolidates"),
+                "a consolidating unit needs units below it (their parent: this unit)",
+            )
     levels = document.raw(("levels",))
     if isinstance(levels, list) and levels:
         for loc, unit in units:

@@ -88,6 +88,9 @@ class ReminderPolicy(StrictModel):
     max_attempts: int = Field(default=5, ge=1, le=50)
     manual_nudge_hours: float = Field(default=4, ge=0, le=168)
     digest_time: dt.time = dt.time(8, 30)
+    # A task of tasks.yaml due within this many days, not done, earns its lead's head one
+    # reminder (on a working day, in office hours).
+    task_days_before: int = Field(default=7, ge=0, le=60)
     schedule: list[ReminderRule] = Field(default_factory=list)
 
 

@@ -52,9 +52,9 @@ class UnitReportOutline(StrictModel):
     )
     recipients: list[str] = Field(default_factory=lambda: ["{organisation} (qua {office})"])
     kinds: dict[str, UnitKindHeader] = Field(default_factory=dict)
-    # Send the report to the chat once a submission is accepted (and a PDF beside it, where
-    # LibreOffice is installed). Off by default: it adds one or two messages after the receipt.
-    send_on_submit: bool = False
+    # Send the report to the chat once a submission is accepted, right after the receipt (and a
+    # PDF beside it, where LibreOffice is installed), for the head to sign and send back.
+    send_on_submit: bool = True
     pdf: bool = True
 
     def header_for(self, kind: str) -> UnitKindHeader:

@@ -18,6 +18,20 @@ def soffice_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def soffice_version(binary: str | None = None) -> str | None:
+    """LibreOffice's version line, or None when it is missing or does not run."""
+    binary = binary or soffice_binary()
+    if binary is None:
+        return None
+    try:
+        done = subprocess.run(
+            [binary, "--version"], capture_output=True, text=True, timeout=60, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or binary
+
+
 def convert_to_pdf(source: Path, folder: Path, binary: str | None = None) -> Path | None:
     """Convert a DOCX into `folder`; None without LibreOffice or when the conversion fails."""
     binary = binary or soffice_binary()

@@ -25,6 +25,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from cchc_bot import period_calendar
 from cchc_bot.clock import Clock, system_clock
 from cchc_bot.config.loading import Configuration, check_configuration, load_configuration
+from cchc_bot.documents.pdf import soffice_binary, soffice_version
 from cchc_bot.ops.settings import Settings
 from cchc_bot.telegram_request import one_shot_bot
 from db.migrate import alembic_config, current_revision, head_revision
@@ -404,6 +405,17 @@ def check_files(settings: Settings) -> Check:
     return ok("files", f"{folder} will be created on first use; {probe_in} is writable")
 
 
+def check_pdf() -> Check:
+    """Whether LibreOffice is there for a PDF beside each DOCX (optional: never fails)."""
+    binary = soffice_binary()
+    version = soffice_version(binary) if binary else None
+    if version is None:
+        why = f"{binary} does not run" if binary else "soffice not found on PATH"
+        hint = "install LibreOffice (apt install libreoffice-writer) for a PDF beside each DOCX"
+        return ok("pdf", f"{why}: reports are sent as DOCX only; {hint}")
+    return ok("pdf", f"{version.splitlines()[0]} ({binary}): a PDF is sent beside each DOCX")
+
+
 def _nearest_existing(path: Path) -> Path:
     for candidate in (path, *path.parents):
         if candidate.exists():
@@ -441,7 +453,7 @@ async def run_checks(
         checks.append(skip("reminders", "a valid time zone"))
     else:
         checks.append(check_reminders(config, settings.tz, now))
-    checks.append(check_files(settings))
+    checks += [check_files(settings), check_pdf()]
     return checks
 
 

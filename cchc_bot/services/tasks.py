@@ -120,23 +120,29 @@ class TaskService(ConfiguredService):
             period_labels={period.code: period.label for period in periods},
         )
 
-    async def reopen(self, actor: Actor, unit_code: str, task_id: str) -> int:
-        """Reopen a task a unit reported done: it is asked again; return the rows reopened."""
+    async def reopen(self, actor: Actor | None, unit_code: str, task_id: str) -> int:
+        """Reopen a task a unit reported done: it is asked again; return the rows reopened.
+
+        A coordinator (of a subtree holding the unit), or the operator (`actor` None, CLI).
+        """
         tasks = self.tasks
         if tasks is None or task_id not in tasks.by_id():
             raise UnknownTaskError(task_id)
         now = self._clock()
         async with self._sessions.begin() as session:
-            require_in_scope(actor, unit_code, await repositories.unit_parents(session), "reopen")
-            changed = await task_progress.reopen(session, unit_code, task_id, actor.member_id, now)
+            if actor is not None:
+                parents = await repositories.unit_parents(session)
+                require_in_scope(actor, unit_code, parents, "reopen a task")
+            member = actor.member_id if actor is not None else None
+            changed = await task_progress.reopen(session, unit_code, task_id, member, now)
             if changed:
                 unit_id = await session.scalar(select(Unit.id).where(Unit.code == unit_code))
                 session.add(
                     AuditEvent(
                         at=now,
                         action="task_reopened",
-                        actor_member_id=actor.member_id,
-                        actor_telegram_user_id=actor.telegram_user_id,
+                        actor_member_id=member,
+                        actor_telegram_user_id=actor.telegram_user_id if actor else None,
                         unit_id=unit_id,
                         details={"task": task_id},
                     )

@@ -81,7 +81,7 @@ HELP_COORDINATOR = (
     "• /view hoặc /xem ĐƠN_VỊ [KỲ] — xem báo cáo đơn vị đã gửi (số liệu, cảnh báo, giải trình, tệp)\n"
     "• /remind hoặc /nhacnho [KỲ hoặc ĐƠN_VỊ] — nhắc các đơn vị chưa nộp\n"
     "• /return hoặc /tralai ĐƠN_VỊ KỲ LÝ_DO — trả lại báo cáo để đơn vị sửa\n"
-    "• /export hoặc /xuat [KỲ] — bảng tổng hợp Excel\n"
+    "• /export hoặc /xuat [KỲ] [docx] — bảng tổng hợp Excel; thêm docx: dự thảo báo cáo (Word)\n"
     "• /tasks hoặc /nhiemvu [KỲ] — nhiệm vụ theo Kế hoạch CCHC, quá hạn trước; bấm để xem diễn biến\n"
     "• /draftreport hoặc /duthao [KỲ] — dự thảo báo cáo CCHC của {area} (Word)\n"
     "• /close hoặc /dongky KỲ — đóng kỳ, không nhận thêm báo cáo; /reopen hoặc /moky KỲ — mở lại\n"

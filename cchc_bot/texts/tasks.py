@@ -63,15 +63,21 @@ DETAIL_PERCENT = ", đạt {percent}"
 DETAIL_EXPLANATION = ", lý do: {explanation}"
 DETAIL_REOPENED = " (đã mở lại)"
 UNKNOWN_TASK = "Không có nhiệm vụ mã {task}."
+REOPENED = (
+    "Đã mở lại nhiệm vụ {task} của {unit}: {count} báo cáo «đã hoàn thành» không còn khép nhiệm vụ."
+)
 
 # --- reminders and the digest ------------------------------------------------------------
 
 TASK_REMINDER = (
-    "⏰ Nhiệm vụ «{title}» do {unit} chủ trì đến hạn ngày {due} (còn {days} ngày), "
+    "⏰ Nhiệm vụ «{title}» do {unit} chủ trì đến hạn ngày {due} ({left}); "
     "sản phẩm: {product}. Đề nghị hoàn thành và báo cáo trong kỳ báo cáo CCHC."
 )
-DIGEST_OVERDUE = "Nhiệm vụ quá hạn: {count}"
+DIGEST_OVERDUE = "<b>Nhiệm vụ của Kế hoạch quá hạn: {count}</b>"
 DIGEST_OVERDUE_LINE = "• {title} — {lead}, hạn {due}"
+DIGEST_OVERDUE_MORE = "… và {count} nhiệm vụ khác (gửi /tasks để xem đủ)."
+DIGEST_OVERDUE_SHOWN = 10
+DIGEST_TITLE_LENGTH = 80
 
 # --- the export -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from aiolimiter import AsyncLimiter
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from cchc_bot.config.organisation import Organisation
+from cchc_bot.heavy_jobs import HeavyJobs
 from cchc_bot.runtime import Runtime
 
 # Telegram accepts about 30 messages per second from a bot in total; bulk sends (reminders,
@@ -16,11 +17,12 @@ BULK_MESSAGES_PER_SECOND = 30
 
 
 class BotData:
-    """Application-wide data: the runtime the composition root built, the bulk-send limiter."""
+    """Application-wide data: the runtime, the bulk-send limiter, the heavy-job cap."""
 
     def __init__(self) -> None:
         self.runtime: Runtime | None = None
         self.bulk_limiter = AsyncLimiter(BULK_MESSAGES_PER_SECOND, 1)
+        self.heavy_jobs = HeavyJobs()
 
 
 class CchcContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import io
-
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from cchc_bot.access import Actor, Role
-from cchc_bot.exports import naming, workbook
 from cchc_bot.periods import UnknownPeriodError
 from cchc_bot.texts import chat_accounts, chat_coordinator
 from handlers.telegram import (
@@ -32,6 +28,8 @@ from handlers.telegram.callback_data import (
     StatusPage,
 )
 from handlers.telegram.context import CchcApplication, CchcContext
+from handlers.telegram.heavy import heavy_job
+from handlers.telegram.period_files import FileKind, send_period_file, split_kind
 
 
 async def set_period(update: Update, context: CchcContext, actor: Actor, *, open_: bool) -> None:
@@ -76,27 +74,13 @@ async def reopen_command(update: Update, context: CchcContext, actor: Actor) -> 
 
 
 @for_roles(Role.COORDINATOR)
+@heavy_job
 async def export_command(update: Update, context: CchcContext, actor: Actor) -> None:
-    """Send the period's XLSX aggregate as a document ("Q1", "quý 1", "năm" or "2024-Q1")."""
+    """Send the period's XLSX aggregate, or with "docx" the report draft ("/export Q1 docx")."""
     message = update.effective_message
     assert message is not None
-    runtime = context.runtime
-    data = await arguments.for_period(
-        message, runtime, context.args or [], lambda code: runtime.exports.export_for(actor, code)
-    )
-    if data is None:
-        return
-    buffer = io.BytesIO()
-    await asyncio.to_thread(workbook.write_xlsx, data, buffer)
-    name = naming.export_filename(data.period, data.generated_at, place=data.organisation.place)
-    submitted = sum(1 for unit in data.units if unit.counted)
-    await message.reply_document(
-        buffer.getvalue(),
-        filename=name,
-        caption=chat_coordinator.EXPORT_CAPTION.format(
-            label=data.period.label, units=len(data.units), submitted=submitted
-        ),
-    )
+    kind, args = split_kind(context.args or [], FileKind.XLSX)
+    await send_period_file(message, context, actor, args, kind)
 
 
 @for_roles(Role.COORDINATOR)

@@ -19,6 +19,7 @@ from cchc_bot.services.reminders import (
     ReminderMessage,
 )
 from cchc_bot.texts import chat_common, chat_reminders
+from cchc_bot.texts import tasks as task_words
 from handlers.telegram.send_pacing import bulk_sends
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ REPORT_CALLBACK = "report:open"
 
 # Telegram allows 4,096 characters; the rest is room for the "… and N more" line.
 DIGEST_LIMIT = 3800
+MESSAGE_LIMIT = 4000
+"""Below Telegram's 4096 characters, with room for the HTML of the digest's task block."""
 
 
 def digest_line(unit: OverdueUnit) -> str:
@@ -78,15 +81,56 @@ def render_digest(title: str, units: Sequence[OverdueUnit]) -> str:
     return text + chat_reminders.DIGEST_FOOTER
 
 
+def render_task_reminder(message: ReminderMessage) -> str:
+    """A task soon due, to its lead agency's head."""
+    task = message.task
+    assert task is not None
+    return task_words.TASK_REMINDER.format(
+        title=chat_common.html(task.title),
+        unit=chat_common.html(message.unit_name or message.unit_code or ""),
+        due=date_format.format_day(task.due),
+        left=chat_reminders.days_left_text(task.days_left),
+        product=chat_common.html(task.product),
+    )
+
+
+def overdue_tasks_text(message: ReminderMessage, used: int) -> str:
+    """The digest's block of overdue tasks ("" when none is), cut to fit one message."""
+    tasks = message.overdue_tasks
+    if not tasks:
+        return ""
+    text = "\n\n" + task_words.DIGEST_OVERDUE.format(count=len(tasks))
+    for shown, task in enumerate(tasks[: task_words.DIGEST_OVERDUE_SHOWN]):
+        title = task.title
+        if len(title) > task_words.DIGEST_TITLE_LENGTH:
+            title = title[: task_words.DIGEST_TITLE_LENGTH - 1].rstrip() + "…"
+        line = "\n" + task_words.DIGEST_OVERDUE_LINE.format(
+            title=chat_common.html(title),
+            lead=chat_common.html(task.lead),
+            due=date_format.format_day(task.due),
+        )
+        more = "\n" + task_words.DIGEST_OVERDUE_MORE.format(count=len(tasks) - shown)
+        if used + len(text) + len(line) + len(more) > MESSAGE_LIMIT:
+            return text + more
+        text += line
+    if len(tasks) > task_words.DIGEST_OVERDUE_SHOWN:
+        count = len(tasks) - task_words.DIGEST_OVERDUE_SHOWN
+        text += "\n" + task_words.DIGEST_OVERDUE_MORE.format(count=count)
+    return text
+
+
 def render_reminder(message: ReminderMessage) -> str:
     """The Vietnamese text of a reminder, digest or manual nudge."""
     period = message.period
     deadline = date_format.format_datetime(period.deadline)
+    if message.task is not None:
+        return render_task_reminder(message)
     if message.overdue_units:
         title = chat_reminders.DIGEST_TITLE.format(
             label=period.label, deadline=deadline, count=len(message.overdue_units)
         )
-        return render_digest(title, message.overdue_units)
+        digest = render_digest(title, message.overdue_units)
+        return digest + overdue_tasks_text(message, len(digest))
     values = {
         "label": period.label,
         "unit": chat_common.html(message.unit_name or message.unit_code or ""),

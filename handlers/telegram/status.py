@@ -23,6 +23,7 @@ from handlers.telegram import arguments, report_views
 from handlers.telegram.auth import for_roles
 from handlers.telegram.callback_data import ReturnStart, StatusPage, encode
 from handlers.telegram.context import CchcContext
+from handlers.telegram.heavy import heavy_job
 
 PAGE_UNITS = 25
 MAX_RETURN_BUTTONS = 8
@@ -181,6 +182,7 @@ def status_page(
 
 
 @for_roles(Role.HEAD, Role.STAFF, Role.COORDINATOR)
+@heavy_job
 async def status_command(update: Update, context: CchcContext, actor: Actor) -> None:
     """Coordinators: every unit, paginated, with a chart; heads and staff: their own unit."""
     message = update.effective_message

@@ -1,4 +1,5 @@
-"""The coordinator's desk actions: return a report, close or reopen a period, the chart.
+"""The coordinator's desk actions: return a report, nudge a unit, close or reopen a period,
+and the status chart.
 
 Each calls the very service method its chat twin calls (which checks the role, audits the
 action and, with coordinator scopes, the scope); a returned unit is told in the chat when
@@ -23,7 +24,15 @@ from handlers.web import sessions
 from handlers.web.desk import desk_of, page, see_other
 
 routes = web.RouteTableDef()
-NOTICES = ("returned", "return_failed", "reason_short", "closed", "reopened")
+NOTICES = (
+    "returned",
+    "return_failed",
+    "reason_short",
+    "closed",
+    "reopened",
+    "nudged",
+    "nudged_nobody",
+)
 REASON_MIN = 10
 
 
@@ -73,6 +82,22 @@ async def return_report(request: web.Request) -> web.StreamResponse:
             desk.bot, desk.runtime.accounts, result.notify_telegram_ids, text, html=True
         )
     return _back_to_unit(code, result.period.code, "returned")
+
+
+@routes.post("/unit/{code}/nudge")
+async def nudge(request: web.Request) -> web.StreamResponse:
+    """Nudge a unit's people, as /remind UNIT does (at most once per unit in a while)."""
+    posted = await _coordinator_post(request)
+    if posted is None:
+        return page(request, "error.html", status=403, reason="csrf")
+    actor, form = posted
+    desk = desk_of(request)
+    code = request.match_info["code"]
+    if desk.send_reminder is None:
+        raise web.HTTPNotFound()
+    period = desk.runtime.status.period(form.get("period", ""))
+    report = await desk.runtime.reminders.nudge(actor, period, desk.send_reminder, code)
+    return _back_to_unit(code, period.code, "nudged" if report.sent else "nudged_nobody")
 
 
 async def _set_period(request: web.Request, *, open_: bool) -> web.StreamResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import signal
 
@@ -12,9 +13,11 @@ from aiohttp import web
 from telegram import Bot
 
 from cchc_bot.runtime import Runtime
+from cchc_bot.services.reminders import Deliver
 from cchc_bot.services.unit_view import UnitViewService
 from cchc_bot.services.web_access import WebAccessService
 from handlers.telegram.context import CchcApplication
+from handlers.telegram.reminder_delivery import deliver
 from handlers.web import actions, form, pages, sign_in
 from handlers.web.desk import DESK, STATIC, WebDesk, guard
 
@@ -22,7 +25,10 @@ logger = logging.getLogger(__name__)
 
 
 def build_web_app(
-    runtime: Runtime, bot_token: str | None, bot: Bot | None = None
+    runtime: Runtime,
+    bot_token: str | None,
+    bot: Bot | None = None,
+    send_reminder: Deliver | None = None,
 ) -> web.Application:
     """The web desk on a runtime's services; without a token the Mini App sign-in is off,
     without a running bot the unit is not told in the chat when a report is returned."""
@@ -35,6 +41,7 @@ def build_web_app(
         views=UnitViewService(runtime.session_factory, runtime.config, runtime.clock, settings.tz),
         secure_cookies=(settings.web_url or "").startswith("https://"),
         bot=bot,
+        send_reminder=send_reminder,
     )
     app = web.Application(middlewares=[guard], client_max_size=64 * 1024)
     app[DESK] = desk
@@ -47,10 +54,15 @@ def build_web_app(
 
 
 async def start_web(
-    runtime: Runtime, bot_token: str | None, host: str, port: int, bot: Bot | None = None
+    runtime: Runtime,
+    bot_token: str | None,
+    host: str,
+    port: int,
+    bot: Bot | None = None,
+    send_reminder: Deliver | None = None,
 ) -> web.AppRunner:
     """Start serving the web desk; the caller cleans the returned runner up."""
-    runner = web.AppRunner(build_web_app(runtime, bot_token, bot), access_log=None)
+    runner = web.AppRunner(build_web_app(runtime, bot_token, bot, send_reminder), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     logger.info("web desk listening on %s:%s", host, port)
@@ -92,6 +104,9 @@ def serve_beside_bot(application: CchcApplication, runtime: Runtime) -> None:
                 settings.web_listen,
                 settings.web_port,
                 application.bot,
+                functools.partial(
+                    deliver, application.bot, limiter=application.bot_data.bulk_limiter
+                ),
             )
         )
 

@@ -14,6 +14,7 @@ from telegram import Bot
 from cchc_bot.access import AccessDenied, Actor
 from cchc_bot.periods import ReportingPeriod, UnknownPeriodError
 from cchc_bot.runtime import Runtime
+from cchc_bot.services.reminders import Deliver
 from cchc_bot.services.unit_view import UnitViewService
 from cchc_bot.services.web_access import WebAccessService
 from handlers.web.rate_limit import SignInLimiter
@@ -61,6 +62,8 @@ class WebDesk:
     limiter: SignInLimiter = field(default_factory=SignInLimiter)
     # The running bot, to tell a unit its report was returned (None: `cchc-bot web` alone).
     bot: Bot | None = None
+    # How a nudge reaches Telegram (the bot's paced bulk sends); None: no nudge button.
+    send_reminder: Deliver | None = None
     # The periods offered on the dashboard, by (first, last) year: the calendar never changes.
     period_choices: dict[tuple[int, int], list[ReportingPeriod]] = field(default_factory=dict)
     templates: jinja2.Environment = field(default_factory=template_environment)

@@ -96,15 +96,11 @@ def shown(
     """A field as the page shows it: saved values, or what was typed and why it was refused."""
     view = item.view
     values = saved_values(view)
-    common = {
-        "automatic": item.automatic,
-        "waiting_for": item.waiting_for,
-        "window": web_texts.WINDOW.format(
-            start=date_format.format_day(view.window_start),
-            end=date_format.format_day(view.window_end),
-        ),
-        "current": plain(report_views.answer_text(view.current)) if view.current else "",
-    }
+    window = web_texts.WINDOW.format(
+        start=date_format.format_day(view.window_start),
+        end=date_format.format_day(view.window_end),
+    )
+    current = plain(report_views.answer_text(view.current)) if view.current else ""
     if result is None or result.saved:
         saved_lines = (
             tuple(plain(line) for line in report_views.notice_lines(result.notices))
@@ -113,11 +109,14 @@ def shown(
         )
         return ShownField(
             view,
+            item.automatic,
+            item.waiting_for,
             values=values,
             fingerprint=fingerprint(values),
             saved=result is not None,
             saved_lines=saved_lines,
-            **common,  # type: ignore[arg-type]
+            window=window,
+            current=current,
         )
     refused = result.view
     assert refused is not None
@@ -133,6 +132,8 @@ def shown(
     typed_values = {part: (typed or {}).get(part, "") for part in PARTS}
     return ShownField(
         refused,
+        item.automatic,
+        item.waiting_for,
         values=typed_values,
         # The page keeps the saved answer's fingerprint: the typed values are still a change.
         fingerprint=fingerprint(values),
@@ -140,7 +141,8 @@ def shown(
         confirmations=tuple(confirmations),
         ask_explanation=refused.step is Step.EXPLANATION,
         ask_denominator=refused.step is Step.DENOMINATOR,
-        **common,  # type: ignore[arg-type]
+        window=window,
+        current=current,
     )
 
 

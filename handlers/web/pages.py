@@ -108,7 +108,10 @@ async def home(request: web.Request) -> web.StreamResponse:
     desk = desk_of(request)
     status = await desk.runtime.status.status_for(actor, _period_query(request))
     kinds = sorted({unit.kind for unit in status.units})
-    filters = Filters.from_query(request.query, kinds)
+    units = desk.runtime.config.units
+    group_of = {unit.code: unit.group_code for unit in units.units}
+    filters = Filters.from_query(request.query, kinds, group_of)
+    groups = [(group.code, group.label) for group in units.unit_groups()]
     rows = status_rows(status, filters, desk.runtime.settings.tz)
     return page(
         request,
@@ -120,6 +123,7 @@ async def home(request: web.Request) -> web.StreamResponse:
         total=len(status.units),
         filters=filters,
         kinds=[(kind, KIND_LABELS.get(kind, kind)) for kind in kinds],
+        groups=groups,
         kind_labels=KIND_LABELS,
         states=STATES,
         periods=_period_choices(request, status.period),
@@ -153,6 +157,7 @@ async def unit_page(request: web.Request) -> web.StreamResponse:
         if summary is not None
         else [],
         notice=_notice(request),
+        can_nudge=desk.send_reminder is not None,
     )
 
 

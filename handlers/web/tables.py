@@ -6,7 +6,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from cchc_bot import date_format, lookup
@@ -29,10 +29,20 @@ class Filters:
     state: str = ""
     late: str = ""
     query: str = ""
+    group: str = ""
+    # Each unit's group (units.yaml `group`, else its kind's), to filter by group.
+    group_of: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str], kinds: Sequence[str]) -> Filters:
+    def from_query(
+        cls,
+        query: Mapping[str, str],
+        kinds: Sequence[str],
+        group_of: Mapping[str, str] | None = None,
+    ) -> Filters:
         """Read the filters from the URL's query, dropping values that are not choices."""
+        group_of = group_of or {}
+        group = query.get("group", "")
         kind = query.get("kind", "")
         state = query.get("state", "")
         late = query.get("late", "")
@@ -41,11 +51,15 @@ class Filters:
             state=state if state in STATES else "",
             late=late if late in LATE_CHOICES else "",
             query=query.get("q", "").strip()[:100],
+            group=group if group in set(group_of.values()) else "",
+            group_of=group_of,
         )
 
     def keeps(self, unit: UnitStatus) -> bool:
         """Whether a unit passes every filter."""
         if self.kind and unit.kind != self.kind:
+            return False
+        if self.group and self.group_of.get(unit.code) != self.group:
             return False
         if self.state and unit.state != self.state:
             return False

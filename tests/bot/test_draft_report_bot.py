@@ -60,3 +60,16 @@ async def test_draft_report_of_a_period_nobody_reported_says_so(harness: Harness
         "Trong kỳ, chưa có cơ quan, đơn vị nào gửi báo cáo kết quả thực hiện "
         "(0/38 cơ quan, đơn vị)."
     ) in body
+
+
+async def test_export_docx_sends_the_same_draft_and_the_workbook_points_to_it(
+    harness: Harness,
+) -> None:
+    await harness.link(COORDINATOR, Role.COORDINATOR)
+    [workbook] = [m for m in await harness.say(COORDINATOR, "/export Q1") if m.document]
+    assert "/export 2024-Q1 docx" in (workbook.caption or "")
+    for command in ("/export Q1 docx", "/xuat word 2024-Q1"):
+        [sent] = [m for m in await harness.say(COORDINATOR, command) if m.document]
+        assert sent.document is not None
+        assert sent.document["file_name"] == "BaoCao_CCHC_2024-Q1_TranDe_20240305.docx"
+        assert "Dự thảo báo cáo CCHC Quý I/2024" in (sent.caption or "")

@@ -21,15 +21,16 @@ HEAD = 4202
 
 
 @pytest.fixture
-def config_dir(tmp_path: Path) -> Path:
-    """The bundled configuration with `unit_report.send_on_submit: true`."""
+def config_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The bundled configuration; parametrized False: with `unit_report.send_on_submit: false`."""
+    if getattr(request, "param", True):
+        return bundled_config_dir()
     folder = tmp_path / "config"
     shutil.copytree(bundled_config_dir(), folder)
     outline = folder / "report_outline.yaml"
-    text = outline.read_text(encoding="utf-8").replace(
-        "send_on_submit: false", "send_on_submit: true", 1
-    )
-    outline.write_text(text, encoding="utf-8")
+    text = outline.read_text(encoding="utf-8")
+    assert "send_on_submit: true" in text
+    outline.write_text(text.replace("send_on_submit: true", "send_on_submit: false", 1))
     return folder
 
 
@@ -59,3 +60,15 @@ async def test_head_gets_the_unit_report_after_submitting(harness: Harness) -> N
     body = [p.text for p in document.paragraphs]
     # The plausible clerk answers 5 for every count (tests/bot/reporting.py).
     assert "- Số hồ sơ TTHC tiếp nhận mới trong kỳ: 5 hồ sơ." in body
+
+
+@pytest.mark.parametrize("config_dir", [False], indirect=True)
+async def test_turned_off_the_receipt_is_the_last_message(harness: Harness) -> None:
+    await harness.link(HEAD, Role.HEAD, "xa_tai_van")
+    await harness.say(HEAD, "/report")
+    await fill_in_report(harness, HEAD)
+    await asyncio.sleep(1.0)  # time enough for a document that should not come
+
+    sent = [m for m in harness.server.transcript(HEAD) if m.from_bot]
+    assert not any(m.document for m in sent)
+    assert "Đã gửi báo cáo" in (sent[-1].text or "")

@@ -50,3 +50,34 @@ def test_unit_tree_migration_downgrades_and_upgrades_keeping_units(tmp_path: Pat
         assert "valid_to" not in columns
         assert connection.execute(text("SELECT code FROM units")).scalars().all() == ["xa_a"]
     sync.dispose()
+
+
+def test_coordinator_scope_migration_downgrades_and_upgrades_keeping_members(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "m.db"
+    config = alembic_config(f"sqlite+aiosqlite:///{path}")
+    command.upgrade(config, "0004")
+    sync = create_engine(f"sqlite:///{path}")
+    with sync.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO members (telegram_user_id, name, role, linked_at, reachable)"
+                " VALUES (42, 'Điều phối', 'coordinator', '2024-01-01 00:00:00', 1)"
+            )
+        )
+    command.upgrade(config, "0005")
+    with sync.connect() as connection:
+        for table in ("members", "invites"):
+            columns = {column["name"] for column in inspect(connection).get_columns(table)}
+            assert "scope_unit_id" in columns
+        rows = connection.execute(text("SELECT telegram_user_id, scope_unit_id FROM members"))
+        assert rows.all() == [(42, None)]
+    command.downgrade(config, "0004")
+    with sync.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("members")}
+        assert "scope_unit_id" not in columns
+        assert connection.execute(text("SELECT telegram_user_id FROM members")).scalars().all() == [
+            42
+        ]
+    sync.dispose()

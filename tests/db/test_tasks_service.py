@@ -19,6 +19,7 @@ from cchc_bot.services.accounts import AccountService, TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.exports import ExportService
 from cchc_bot.services.reports import ReportOutcome, ReportResult, ReportService
+from cchc_bot.services.tasks import TaskService
 from cchc_bot.texts import tasks as words
 from db import task_progress
 from db.models import Answer, TaskProgress
@@ -163,3 +164,23 @@ async def test_the_export_gains_the_task_sheet_and_the_agency_rates(
     assert rates["Phòng Tư pháp"] == (1, 0, 0, 0, 1, 1, 0)
     # The district: 6 due (3 + 1 + Văn phòng's 2 recurring), 3 on time: 50 %.
     assert rates["Toàn huyện"] == (6, 3, 0, 0, 3, 3, 0.5)
+
+
+async def test_a_task_reopened_by_a_coordinator_is_asked_again_in_the_next_period(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    actor = await head_of(session_factory, clock, "p_noi_vu")
+    reports = ReportService(session_factory, bundled_config, clock, TZ)
+    await answer_all(session_factory, reports, await reports.start(actor))
+    tasks = TaskService(session_factory, bundled_config, clock, TZ)
+    assert await tasks.reopen(None, "p_noi_vu", "kh_tuyen_truyen") == 1
+    assert await tasks.reopen(None, "p_noi_vu", "kh_tuyen_truyen") == 0  # already reopened
+    history = await tasks.history(None, "kh_tuyen_truyen")
+    assert [(r.period, r.status.value, r.reopened) for r in history.reports] == [
+        ("2024-Q1", "done", True)
+    ]
+    clock.set(dt.datetime(2024, 6, 3, 9, 0, tzinfo=TZ))
+    _, asked = await answer_all(session_factory, reports, await reports.start(actor))
+    assert "nv_kh_tuyen_truyen" in asked
+    assert "nv_kh_kiem_tra" not in asked

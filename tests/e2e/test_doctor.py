@@ -27,7 +27,7 @@ from db.session import create_engine, create_session_factory
 TOKEN = "7000000003:AAH-cchc-bot-doctor-token-0123456789abcd"
 OTHER_TOKEN = "7000000003:AAH-not-the-token-of-this-bot-000000000"
 CHECKS = ["settings", "token", "database", "schema", "configuration", "timezone"]
-CHECKS += ["reminders", "files"]
+CHECKS += ["reminders", "files", "pdf"]
 
 
 @dataclass
@@ -122,6 +122,8 @@ async def test_a_healthy_setup_passes_every_check(setup: Setup) -> None:
     assert "units" in report.checks["schema"]["detail"]
     assert report.checks["timezone"]["detail"].startswith("Asia/Ho_Chi_Minh: now ")
     assert report.checks["reminders"]["detail"].startswith("next: ")
+    if shutil.which("soffice"):
+        assert report.checks["pdf"]["detail"].startswith("LibreOffice ")
     code, out = await setup.doctor()
     assert code == 0
     assert out.splitlines()[-1] == f"all {len(CHECKS)} checks OK"
@@ -265,3 +267,31 @@ async def test_a_files_folder_the_bot_cannot_write(setup: Setup) -> None:
     assert report.failed() == ["files"]
     assert "Permission denied" in report.checks["files"]["detail"]
     assert report.checks["files"]["fix"].startswith(f"create {setup.root / 'files'}")
+
+
+async def test_without_libreoffice_the_pdf_line_says_docx_only(
+    setup: Setup, tmp_path: Path
+) -> None:
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
+    setup.set("PATH", str(empty))
+
+    report = await setup.report()
+
+    assert report.status("pdf") == "ok"
+    assert report.checks["pdf"]["detail"].startswith("soffice not found on PATH")
+    assert "DOCX only" in report.checks["pdf"]["detail"]
+    assert report.failed() == []
+
+
+async def test_a_broken_libreoffice_is_reported(setup: Setup, tmp_path: Path) -> None:
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    fake = tools / "soffice"
+    fake.write_text("#!/bin/sh\nexit 3\n")
+    fake.chmod(0o755)
+    setup.set("PATH", str(tools))
+
+    report = await setup.report()
+
+    assert report.checks["pdf"]["detail"].startswith(f"{fake} does not run")

@@ -68,3 +68,14 @@ def test_tasks_refuses_an_unknown_period(operator_env: Path) -> None:
     result = runner.invoke(app, ["tasks", "--period", "2024-Q9"])
     assert result.exit_code != 0
     assert "Traceback" not in result.stderr
+
+
+def test_tasks_reopen_names_the_rows_or_refuses_an_unknown_task(operator_env: Path) -> None:
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    result = runner.invoke(app, ["tasks", "--reopen", "p_noi_vu:kh_tuyen_truyen"])
+    assert result.exit_code == 0, result.stderr
+    assert "0 báo cáo" in result.stdout  # nothing was reported done yet
+    bad = runner.invoke(app, ["tasks", "--reopen", "p_noi_vu:khong_co"])
+    assert bad.exit_code != 0
+    assert "unknown task" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cchc_bot.config.loading import QUESTIONNAIRE_FILE, check_configuration, load_configuration
+from cchc_bot.documents.outline import load_outline
 from cchc_bot.ops.settings import bundled_config_dir
 
 PAR_APPLIES_TO = (
@@ -155,3 +156,21 @@ def test_area_text_questions_are_optional_and_one_per_area() -> None:
         texts = [ind for ind in section.indicators if ind.type == "text"]
         assert [ind.id for ind in texts] == [f"{section.code.lower()}_nx"], section.code
         assert not texts[0].required
+
+
+def test_the_district_report_outline_feeds_each_area_text_into_its_area() -> None:
+    config = load_configuration(bundled_config_dir())
+    outline = load_outline(config.directory, config.questionnaire)
+    texts = {
+        ident: part.title or section.title
+        for section in outline.sections
+        for part in section.parts
+        for ident in part.texts
+    }
+    assert texts["cddh_nx"] == "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"
+    assert texts["tc_nx"] == "1. Cải cách thể chế"
+    assert texts["tthc_nx"] == "2. Cải cách thủ tục hành chính"
+    assert texts["tcbm_nx"] == "3. Cải cách tổ chức bộ máy hành chính nhà nước"
+    assert texts["cv_nx"] == "4. Cải cách chế độ công vụ"
+    assert texts["tcc_nx"] == "5. Cải cách tài chính công"
+    assert texts["cqs_nx"] == "6. Xây dựng và phát triển chính quyền điện tử, chính quyền số"

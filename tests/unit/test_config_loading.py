@@ -89,12 +89,12 @@ BREAKS = [
     Break(
         "yaml_unsafe_tag",
         UNITS_FILE,
-        'district: "Huyện Trần Đề"',
-        'district: !!python/object/apply:os.system ["true"]',
+        'name: "UBND huyện Trần Đề"',
+        'name: !!python/object/apply:os.system ["true"]',
         "file",
         "",
         "could not determine a constructor",
-        "district:",
+        "name: !!python",
     ),
     Break(
         "yaml_duplicate_key",

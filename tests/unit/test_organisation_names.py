@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 
 from cchc_bot.aggregation import ExportData
-from cchc_bot.config.loading import load_configuration
+from cchc_bot.config.loading import check_configuration, load_configuration
 from cchc_bot.config.organisation import Organisation, bundled_organisation
+from cchc_bot.config.units import UnitsFile
 from cchc_bot.documents import district_report
 from cchc_bot.documents.outline import OutlineError, load_outline
 from cchc_bot.examples import example_dir
@@ -190,3 +191,32 @@ def test_an_outline_that_still_names_the_organisation_is_told_where_the_names_we
     (issue,) = raised.value.issues
     assert issue.line == 1
     assert "moved to units.yaml" in issue.message
+
+
+def test_a_broken_organisation_block_is_reported_by_file_line_entry_and_field(
+    tmp_path: Path,
+) -> None:
+    bundled = ROOT / "cchc_bot" / "bundled"
+    for name in ("questionnaire.yaml", "schedule.yaml"):
+        (tmp_path / name).write_bytes((bundled / name).read_bytes())
+    units = (bundled / "units.yaml").read_text(encoding="utf-8")
+    assert units.count('  office: "Phòng Nội vụ"\n') == 1
+    assert units.count('  place: "Trần Đề"\n') == 1
+    broken = units.replace('  office: "Phòng Nội vụ"\n', "").replace(
+        '  place: "Trần Đề"\n', '  place: ""\n'
+    )
+    (tmp_path / "units.yaml").write_text(broken, encoding="utf-8")
+    block = broken.splitlines().index("organisation:") + 1
+    place = broken.splitlines().index('  place: ""') + 1
+    found = [(i.file, i.line, i.entry, i.field, i.message) for i in check_configuration(tmp_path)]
+    assert found == [
+        ("units.yaml", block, "organisation", "office", "required field is missing"),
+        ("units.yaml", place, "organisation", "place", "must not be empty"),
+    ]
+
+
+def test_a_units_file_without_an_organisation_block_gets_the_bundled_names() -> None:
+    config = load_configuration(example_dir("tran_de_2024_2025"))
+    assert config.units.organisation == bundled_organisation()
+    bare = UnitsFile.model_validate({"units": [{"code": "a", "name": "Xã A", "kind": "xa"}]})
+    assert bare.organisation == bundled_organisation()

@@ -265,3 +265,18 @@ def test_the_report_can_be_submitted_with_its_task_section() -> None:
     outcome = run(q1, outcome.state, ButtonPress("submit"))
     assert isinstance(outcome.view, SubmitReady)
     assert outcome.view.answers["nv_bao_cao_gt"].text_value == "Đúng kế hoạch"
+
+
+def test_a_cooperating_unit_adds_a_one_line_contribution_only_when_the_setting_is_on() -> None:
+    annex = TasksFile(
+        year=2024, tasks=[task("kh_q1", due="Q1", cooperate=["p_tu_phap"])], contributions=True
+    )
+    off = task_questions(QUESTIONNAIRE, annex, UNITS, OTHER, PERIODS, Q1, [])
+    assert [ind.id for _, ind in off.questionnaire.indicators()] == ["cddh_01", "cddh_02"]
+    on = task_questions(QUESTIONNAIRE, annex, UNITS, OTHER, PERIODS, Q1, [], cooperation=True)
+    ctx = context_for_period(on.questionnaire, OTHER, Q1)
+    assert [q.id for q in ctx.questions] == ["cddh_01", "cddh_02", "nv_kh_q1_ph"]
+    assert not ctx.by_id["nv_kh_q1_ph"].indicator.required
+    _, outcome = asked_ids(ctx, "1/2", "3", "Đã góp ý dự thảo kế hoạch")
+    got = task_answers(final_answers(ctx, outcome.state.answers), annex)
+    assert got == [TaskAnswer("kh_q1", None, contribution="Đã góp ý dự thảo kế hoạch")]

@@ -88,6 +88,21 @@ def test_broken_parents_are_reported_with_line_unit_and_field(
     assert expected in units_issues(config_dir, TREE.replace(old, new))
 
 
+def test_a_consolidating_unit_loads_and_one_without_units_below_is_reported(
+    config_dir: Path,
+) -> None:
+    text = TREE.replace(
+        "kind: phong, parent: ubnd}", "kind: phong, parent: ubnd, consolidates: true}"
+    )
+    assert units_issues(config_dir, text) == []
+    assert load_configuration(config_dir).units.by_code()["vp"].consolidates
+    leaf = TREE.replace("kind: dvsn, parent: vp}", "kind: dvsn, parent: vp, consolidates: true}")
+    assert units_issues(config_dir, leaf) == [
+        "units.yaml:5: unit tt: consolidates: a consolidating unit needs units below it "
+        "(their parent: this unit)"
+    ]
+
+
 def test_a_tree_deeper_than_its_levels_is_reported(config_dir: Path) -> None:
     text = TREE.replace('district: "Xã Mẫu"\n', 'levels: ["Xã", "Phòng"]\n')
     assert units_issues(config_dir, text) == [

@@ -86,6 +86,14 @@ VALUES: dict[str, list[Any]] = {
     "code": ["xa_tai_van"],
     "command": ["close"],
     "count": [3],
+    # The plan annex's tasks (cchc_bot/texts/tasks.py).
+    "due": ["10/3/2024", "Mỗi kỳ"],
+    "lead": ["Phòng Nội vụ", "Văn phòng HĐND và UBND huyện, Phòng Tư pháp"],
+    "product": ["Kế hoạch", "Văn bản hướng dẫn"],
+    "status": ["Đang thực hiện, đạt 60 %", "Đã hoàn thành"],
+    "document": ["15/KH-UBND (5/3/2024)"],
+    "rate": ["66,67 %", "chưa có nhiệm vụ đến hạn"],
+    "task": ["kh_tuyen_truyen"],
     "counted": [2],
     "current": ["Thủ trưởng / Chủ tịch UBND — Xã Tài Văn"],
     "day": ["1/7/2025"],
@@ -151,6 +159,8 @@ VALUES: dict[str, list[Any]] = {
     "path": ["/tmp/cchc-sandbox"],
     "people": [3],
     "percent": ["85 %"],
+    "in_progress": [2],
+    "overdue": [1],
     "weekday": ["thứ Hai", "Chủ nhật"],
     "time": ["23:59"],
     "subject": ["«12a»", "Tử số «12a»"],
@@ -224,6 +234,7 @@ VALUES: dict[str, list[Any]] = {
 # Where a name means something else in one template (the key is the template's path,
 # `module.NAME` for `cchc_bot.texts`).
 OVERRIDES: dict[str, dict[str, list[Any]]] = {
+    "tasks.LIST_RATES": {"due": [6], "in_progress": [1], "overdue": [3]},
     **{
         f"chat_report.{name}": {
             "unit": ["", " (hồ sơ)"],

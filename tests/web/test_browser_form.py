@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
@@ -50,16 +51,21 @@ async def web_client(harness: Harness) -> AsyncIterator[TestClient[web.Request, 
 
 def wait_text(driver: webdriver.Chrome, element_id: str, text: str) -> None:
     """Wait until an element (redrawn by the page's script) shows a text."""
-    WebDriverWait(driver, 15).until(
-        lambda d: text in d.find_element(By.ID, element_id).text  # type: ignore[no-any-return]
+    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: text in d.find_element(By.ID, element_id).text
     )
 
 
 def type_into(driver: webdriver.Chrome, name: str, value: str) -> None:
-    """Replace an input's value and leave it, as a person tabbing on would."""
+    """Replace an input's value by typing over it (WebDriver's clear() would leave the box)."""
     box = driver.find_element(By.NAME, name)
-    box.clear()
-    box.send_keys(value, Keys.TAB)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(value)
+
+
+def leave(driver: webdriver.Chrome) -> None:
+    """Click outside the field: the page's script saves it."""
+    driver.find_element(By.ID, "form-title").click()
 
 
 def begin_in_the_form(driver: webdriver.Chrome, base: str, signed: str, shots: Path) -> None:
@@ -71,12 +77,15 @@ def begin_in_the_form(driver: webdriver.Chrome, base: str, signed: str, shots: P
     wait.until(expected_conditions.presence_of_element_located((By.ID, "report-form")))
     type_into(driver, "n.cddh_01", "17")
     type_into(driver, "d.cddh_01", "15")
+    leave(driver)
     wait_text(driver, "field-cddh_01", "không được lớn hơn mẫu số")
     driver.save_screenshot(str(shots / "web-form-error.png"))
     type_into(driver, "n.cddh_01", "4")
     type_into(driver, "d.cddh_01", "4")
+    leave(driver)
     wait_text(driver, "field-cddh_01", "Đã lưu")
     type_into(driver, "v.cddh_02", "5")
+    leave(driver)
     wait_text(driver, "field-cddh_02", "Đã lưu")
     driver.save_screenshot(str(shots / "web-form.png"))
 

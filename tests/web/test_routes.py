@@ -94,6 +94,11 @@ async def test_filters_and_search_narrow_the_table(desk: Desk) -> None:
     phong = await (await desk.client.get("/", params={"kind": "phong"})).text()
     assert UNIT_ROW.findall(phong)
     assert all(not code.startswith("xa_") for code in UNIT_ROW.findall(phong))
+    communes = await (await desk.client.get("/", params={"group": "cap_xa"})).text()
+    codes = UNIT_ROW.findall(communes)
+    # units.yaml: every xã is in the group cấp xã, and nothing else is.
+    expected = sorted(u.code for u in desk.runtime.config.units.units if u.kind == "xa")
+    assert sorted(codes) == expected
     later = await (await desk.client.get("/", params={"period": "2024-Y"})).text()
     assert '<option value="2024-Y" selected>' in later
     assert UNIT_ROW.findall(later)

@@ -8,6 +8,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from cchc_bot.access import Role
+from cchc_bot.services.accounts import TelegramIdentity
 from db.models import Answer, AuditEvent, Period, Submission, Unit
 
 from .conftest import Desk
@@ -205,3 +207,24 @@ async def test_desk_actions_are_audited_like_their_chat_twins(desk: Desk) -> Non
     async with desk.runtime.session_factory() as session:
         actions = set((await session.scalars(select(AuditEvent.action))).all())
     assert {"period_closed", "report_returned"} <= actions
+
+
+async def test_a_scoped_coordinator_reaches_only_their_subtree(desk: Desk) -> None:
+    invite = await desk.runtime.accounts.create_invite(Role.COORDINATOR, None, scope="xa_vien_an")
+    await desk.runtime.accounts.link(TelegramIdentity(706, "Chuyên viên phụ trách"), invite.token)
+    scoped = await desk.runtime.accounts.resolve_actor(706)
+    assert scoped is not None
+    desk.actors["scoped"] = scoped
+    await desk.sign_in("scoped")
+    home = await (await desk.client.get("/")).text()
+    assert re.findall(r'<tr data-unit="([a-z0-9_]+)"', home) == ["xa_vien_an"]
+    assert (await desk.client.get("/unit/xa_tai_van")).status == 403
+    csrf = await desk.page_csrf()
+    assert await post(desk, "/unit/xa_tai_van/return", csrf) == 403
+    async with desk.runtime.session_factory() as session:
+        state = await session.scalar(
+            select(Submission.state)
+            .join(Unit, Unit.id == Submission.unit_id)
+            .where(Unit.code == "xa_tai_van")
+        )
+    assert state == "submitted"

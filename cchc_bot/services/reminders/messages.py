@@ -57,6 +57,26 @@ class OverdueUnit:
 
 
 @dataclass(frozen=True)
+class TaskNotice:
+    """A task of the plan annex soon due, for its lead agency's head."""
+
+    task_id: str
+    title: str
+    product: str
+    due: dt.date
+    days_left: int
+
+
+@dataclass(frozen=True)
+class OverdueTask:
+    """A task past its due day and not done, for the coordinators' digest."""
+
+    title: str
+    lead: str
+    due: dt.date
+
+
+@dataclass(frozen=True)
 class ReminderMessage:
     """Everything the renderer needs to word one reminder or digest."""
 
@@ -71,6 +91,9 @@ class ReminderMessage:
     total: int = 0
     manual: bool = False
     overdue_units: tuple[OverdueUnit, ...] = ()
+    # A task reminder (kind `task-<id>`), and the overdue tasks a digest lists.
+    task: TaskNotice | None = None
+    overdue_tasks: tuple[OverdueTask, ...] = ()
     # Who sends it (the office and organisation the text names); the service sets its own.
     organisation: Organisation = field(default_factory=bundled_organisation)
 

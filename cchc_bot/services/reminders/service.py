@@ -45,6 +45,7 @@ from cchc_bot.services.reminders.snapshot import (
     reminder_message,
     report_item,
 )
+from cchc_bot.services.reminders.tasks import TaskReminders, is_task_kind
 from db.models import Member, ReminderLog
 from db.session import SessionFactory
 
@@ -68,6 +69,7 @@ class ReminderService:
         self._clock = clock
         self._tz = tz
         self.planner = ReminderPlanner.from_schedule(config.schedule, tz)
+        self.tasks = TaskReminders(config, tz, self.planner)
         # Every send takes a slot of the timetable shared with other processes.
         self.pacing = pacing or BulkPacing()
 
@@ -83,6 +85,11 @@ class ReminderService:
         report = RunReport(at=now)
         async with self._sessions() as session:
             snapshot = await load_snapshot(session, self._config, self._tz, now)
+            names = {code: unit.name for code, unit in snapshot.units.items()}
+            task_due = await self.tasks.due(
+                session, snapshot.recipients, names, snapshot.claimed, now
+            )
+            overdue_tasks = await self.tasks.overdue(session, names, now)
         reminders = due_reminders(
             periods=snapshot.periods,
             planner=self.planner,
@@ -113,11 +120,15 @@ class ReminderService:
             (
                 item.key,
                 item.scheduled_at,
-                digest_message(snapshot, item, now, self._config, self._tz),
+                replace(
+                    digest_message(snapshot, item, now, self._config, self._tz),
+                    overdue_tasks=overdue_tasks,
+                ),
                 item.coordinator.member_id,
             )
             for item in digests.due
         ]
+        due += task_due
         missed = [
             (item.key, item.scheduled_at, item.member.member_id) for item in reminders.missed
         ] + [(item.key, item.scheduled_at, item.coordinator.member_id) for item in digests.missed]
@@ -368,7 +379,7 @@ class ReminderService:
                 )
             ).all()
         open_codes = {p.code for p in snapshot.periods}
-        rows = [row for row in rows if row.period_code in open_codes]
+        rows = [row for row in rows if row.period_code in open_codes or is_task_kind(row.kind)]
         if not rows:
             return
         slots = SlotSupply(self.pacing, self._sessions, ahead=1)
@@ -398,6 +409,15 @@ class ReminderService:
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             return  # another process took this retry
         message = message_for_row(snapshot, row, now)
+        if is_task_kind(row.kind):
+            member = snapshot.members.get(row.member_id)
+            names = {code: unit.name for code, unit in snapshot.units.items()}
+            message = None
+            if member is not None:
+                async with self._sessions() as session:
+                    message = await self.tasks.retry_message(
+                        session, row, member.telegram_user_id, names, now
+                    )
         if message is None:
             return
         unit, _, period_code, kind = row.dedup_key.split("|", 3)

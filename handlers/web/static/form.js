@@ -32,8 +32,27 @@
       if (answered) { answered.textContent = String(data.answered); }
     }).catch(function () { fieldset.classList.remove("saving"); });
   }
+  // A field is saved when the person leaves it (a ratio's two boxes are one field), so the
+  // server's redrawn copy never replaces a box still being typed in.
+  function fieldOf(node) { return node && node.closest ? node.closest("fieldset[data-field]") : null; }
+  form.addEventListener("input", function (event) {
+    var fieldset = fieldOf(event.target);
+    if (fieldset) { fieldset.setAttribute("data-dirty", "1"); }
+  });
   form.addEventListener("change", function (event) {
-    var fieldset = event.target.closest("fieldset[data-field]");
-    if (fieldset) { save(fieldset); }
+    var fieldset = fieldOf(event.target);
+    if (fieldset) { fieldset.setAttribute("data-dirty", "1"); }
+  });
+  form.addEventListener("focusout", function (event) {
+    var fieldset = fieldOf(event.target);
+    if (!fieldset || fieldOf(event.relatedTarget) === fieldset) { return; }
+    // Some browsers move focus box to box through the page: look again a moment later.
+    window.setTimeout(function () {
+      if (fieldOf(document.activeElement) === fieldset) { return; }
+      if (fieldset.isConnected && fieldset.getAttribute("data-dirty") === "1") {
+        fieldset.removeAttribute("data-dirty");
+        save(fieldset);
+      }
+    }, 150);
   });
 })();
