@@ -196,6 +196,8 @@ class Measurement:
     bot_cpu_seconds: float
     latencies: list[float]
     statements: int | None = None
+    # The bot's worst event-loop stall during the phase (its StallProbe), in seconds.
+    stall_seconds: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -215,6 +217,29 @@ class BotMark:
 
     cpu_seconds: float
     statements: int | None
+    # The event loop's worst stall since the previous mark, in seconds.
+    stall_seconds: float = 0.0
+
+
+class StallProbe:
+    """A task that sleeps 1 ms again and again and keeps its worst overshoot: a loop stall."""
+
+    PERIOD = 0.001
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+
+    async def run(self) -> None:
+        """Measure until cancelled."""
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(self.PERIOD)
+            self.worst = max(self.worst, time.perf_counter() - started - self.PERIOD)
+
+    def take_worst(self) -> float:
+        """The worst overshoot since the last call (seconds), starting afresh."""
+        worst, self.worst = self.worst, 0.0
+        return worst
 
 
 class BotProcess:
@@ -239,7 +264,7 @@ class BotProcess:
     async def mark(self) -> BotMark:
         """The child's CPU time so far (all its threads) and SQL statements sent."""
         data = json.loads(await self.ask("mark"))
-        return BotMark(float(data["cpu"]), data["statements"])
+        return BotMark(float(data["cpu"]), data["statements"], float(data.get("stall", 0.0)))
 
 
 @asynccontextmanager
@@ -311,6 +336,7 @@ async def measure(
         after.cpu_seconds - before.cpu_seconds,
         stopwatch.latencies(),
         statements,
+        after.stall_seconds,
     )
     return result, dict(zip(user_ids, replies, strict=True))
 
@@ -500,6 +526,8 @@ class Options:
     database: str
     profile: Path | None
     variants: list[Variant] = field(default_factory=lambda: [Variant()])
+    # --coordinator-load: the units configured (0: the plain echo-vs-bot comparison).
+    coordinator_units: int = 0
 
 
 @dataclass
@@ -659,6 +687,8 @@ async def serve(options: ServeOptions) -> None:
         application = build_application(runtime, TOKEN, with_scheduler=False, requests=requests)
     profile = cProfile.Profile()
     loop = asyncio.get_running_loop()
+    stall = StallProbe()
+    probing = asyncio.create_task(stall.run())
     try:
         async with running_application(
             application, poll_timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
@@ -668,7 +698,13 @@ async def serve(options: ServeOptions) -> None:
                 command, _, argument = line.strip().partition(" ")
                 if command == "mark":
                     statements = sql.statements if sql is not None else None
-                    answer = json.dumps({"cpu": time.process_time(), "statements": statements})
+                    answer = json.dumps(
+                        {
+                            "cpu": time.process_time(),
+                            "statements": statements,
+                            "stall": stall.take_worst(),
+                        }
+                    )
                 elif command == "profile-start":
                     profile.enable()
                     answer = "ok"
@@ -680,6 +716,7 @@ async def serve(options: ServeOptions) -> None:
                     answer = f"unknown command {command!r}"
                 print(answer, flush=True)
     finally:
+        probing.cancel()
         if runtime is not None:
             await runtime.close()
 
@@ -769,11 +806,23 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         help="a CCHC bot configuration TRANSPORT[:POOL][/SYNCHRONOUS], e.g. httpx, httpx:32, "
         "aiohttp, httpx/normal; repeat to compare several in one run (default: httpx)",
     )
+    parser.add_argument(
+        "--coordinator-load",
+        nargs="?",
+        const=2000,
+        type=int,
+        default=0,
+        metavar="UNITS",
+        help="instead: answer with and without a coordinator asking /status and /export in a "
+        "closed loop, on UNITS configured units (default 2000)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.users <= 1000 or not 1 <= args.answers <= 60:
         parser.error("--users must be 1..1000 and --answers 1..60")
     variants = args.variant or [Variant()]
-    return Options(args.users, args.answers, args.database, args.profile, variants)
+    return Options(
+        args.users, args.answers, args.database, args.profile, variants, args.coordinator_load
+    )
 
 
 def parse_serve_options(argv: Sequence[str]) -> ServeOptions:
@@ -803,6 +852,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(serve(parse_serve_options(arguments)))
         return 0
     options = parse_options(arguments)
+    if options.coordinator_units:
+        from bench import coordinator_load  # it imports this module's parts
+
+        return coordinator_load.main(options)
     with tempfile.TemporaryDirectory(prefix="cchc-bench-") as directory:
         try:
             report = asyncio.run(run(options, Path(directory)))

@@ -17,7 +17,7 @@ import tempfile
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -311,8 +311,14 @@ def _answer_json(figure: Figure) -> dict[str, object]:
     ).to_json()
 
 
-async def seed_database(url: str, data: ExportData, questionnaire: Questionnaire) -> None:
-    """Store one period of the generated province in a real database, as the bot would."""
+async def seed_database(
+    url: str,
+    data: ExportData,
+    questionnaire: Questionnaire,
+    parents: Mapping[str, str | None] | None = None,
+) -> None:
+    """Store one period of the generated province in a real database, as the bot would
+    (`parents`: each unit's parent code, for an organisation tree)."""
     engine = create_engine(url)
     await upgrade_schema(engine)
     now = dt.datetime.now(dt.UTC)
@@ -345,6 +351,7 @@ async def seed_database(url: str, data: ExportData, questionnaire: Questionnaire
                     "kind": unit.kind,
                     "has_tthc": unit.kind in ("xa", "phong"),
                     "active": True,
+                    "parent_code": (parents or {}).get(unit.code),
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -477,6 +484,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if "--measure-db" in arguments:
         return measure_from_database(arguments)
+    if "--tree" in arguments:  # the organisation-tree benchmark (bench/tree.py)
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from bench import tree
+
+        return tree.main(arguments)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--indicators", type=int, default=35)

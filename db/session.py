@@ -80,18 +80,26 @@ def create_engine(
     echo: bool = False,
     synchronous: Synchronous = SQLITE_SYNCHRONOUS,
     lock_timeout: float = SQLITE_LOCK_TIMEOUT,
+    readers: int = 0,
 ) -> AsyncEngine:
     """Create the async engine (bound parameters never appear in errors or logs).
 
     On SQLite: WAL, foreign keys, `BEGIN IMMEDIATE`, `PRAGMA synchronous` as given, and for a
     file one connection taken in turn; `lock_timeout` bounds the wait for another writer.
+    `readers` > 0: a read-only engine of that many connections on the same file (deferred
+    `BEGIN`, `PRAGMA query_only`), whose reads see a WAL snapshot and never hold the writer.
     """
     if not is_sqlite(url):
         return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     database = make_url(url).database
     on_file = database not in (None, "", ":memory:")
     pool: dict[str, Any] = (
-        {"poolclass": FifoPool, "pool_size": 1, "max_overflow": 0, "pool_timeout": lock_timeout}
+        {
+            "poolclass": FifoPool,
+            "pool_size": max(1, readers),
+            "max_overflow": 0,
+            "pool_timeout": lock_timeout,
+        }
         if on_file
         else {}
     )
@@ -115,12 +123,15 @@ def create_engine(
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute(f"PRAGMA synchronous={pragma}")
+        if readers:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _sqlite_begin_immediate(connection: Any) -> None:
-        # Writers queue on the database lock at BEGIN instead of failing on upgrade later.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers queue on the database lock at BEGIN instead of failing on upgrade later;
+        # readers take a snapshot at their first read and hold no lock.
+        connection.exec_driver_sql("BEGIN" if readers else "BEGIN IMMEDIATE")
 
     return engine
 

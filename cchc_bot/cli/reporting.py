@@ -184,7 +184,7 @@ def district_report_command(
     cli = context_of(ctx)
     config = load_config(cli)
     try:
-        outline = load_outline(config.directory, config.questionnaire)
+        outline = load_outline(config.directory, config.questionnaire, config.units.organisation)
     except OutlineError as exc:
         for issue in exc.issues:
             error_console.print(str(issue), markup=False, soft_wrap=True)

@@ -26,7 +26,9 @@ from cchc_bot.aggregation import (
 )
 from cchc_bot.config.questionnaire import Indicator, IndicatorType
 from cchc_bot.config.targets import Target, resolve_target
+from cchc_bot.date_format import format_day
 from cchc_bot.documents import layout
+from cchc_bot.documents.group_sentences import group_sentences
 from cchc_bot.documents.outline import OutlineSection, Part, ReportOutline
 from cchc_bot.documents.sentences import (
     SentenceContext,
@@ -36,10 +38,12 @@ from cchc_bot.documents.sentences import (
     period_words,
     render,
 )
+from cchc_bot.documents.task_lines import counts_line, task_section
 from cchc_bot.exports.naming import district_slug
 from cchc_bot.node_totals import aggregate_by_node
 from cchc_bot.texts import documents as words
 from cchc_bot.texts import org
+from cchc_bot.texts import report_tasks as task_words
 
 FILE_PREFIX = "BaoCao_CCHC"
 DOCX_EXTENSION = ".docx"
@@ -199,11 +203,20 @@ def text_answers(data: ExportData, indicator_id: str) -> list[str]:
     return [f"{', '.join(names)}: {text}" for text, names in merged.values()]
 
 
+@dataclass(frozen=True)
+class Figures:
+    """The period's figures, computed once: district totals and the totals by group."""
+
+    totals: Sequence[IndicatorTotal]
+    grouped: Sequence[GroupedTotal]
+
+
 def build(data: ExportData, outline: ReportOutline) -> Document:
     """The whole draft: header, sections of the outline, signature and the annex of figures."""
     organisation = outline.organisation
     names = names_of(data, outline, organisation.name)
     totals = aggregate(data)
+    grouped = aggregate_by_group(data)
     context = SentenceContext(
         totals={total.indicator.id: total for total in totals},
         names=names,
@@ -228,10 +241,11 @@ def build(data: ExportData, outline: ReportOutline) -> Document:
     if intro:
         layout.paragraph(document, intro, indent=True)
     record = submissions_of(data.units)
+    figures = Figures(totals, grouped)
     for section in outline.sections:
-        _section(document, data, outline, section, context, totals, record)
+        _section(document, data, outline, section, context, figures, record)
     layout.add_signature(document, header)
-    _annex(document, data, outline)
+    _annex(document, data, outline, figures)
     return document
 
 
@@ -246,15 +260,30 @@ def _section(
     outline: ReportOutline,
     section: OutlineSection,
     context: SentenceContext,
-    totals: Sequence[IndicatorTotal],
+    figures: Figures,
     record: Submissions,
 ) -> None:
     layout.heading(document, section.title, level=1)
     if section.submissions:
         for line in submission_sentences(record):
             layout.paragraph(document, line, indent=True)
+    if section.tasks and data.tasks is not None:
+        _tasks(document, data)
     for part in section.parts:
-        _part(document, data, outline, part, context, totals, record.reported > 0)
+        _part(document, data, outline, part, context, figures, record.reported > 0)
+
+
+def _tasks(document: Document, data: ExportData) -> None:
+    """The annex's tasks: the counts, then each bucket's tasks with their lead agencies."""
+    summary = data.tasks
+    assert summary is not None
+    as_of = task_words.TASKS_TITLE.format(as_of=format_day(summary.as_of))
+    layout.paragraph(document, as_of, italic=True, indent=True)
+    layout.paragraph(document, counts_line(summary), indent=True)
+    for title, lines in task_section(summary):
+        layout.paragraph(document, title, italic=True, indent=True)
+        for line in lines:
+            layout.paragraph(document, line, indent=True)
 
 
 def _part(
@@ -263,18 +292,20 @@ def _part(
     outline: ReportOutline,
     part: Part,
     context: SentenceContext,
-    totals: Sequence[IndicatorTotal],
+    figures: Figures,
     any_report: bool,
 ) -> None:
     if part.title:
         layout.heading(document, part.title, level=2)
     written = [text for text in (render(collapse(s), context) for s in part.sentences) if text]
+    if written:
+        written += group_sentences(figures.grouped, part.sentences, data.period.kind)
     for sentence in written:
         layout.paragraph(document, sentence, indent=True)
     if part.sentences and not written:
         reason = words.NO_FIGURES if not any_report else words.NO_FIGURES_ARISEN
         layout.paragraph(document, words.NOTHING_ABOUT.format(reason=reason), indent=True)
-    missed = missed_targets(data, totals, part.indicator_ids(data.questionnaire))
+    missed = missed_targets(data, figures.totals, part.indicator_ids(data.questionnaire))
     if missed:
         layout.paragraph(document, words.MISSED_TITLE, italic=True, indent=True)
         for line in missed:
@@ -292,7 +323,7 @@ def _part(
         layout.to_fill(document, words.TO_FILL.format(office=office, placeholder=part.placeholder))
 
 
-def _annex(document: Document, data: ExportData, outline: ReportOutline) -> None:
+def _annex(document: Document, data: ExportData, outline: ReportOutline, figures: Figures) -> None:
     layout.landscape_section(document)
     layout.heading(document, outline.annex_title, level=1)
     layout.paragraph(
@@ -301,17 +332,16 @@ def _annex(document: Document, data: ExportData, outline: ReportOutline) -> None
         italic=True,
         center=True,
     )
-    grouped = aggregate_by_group(data)
-    previous = {total.indicator.id: total for total in aggregate(data)}
-    shown = [g for g in grouped if g.indicator.type is not IndicatorType.TEXT]
+    previous = {total.indicator.id: total for total in figures.totals}
+    shown = [g for g in figures.grouped if g.indicator.type is not IndicatorType.TEXT]
     if not shown:
         return
     groups = [(part.code, part.label) for part in shown[0].groups]
     prior = data.previous_label or words.ANNEX_PREVIOUS
     head = [*words.ANNEX_HEAD_LEFT, *[label for _, label in groups], words.ANNEX_TOTAL]
     head += [prior, words.ANNEX_TARGET]
-    figures = len(head) - 3
-    widths = [Mm(12), Mm(85), Mm(22), *[Mm(140 / figures)] * figures]
+    columns = len(head) - 3
+    widths = [Mm(12), Mm(85), Mm(22), *[Mm(140 / columns)] * columns]
     for section_title, rows in _annex_rows(shown, previous).items():
         layout.paragraph(document, section_title, bold=True)
         layout.add_table(document, head, rows, widths=widths, size=Pt(10))

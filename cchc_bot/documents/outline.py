@@ -20,6 +20,7 @@ from cchc_bot.config.loading import load_configuration
 from cchc_bot.config.organisation import Organisation, bundled_organisation, organisation_of
 from cchc_bot.config.questionnaire import IndicatorType, Questionnaire
 from cchc_bot.ops.settings import bundled_config_dir
+from cchc_bot.texts import documents as words
 
 OUTLINE_FILE = "report_outline.yaml"
 
@@ -40,17 +41,14 @@ class UnitKindHeader(StrictModel):
     issuer: str = "{name}"
     code: str = ""
     signer_authority: str = ""
-    signer_title: str = "THỦ TRƯỞNG ĐƠN VỊ"
+    signer_title: str = words.UNIT_SIGNER_TITLE
 
 
 class UnitReportOutline(StrictModel):
     """The unit's own report: its recipients and, per unit kind, its header and signer."""
 
-    intro: str = (
-        "Thực hiện kế hoạch cải cách hành chính năm, {issuer} báo cáo kết quả thực hiện "
-        "công tác cải cách hành chính {period} như sau:"
-    )
-    recipients: list[str] = Field(default_factory=lambda: ["{organisation} (qua {office})"])
+    intro: str = words.UNIT_INTRO
+    recipients: list[str] = Field(default_factory=lambda: [words.UNIT_RECIPIENT])
     kinds: dict[str, UnitKindHeader] = Field(default_factory=dict)
     # Send the report to the chat once a submission is accepted, right after the receipt (and a
     # PDF beside it, where LibreOffice is installed), for the head to sign and send back.
@@ -90,6 +88,8 @@ class OutlineSection(StrictModel):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)
     title: str = Field(min_length=1)
     submissions: bool = False
+    # The plan annex's tasks (tasks.yaml) done / late / not started; nothing without the file.
+    tasks: bool = False
     parts: list[Part] = Field(default_factory=list)
 
 
@@ -98,13 +98,13 @@ class ReportOutline(StrictModel):
 
     # Not written in the file: the configuration's `units.yaml` `organisation:` (one source).
     organisation: Organisation = Field(default_factory=bundled_organisation)
-    kind: str = "BÁO CÁO"
-    title: str = "Kết quả thực hiện công tác cải cách hành chính {period}"
+    kind: str = words.KIND
+    title: str = words.TITLE
     intro: str = ""
     recipients: list[str] = Field(default_factory=list)
-    archive: str = "Lưu: VT."
+    archive: str = words.ARCHIVE
     sections: list[OutlineSection] = Field(min_length=1)
-    annex_title: str = "PHỤ LỤC: SỐ LIỆU KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"
+    annex_title: str = words.ANNEX_TITLE
     unit_report: UnitReportOutline = Field(default_factory=UnitReportOutline)
 
     def templates(self) -> list[tuple[Loc, str]]:

@@ -84,6 +84,8 @@ HELP_COORDINATOR = (
     "• /export hoặc /xuat [KỲ] [docx] — bảng tổng hợp Excel; thêm docx: dự thảo báo cáo (Word)\n"
     "• /tasks hoặc /nhiemvu [KỲ] — nhiệm vụ theo Kế hoạch CCHC, quá hạn trước; bấm để xem diễn biến\n"
     "• /draftreport hoặc /duthao [KỲ] — dự thảo báo cáo CCHC của {area} (Word)\n"
+    "• /consolidate hoặc /tonghop [KỲ] — đơn vị tổng hợp: xem báo cáo của nhánh; "
+    "thêm «gửi» để gửi lên cấp trên\n"
     "• /close hoặc /dongky KỲ — đóng kỳ, không nhận thêm báo cáo; /reopen hoặc /moky KỲ — mở lại\n"
     "• /web — đường dẫn mở bàn làm việc trên trình duyệt: bảng tình trạng, lọc, tải Excel\n"
     "• /help hoặc /huongdan — hướng dẫn này\n"

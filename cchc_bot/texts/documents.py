@@ -56,3 +56,15 @@ ANSWER_NO = "Không"
 ANSWER_SHARE = ", đạt {percent}"
 ANSWER_MISSED = " (chưa đạt mục tiêu {target})"
 ANSWER_EXPLANATION = ". Giải trình: {explanation}"
+
+# Defaults of report_outline.yaml (a file may write its own).
+UNIT_SIGNER_TITLE = "THỦ TRƯỞNG ĐƠN VỊ"
+UNIT_INTRO = (
+    "Thực hiện kế hoạch cải cách hành chính năm, {issuer} báo cáo kết quả thực hiện "
+    "công tác cải cách hành chính {period} như sau:"
+)
+UNIT_RECIPIENT = "{organisation} (qua {office})"
+KIND = "BÁO CÁO"
+TITLE = "Kết quả thực hiện công tác cải cách hành chính {period}"
+ARCHIVE = "Lưu: VT."
+ANNEX_TITLE = "PHỤ LỤC: SỐ LIỆU KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"

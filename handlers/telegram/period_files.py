@@ -63,7 +63,7 @@ def workbook_file(data: ExportData) -> tuple[bytes, str]:
 
 def draft_file(data: ExportData, config: Configuration) -> tuple[bytes, str]:
     """The district report draft's bytes and file name (blocking: run it in a worker thread)."""
-    outline = load_outline(config.directory, config.questionnaire)
+    outline = load_outline(config.directory, config.questionnaire, config.units.organisation)
     buffer = io.BytesIO()
     district_report.write(data, outline, buffer)
     return buffer.getvalue(), district_report.report_filename(data, outline)

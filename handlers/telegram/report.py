@@ -149,8 +149,8 @@ async def show_already_submitted(
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-async def ask_heads_to_approve(context: CchcContext, result: ReportResult) -> None:
-    """Send the unit's heads the prepared report with Duyệt / Trả lại buttons."""
+def approval_request(result: ReportResult) -> tuple[str, InlineKeyboardMarkup]:
+    """The message asking the unit's heads to approve a prepared report, with its buttons."""
     assert result.period is not None
     assert result.receipt is not None
     markup = InlineKeyboardMarkup(
@@ -167,15 +167,16 @@ async def ask_heads_to_approve(context: CchcContext, result: ReportResult) -> No
             ]
         ]
     )
-    await notify_all(
-        context,
-        result.notify_member_ids,
-        chat_report.APPROVAL_REQUEST.format(
-            label=result.period.label, unit=chat_common.html(result.receipt.unit_name)
-        ),
-        html=True,
-        reply_markup=markup,
+    text = chat_report.APPROVAL_REQUEST.format(
+        label=result.period.label, unit=chat_common.html(result.receipt.unit_name)
     )
+    return text, markup
+
+
+async def ask_heads_to_approve(context: CchcContext, result: ReportResult) -> None:
+    """Send the unit's heads the prepared report with Duyệt / Trả lại buttons."""
+    text, markup = approval_request(result)
+    await notify_all(context, result.notify_member_ids, text, html=True, reply_markup=markup)
 
 
 @for_roles(*UNIT_ROLES)

@@ -21,7 +21,7 @@ logger = logging.getLogger("cchc_bot")
 
 def build_files(data: UnitDocumentData, config: Configuration) -> list[tuple[str, bytes]]:
     """The report's files, DOCX first (blocking: run in a worker thread); empty when turned off."""
-    outline = load_outline(config.directory, config.questionnaire)
+    outline = load_outline(config.directory, config.questionnaire, config.units.organisation)
     if not outline.unit_report.send_on_submit:
         return []
     buffer = io.BytesIO()

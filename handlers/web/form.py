@@ -15,6 +15,7 @@ from cchc_bot.services.reports.form import FieldsSaved, FormOutcome, FormPage
 from cchc_bot.services.reports.form_fields import FieldOutcome
 from cchc_bot.texts import web as web_texts
 from handlers.telegram import report_views
+from handlers.web import notices as telling
 from handlers.web import sessions
 from handlers.web.desk import desk_of, page, see_other
 from handlers.web.form_view import ShownField, changed_inputs, shown
@@ -215,6 +216,7 @@ async def submit(request: web.Request) -> web.StreamResponse:
     reports = desk_of(request).runtime.reports
     result = await reports.submit_form(actor, submission_id)
     if result.outcome is ReportOutcome.SUBMITTED:
+        await telling.after_submission(desk_of(request), result)
         return _receipt_page(request, actor, result)
     form_page = await reports.form(actor, submission_id)
     if form_page is None:
@@ -305,6 +307,7 @@ async def approval(request: web.Request) -> web.StreamResponse:
     if await reports.form(actor, submission_id) is None:
         raise AccessDenied("approve a report", actor)
     result = await reports.decide_approval(actor, submission_id, approve)
+    await telling.after_approval(desk_of(request), result, approved=approve)
     if result.outcome is ReportOutcome.SUBMITTED:
         return _receipt_page(request, actor, result)
     period = result.period.code if result.period is not None else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from cchc_bot.access import Role
 from cchc_bot.config.questionnaire import IndicatorType
 from cchc_bot.conversation import Step, SummaryView
@@ -40,6 +42,19 @@ async def answer_with_long_texts(harness: Harness, user_id: int) -> list[Message
             kind, value = "say", LONG_ANSWER  # the optional area texts too
         last = await (harness.say if kind == "say" else harness.press)(user_id, value)
     raise AssertionError("no summary after 300 answers")
+
+
+async def until_submit_button(harness: Harness, user_id: int, after: int) -> list[MessageRecord]:
+    """The bot's messages after `after` once the summary's submit button has arrived (a
+    60-question summary with long answers comes in parts, paced one a second)."""
+    for _ in range(300):
+        sent = [
+            m for m in harness.server.transcript(user_id) if m.from_bot and m.message_id > after
+        ]
+        if sent and "✅ Gửi báo cáo" in sent[-1].button_texts:
+            return sent
+        await asyncio.sleep(0.1)
+    raise AssertionError(harness.server.describe_chat(user_id))
 
 
 def joined(messages: list[MessageRecord]) -> str:
@@ -105,7 +120,9 @@ async def test_a_return_reason_full_of_brackets_does_not_break_the_summary(
     assert "Đã trả lại" in (done[0].text or "")
     told = harness.server.last_bot_message(HEAD).text or ""
     assert reason in told
-    summary = await harness.say(HEAD, "/report")
+    before = harness.server.transcript(HEAD)[-1].message_id
+    harness.server.send_text(HEAD, "/report")
+    summary = await until_submit_button(harness, HEAD, before)
     assert any("Tóm tắt báo cáo" in (m.text or "") for m in summary)
     assert reason in joined(summary)  # the reason has no blanks
     assert "✅ Gửi báo cáo" in summary[-1].button_texts

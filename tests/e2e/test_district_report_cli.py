@@ -58,6 +58,19 @@ def test_district_report_into_a_folder_uses_the_usual_name(operator_env: Path) -
     assert written.suffix == ".docx"
 
 
+def test_export_to_a_docx_writes_the_district_report(operator_env: Path) -> None:
+    invoke("init")
+    out = operator_env / "bao-cao.docx"
+    code, stdout, err = invoke("export", "--period", "2024-Q1", "--out", str(out))
+    assert code == 0, err
+    assert "0 submitted" in stdout
+    body = [paragraph.text for paragraph in docx.Document(str(out)).paragraphs]
+    assert "Kết quả thực hiện công tác cải cách hành chính Quý I năm 2024" in body
+    code, _, err = invoke("export", "--period", "2024-Q1", "--out", "x.pdf")
+    assert code == 1
+    assert ".docx" in err
+
+
 def test_district_report_refuses_other_extensions(operator_env: Path) -> None:
     invoke("init")
     code, _, err = invoke("district-report", "--period", "2024-Q1", "--out", "x.pdf")

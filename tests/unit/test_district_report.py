@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -227,6 +228,43 @@ def test_annex_tables_show_groups_and_total() -> None:
     assert [cell.text for cell in row.cells[2:7]] == ["hồ sơ", "3.000", "", "2.091", "5.091"]
 
 
+def test_rates_that_differ_by_group_are_given_per_group() -> None:
+    body = texts(read(sample()))
+    # Hand-computed: cấp huyện 3.080/3.100 = 99,3548 % -> "99,35 %", cấp xã 2.109/2.135
+    # = 98,7822 % -> "98,78 %"; no target for tthc_04. Letters of apology (target >= 100 %):
+    # cấp huyện 20/20 = 100 %, cấp xã 20/26 = 76,923 % -> "76,92 %", missed. Ngành dọc: no report.
+    assert (
+        "Theo nhóm, tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn: "
+        "cấp huyện 99,35 %, cấp xã 98,78 %."
+    ) in body
+    assert (
+        "Theo nhóm, tỷ lệ hồ sơ quá hạn có phiếu xin lỗi và hẹn lại ngày trả kết quả: "
+        "cấp huyện 100 %, cấp xã 76,92 % (chưa đạt mục tiêu ≥ 100 %)."
+    ) in body
+    assert not any("ngành dọc" in line for line in body if line.startswith("Theo nhóm"))
+
+
+def test_groups_that_agree_get_no_sentence_by_group() -> None:
+    same = {"tthc_04": Figure.ratio(50, 100), "tthc_03": Figure.number(100)}
+    both = [unit("vp_hdnd_ubnd", "submitted", same), unit("xa_tai_van", "submitted", same)]
+    body = texts(read(export(both)))
+    assert not any(line.startswith("Theo nhóm") for line in body)
+
+
+def test_hostile_unit_names_and_long_answers_land_intact() -> None:
+    name = 'Xã "Tài Văn" & <Viên An> 🏛️'
+    answer = 'Đề xuất <b>&amp;</b> "ngay" 😀 ' + "x" * 4000
+    figures = {**COMMUNE, "txt_02": Figure.answer(answer)}
+    reports = [
+        dataclasses.replace(unit("xa_tai_van", "submitted", figures), name=name),
+        dataclasses.replace(unit("xa_vien_an", "not_started", {}), name=name + " 2"),
+    ]
+    body = texts(read(export(reports)))
+    assert f"- {name}: {answer}" in body
+    assert f"Chưa gửi báo cáo (1): {name} 2." in body
+    assert any(f"đơn vị chưa đạt: {name} (giải trình: {HOSTILE})." in line for line in body)
+
+
 def test_period_without_submissions_says_so() -> None:
     body = texts(read(export([unit("xa_tai_van", "not_started", {})])))
     nobody = (
@@ -254,3 +292,11 @@ def test_libreoffice_converts_the_draft_to_pdf(tmp_path: Path) -> None:
 def test_a_folder_without_outline_gets_the_bundled_one(tmp_path: Path) -> None:
     fallback = load_outline(tmp_path, config().questionnaire)
     assert fallback == outline()
+
+
+def test_an_area_text_lands_under_its_own_area_with_the_unit_named() -> None:
+    figures = {**COMMUNE, "tthc_nx": Figure.answer("Bưu chính công ích nhận hồ sơ còn ít.")}
+    body = texts(read(export([unit("xa_tai_van", "submitted", figures)])))
+    line = body.index("- Xã Tài Văn: Bưu chính công ích nhận hồ sơ còn ít.")
+    area = max(i for i, text in enumerate(body[:line]) if text[:2] in {"1.", "2.", "3."})
+    assert body[area] == "2. Cải cách thủ tục hành chính"

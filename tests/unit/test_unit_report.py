@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
@@ -102,3 +103,17 @@ def test_libreoffice_converts_the_unit_report_to_pdf(tmp_path: Path) -> None:
     pdf = convert_to_pdf(source, tmp_path, soffice())
     assert pdf is not None
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_hostile_unit_name_and_a_4000_character_answer_land_intact() -> None:
+    name = 'Xã "Tài Văn" & <Viên An> 🏛️'
+    answer = 'Đề xuất <b>&amp;</b> "ngay" 😀 ' + "x" * 4000
+    hostile = dataclasses.replace(
+        submission(), name=name, figures={"txt_02": Figure.answer(answer)}
+    )
+    document = read(hostile)
+    header = document.tables[0].rows[0].cells[0].text.splitlines()
+    assert header[0] == 'UBND XÃ "TÀI VĂN" & <VIÊN AN> 🏛️'
+    body = [p.text for p in document.paragraphs]
+    assert f"- Đề xuất, kiến nghị: {answer}." in body
+    assert unit_report.unit_filename(hostile) == "BaoCao_CCHC_2024-Q1_XaTaiVanVienAn.docx"

@@ -159,6 +159,7 @@ VALUES: dict[str, list[Any]] = {
     "path": ["/tmp/cchc-sandbox"],
     "people": [3],
     "percent": ["85 %"],
+    "issuer": ["UBND xã Tài Văn"],
     "in_progress": [2],
     "overdue": [1],
     "weekday": ["thứ Hai", "Chủ nhật"],

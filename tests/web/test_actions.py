@@ -18,7 +18,9 @@ async def test_a_nudge_from_the_desk_reaches_the_units_people_once(desk: Desk) -
         sent.append(message)
         return DeliveryResult(DeliveryOutcome.SENT, message_id=len(sent))
 
-    desk.client.server.app[DESK].send_reminder = deliver
+    app = desk.client.app
+    assert app is not None
+    app[DESK].send_reminder = deliver
     await desk.sign_in("coordinator")
     page = await (await desk.client.get("/unit/xa_vien_an", params={"period": "2024-Q1"})).text()
     assert 'id="nudge"' in page

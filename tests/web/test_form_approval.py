@@ -15,6 +15,7 @@ from cchc_bot.ops.settings import Settings, bundled_config_dir
 from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.services.config_sync import sync_configuration
 from db.models import Submission
+from handlers.web.desk import DESK
 
 from .conftest import Desk
 from .form_filling import fill_form
@@ -56,7 +57,22 @@ async def state_of(desk: Desk, submission_id: int) -> str:
         return state
 
 
+class RecordingBot:
+    """Stands in for the running bot: keeps what the desk sends."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str, object]] = []
+
+    async def send_message(self, chat_id: int, text: str, **options: object) -> None:
+        """Keep one message."""
+        self.sent.append((chat_id, text, options.get("reply_markup")))
+
+
 async def test_the_clerks_form_goes_to_the_head_who_approves_it_in_the_form(desk: Desk) -> None:
+    bot = RecordingBot()
+    app = desk.client.app
+    assert app is not None
+    app[DESK].bot = bot  # type: ignore[assignment]
     # Tài Văn's Quý I is already submitted in the fixture: its clerk revises it first.
     await desk.sign_in("staff_a")
     page = await (await desk.client.get("/form")).text()
@@ -75,6 +91,10 @@ async def test_the_clerks_form_goes_to_the_head_who_approves_it_in_the_form(desk
     done = await desk.client.post(f"/form/{submission_id}/submit", data={"csrf": csrf})
     assert "đang chờ lãnh đạo duyệt" in await done.text()
     assert await state_of(desk, submission_id) == "awaiting_approval"
+    (head, asked, buttons), *_ = bot.sent
+    assert head == 701
+    assert asked.startswith("📨 Công chức đã nhập xong báo cáo CCHC Quý I/2024 của Xã Tài Văn")
+    assert buttons is not None  # «Duyệt và gửi» and «Trả lại», as in the chat
     await desk.sign_in("head_a")
     waiting = await (await desk.client.get("/form")).text()
     assert 'id="approve"' in waiting
@@ -84,3 +104,4 @@ async def test_the_clerks_form_goes_to_the_head_who_approves_it_in_the_form(desk
     )
     assert "Đã gửi báo cáo Quý I/2024" in await approved.text()
     assert await state_of(desk, submission_id) == "submitted"
+    assert bot.sent[-1][:2] == (702, "✅ Thủ trưởng đã duyệt và gửi báo cáo Quý I/2024.")

@@ -51,10 +51,18 @@ def values_of(figures: dict[str, Figure]) -> dict[str, Decimal]:
     return values
 
 
-async def predecessor_units(session: AsyncSession, code: str) -> list[Unit]:
-    """The units that named this one among their `successors`, by code."""
-    rows = await session.scalars(select(Unit).where(Unit.successors.is_not(None)))
-    return sorted((u for u in rows if code in (u.successors or [])), key=lambda u: u.code)
+async def predecessor_units(session: AsyncSession, code: str) -> list[tuple[int, str]]:
+    """The units (id, code) that named this one among their `successors`, by code."""
+    # An absent list may be stored as JSON null, so the filter runs here, on three columns.
+    rows = await session.execute(select(Unit.id, Unit.code, Unit.successors))
+    return sorted(
+        (
+            (unit_id, unit_code)
+            for unit_id, unit_code, following in rows
+            if code in (following or [])
+        ),
+        key=lambda pair: pair[1],
+    )
 
 
 async def _figures_through_predecessors(
@@ -67,11 +75,11 @@ async def _figures_through_predecessors(
     if generations == 0:
         return {}
     parts: list[dict[str, Figure]] = []
-    for predecessor in await predecessor_units(session, code):
-        own = await _latest_figures(session, predecessor.id, period_code)
+    for unit_id, unit_code in await predecessor_units(session, code):
+        own = await _latest_figures(session, unit_id, period_code)
         if not own:
             own = await _figures_through_predecessors(
-                session, predecessor.code, period_code, questionnaire, generations - 1
+                session, unit_code, period_code, questionnaire, generations - 1
             )
         if own:
             parts.append(own)
