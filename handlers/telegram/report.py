@@ -95,7 +95,6 @@ async def show_result(
                     report_views.render_receipt(result.receipt, deadline, runtime.settings.tz),
                     parse_mode=ParseMode.HTML,
                 )
-                await unit_document.send_unit_report(message, context, result.submission_id)
                 if result.notify_returner is not None:
                     await notify_all(
                         context,
@@ -106,6 +105,8 @@ async def show_result(
                             version=result.receipt.version,
                         ),
                     )
+                # Last: the DOCX (and PDF) take seconds; nobody else waits for them.
+                await unit_document.send_unit_report(message, context, result.submission_id)
         case ReportOutcome.ALREADY_SUBMITTED | ReportOutcome.AWAITING_APPROVAL if result.receipt:
             await show_already_submitted(message, context, result)
         case _:
@@ -435,15 +436,13 @@ async def approval_button(update: Update, context: CchcContext) -> None:
     await remove_buttons(update)
     message = query.message if isinstance(query.message, Message) else None
     label = result.period.label
-    if approve:
-        if message is not None:
-            await show_result(message, context, result)
-        note = chat_report.APPROVAL_DONE_FOR_STAFF.format(label=label)
-    else:
-        if message is not None:
-            await message.reply_text(chat_report.APPROVAL_SENT_BACK.format(label=label))
-        note = chat_report.APPROVAL_BACK_FOR_STAFF.format(label=label)
-    await notify_all(context, result.notify_member_ids, note)
+    done = chat_report.APPROVAL_DONE_FOR_STAFF if approve else chat_report.APPROVAL_BACK_FOR_STAFF
+    # The staff first: the head's receipt is followed by the unit's DOCX, which takes seconds.
+    await notify_all(context, result.notify_member_ids, done.format(label=label))
+    if message is not None and approve:
+        await show_result(message, context, result)
+    elif message is not None:
+        await message.reply_text(chat_report.APPROVAL_SENT_BACK.format(label=label))
 
 
 NON_TEXT = (

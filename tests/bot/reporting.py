@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -12,6 +13,8 @@ from sqlalchemy import select
 from cchc_bot.access import Actor
 from cchc_bot.config.questionnaire import IndicatorType, Questionnaire
 from cchc_bot.conversation import QuestionView, Step, SummaryView
+from cchc_bot.documents.outline import load_outline
+from cchc_bot.documents.pdf import soffice_binary
 from cchc_bot.local_bot_api import MessageRecord
 from cchc_bot.rules import Reference, Rule, parse_rule
 from cchc_bot.services.reports import ReportOutcome
@@ -148,6 +151,29 @@ async def draft_figures(harness: Harness, actor: Actor) -> dict[Reference, Decim
         return figures_of({row.indicator_id: row for row in rows})
 
 
+async def unit_report_sent(harness: Harness, user_id: int, after: int) -> list[MessageRecord]:
+    """Wait for the unit's report the bot sends after the receipt: DOCX, and PDF with LibreOffice.
+
+    The receipt comes first; the documents follow (the PDF takes LibreOffice a few seconds), so
+    a test's next step must not take them for the answer to what it does next.
+    """
+    outline = load_outline(harness.runtime.config.directory, harness.runtime.config.questionnaire)
+    if not outline.unit_report.send_on_submit:
+        return []
+    expected = 2 if outline.unit_report.pdf and soffice_binary() else 1
+    for _ in range(1200):
+        sent = [
+            m
+            for m in harness.server.transcript(user_id)
+            if m.from_bot and m.document and m.message_id > after
+        ]
+        if len(sent) >= expected:
+            await harness.server.wait_until_idle(timeout=10, quiet=0.15)
+            return sent
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the unit report did not follow the receipt: {sent}")
+
+
 async def fill_in_report(
     harness: Harness, user_id: int, *, submit: bool = True
 ) -> list[MessageRecord]:
@@ -164,7 +190,10 @@ async def fill_in_report(
             if not submit:
                 return last
             assert view.submit_allowed, view.errors
-            return await harness.press(user_id, "✅ Gửi báo cáo", count=1)  # the receipt
+            receipt = await harness.press(user_id, "✅ Gửi báo cáo", count=1)
+            if any("Đã gửi báo cáo" in (m.text or "") for m in receipt):
+                await unit_report_sent(harness, user_id, receipt[0].message_id)
+            return receipt
         figures = await draft_figures(harness, actor)
         kind, value = plausible_answer(view, figures, rules)
         last = (

@@ -13,7 +13,7 @@ from cchc_bot.ops.settings import bundled_config_dir
 from db.models import Submission
 
 from .conftest import Harness
-from .reporting import fill_in_report
+from .reporting import fill_in_report, unit_report_sent
 
 HEAD = 6001
 STAFF = 6002
@@ -51,10 +51,14 @@ async def test_the_head_approves_what_staff_prepared(harness: Harness) -> None:
     assert "đề nghị anh/chị duyệt" in (request.text or "")
     status = await harness.runtime.status.district_status("2024-Q1")
     assert next(u for u in status.units if u.code == "xa_tai_van").state == "draft"
-    done = await harness.press(HEAD, "✅ Duyệt và gửi")
-    assert "Đã gửi báo cáo CCHC" in (done[-1].text or "")
+    done = await harness.press(HEAD, "✅ Duyệt và gửi", count=1)
+    assert "Đã gửi báo cáo CCHC" in (done[0].text or "")
     assert await state(harness) == "submitted"
     assert "đã duyệt" in (harness.server.last_bot_message(STAFF).text or "")
+    # Then the unit's own report to sign, DOCX first.
+    documents = await unit_report_sent(harness, HEAD, done[0].message_id)
+    assert documents[0].document is not None
+    assert documents[0].document["file_name"] == "BaoCao_CCHC_2024-Q1_XaTaiVan.docx"
 
 
 async def test_the_head_sends_it_back_for_correction(harness: Harness) -> None:
