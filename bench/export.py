@@ -424,12 +424,14 @@ def measure_from_database(argv: Sequence[str]) -> int:
     parser.add_argument("--measure-db", required=True)
     parser.add_argument("--period", required=True)
     parser.add_argument("--units", type=int, required=True)
-    parser.add_argument("--indicators", type=int, required=True)
+    parser.add_argument("--indicators", type=int)
     parser.add_argument("--seed", type=int, required=True)
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     config = load_configuration(bundled_config_dir())
-    questionnaire = questionnaire_with(config.questionnaire, args.indicators)
+    questionnaire = config.questionnaire
+    if args.indicators is not None:
+        questionnaire = questionnaire_with(questionnaire, args.indicators)
     units = province_units(args.units, rng)
     config = dataclasses.replace(
         config,
@@ -484,6 +486,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if "--measure-db" in arguments:
         return measure_from_database(arguments)
+    if "--district-report" in arguments:  # the DOCX draft (bench/district_report.py)
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from bench import district_report
+
+        return district_report.main(arguments)
     if "--tree" in arguments:  # the organisation-tree benchmark (bench/tree.py)
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from bench import tree
@@ -491,7 +498,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return tree.main(arguments)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=5000)
-    parser.add_argument("--indicators", type=int, default=35)
+    parser.add_argument(
+        "--indicators", type=int, help="cut or pad the questionnaire (default: the bundled one)"
+    )
     parser.add_argument("--periods", type=int, default=4, help="periods of the year, 1-4")
     parser.add_argument("--seed", type=int, default=20240311)
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations")
@@ -499,7 +508,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rng = random.Random(args.seed)
     config = load_configuration(bundled_config_dir())
-    questionnaire = questionnaire_with(config.questionnaire, args.indicators)
+    questionnaire = config.questionnaire
+    if args.indicators is not None:
+        questionnaire = questionnaire_with(questionnaire, args.indicators)
     units = province_units(args.units, rng)
     periods = build_periods(config.schedule, YEAR, TZ)[: args.periods]
     print(
@@ -549,10 +560,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 last.period.code,
                 "--units",
                 str(args.units),
-                "--indicators",
-                str(args.indicators),
                 "--seed",
                 str(args.seed),
+                *([] if args.indicators is None else ["--indicators", str(args.indicators)]),
             ],
             capture_output=True,
             text=True,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Executable, bindparam, func, or_, select
+from sqlalchemy import Executable, Select, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -23,6 +23,9 @@ from db.models import (
 # Statements run for every answer are built once: SQLAlchemy memoizes a statement's cache
 # key on the object, so reusing it skips construction and key generation each time.
 
+T = TypeVar("T")
+# Rows per fetch of a streamed read (`streamed`): a few milliseconds of ORM work at a time.
+STREAM_ROWS = 100
 ACTIVE_MEMBER_WITH_UNIT = (
     select(Member, Unit)
     .outerjoin(Unit, Member.unit_id == Unit.id)
@@ -87,7 +90,14 @@ async def active_units(session: AsyncSession, on: dt.date | None = None) -> list
             or_(Unit.valid_from.is_(None), Unit.valid_from <= on),
             or_(Unit.valid_to.is_(None), Unit.valid_to >= on),
         )
-    return list((await session.scalars(query.order_by(Unit.kind, Unit.code))).all())
+    return await streamed(session, query.order_by(Unit.kind, Unit.code))
+
+
+async def streamed(session: AsyncSession, query: Select[T]) -> list[T]:
+    """Every row of a one-entity query, fetched `STREAM_ROWS` at a time: thousands of ORM rows
+    are then built in short stretches with the event loop free between them."""
+    result = await session.stream_scalars(query.execution_options(yield_per=STREAM_ROWS))
+    return [row async for row in result]
 
 
 async def unit_parents(session: AsyncSession) -> dict[str, str | None]:
@@ -98,7 +108,7 @@ async def unit_parents(session: AsyncSession) -> dict[str, str | None]:
 
 async def submissions_of_period(session: AsyncSession, period_id: int) -> dict[int, Submission]:
     """The submissions of a period, by unit id."""
-    rows = await session.scalars(select(Submission).where(Submission.period_id == period_id))
+    rows = await streamed(session, select(Submission).where(Submission.period_id == period_id))
     return {row.unit_id: row for row in rows}
 
 

@@ -25,12 +25,16 @@ def named_indicators(templates: Iterable[str]) -> list[str]:
     return found
 
 
+def mid_sentence(label: str) -> str:
+    """A label as said mid-sentence: "Tỷ lệ hồ sơ" -> "tỷ lệ hồ sơ"; "UBND xã" stays."""
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def group_name(label: str) -> str:
     """A group's label as said mid-sentence: "Cấp xã (xã, thị trấn)" -> "cấp xã"."""
-    name = label.split(" (", 1)[0].strip()
-    if len(name) > 1 and name[1].islower():
-        return name[0].lower() + name[1:]
-    return name
+    return mid_sentence(label.split(" (", 1)[0].strip())
 
 
 def group_sentence(grouped: GroupedTotal, period_kind: str) -> str | None:
@@ -43,7 +47,9 @@ def group_sentence(grouped: GroupedTotal, period_kind: str) -> str | None:
         for part in grouped.groups
         if part.tally.value is not None and not part.tally.not_arisen
     ]
-    values = {part.tally.value.quantize(SHOWN_PLACES) for part in shown if part.tally.value is not None}
+    values = {
+        part.tally.value.quantize(SHOWN_PLACES) for part in shown if part.tally.value is not None
+    }
     if len(shown) < 2 or len(values) < 2:
         return None
     parts = []
@@ -57,8 +63,7 @@ def group_sentence(grouped: GroupedTotal, period_kind: str) -> str | None:
         if target is not None and not target.is_met(float(value)):
             text += words.GROUP_MISSED.format(target=indicator.describe_target(target))
         parts.append(text)
-    label = indicator.label[0].lower() + indicator.label[1:]
-    return words.BY_GROUP.format(label=label, parts=", ".join(parts))
+    return words.BY_GROUP.format(label=mid_sentence(indicator.label), parts=", ".join(parts))
 
 
 def group_sentences(

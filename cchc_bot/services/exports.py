@@ -126,7 +126,7 @@ class ExportService(ConfiguredService):
             units = [unit for unit in units if unit.code in allowed]
         root = tree.subtotal_root(scope, parents)
         # Every unit, ended ones too: node names, predecessors, changes in the window.
-        everyone = (await session.execute(select(Unit))).scalars().all()
+        everyone = await repositories.streamed(session, select(Unit))
         node_names = {unit.code: unit.name for unit in everyone}
         lineage = _Lineage(
             {unit.code: unit.id for unit in everyone},

@@ -22,27 +22,37 @@ class Assignment:
 
 def resolve_codes(codes: Iterable[str], units: Sequence[UnitConfig]) -> list[str]:
     """Unit codes for a list of unit or group codes (a group: its active units, in file order)."""
+    return _resolve(codes, _groups(units))
+
+
+def _groups(units: Sequence[UnitConfig]) -> list[tuple[str, str | None]]:
+    """Each unit's code with its group (None for an inactive unit: groups name active ones)."""
+    return [(unit.code, unit.group_code if unit.active else None) for unit in units]
+
+
+def _resolve(codes: Iterable[str], groups: Sequence[tuple[str, str | None]]) -> list[str]:
     chosen: list[str] = []
+    seen: set[str] = set()  # a set: at 2,000 units a list lookup made this quadratic
     for code in codes:
-        matches = [
-            unit.code
-            for unit in units
-            if unit.code == code or (unit.group_code == code and unit.active)
-        ]
-        chosen.extend(match for match in matches if match not in chosen)
+        for unit_code, group in groups:
+            if (unit_code == code or group == code) and unit_code not in seen:
+                seen.add(unit_code)
+                chosen.append(unit_code)
     return chosen
 
 
 def assignments(tasks: TasksFile, units: Sequence[UnitConfig]) -> list[Assignment]:
     """Every (task, unit) pair of the annex, leads first within a task, in file order."""
     pairs: list[Assignment] = []
+    groups = _groups(units)  # once, not per task: group_code is not free at 2,000 units
     for task in tasks.tasks:
-        leads = resolve_codes(task.lead, units)
+        leads = _resolve(task.lead, groups)
         pairs.extend(Assignment(task, code, lead=True) for code in leads)
+        leading = set(leads)
         pairs.extend(
             Assignment(task, code, lead=False)
-            for code in resolve_codes(task.cooperate, units)
-            if code not in leads
+            for code in _resolve(task.cooperate, groups)
+            if code not in leading
         )
     return pairs
 

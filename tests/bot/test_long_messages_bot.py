@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
+
+import docx
 
 from cchc_bot.access import Role
 from cchc_bot.config.questionnaire import IndicatorType
@@ -16,6 +19,7 @@ from .reporting import (
     error_rules,
     fill_in_report,
     plausible_answer,
+    unit_report_sent,
 )
 
 HEAD = 5101
@@ -79,7 +83,13 @@ async def test_a_summary_with_4000_character_answers_arrives_whole(harness: Harn
     before = harness.server.transcript(HEAD)[-1].message_id
     await harness.press(HEAD, "✅ Gửi báo cáo")
     receipt = await harness.replies(HEAD, after=before)  # submitting may take a while
-    assert "Đã gửi báo cáo" in (receipt[-1].text or "")
+    assert "Đã gửi báo cáo" in (receipt[0].text or "")
+    # The unit's own report carries each 4,000-character answer whole, "<" and "&" included.
+    [report, *_] = await unit_report_sent(harness, HEAD, receipt[0].message_id)
+    assert report.document is not None
+    content = harness.server.state.files[report.document["file_id"]].content
+    body = "\n".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)
+    assert body.count(LONG_ANSWER) == TEXT_QUESTIONS
 
 
 async def test_editing_a_long_answer_shows_the_question_with_valid_markup(

@@ -8,6 +8,7 @@ import functools
 import io
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import docx
@@ -15,12 +16,15 @@ from docx.enum.text import WD_COLOR_INDEX
 
 from cchc_bot.aggregation import ExportData, Figure, UnitReport
 from cchc_bot.config.loading import Configuration, load_configuration
+from cchc_bot.config.tasks import TaskConfig
 from cchc_bot.config.units import UnitConfig
 from cchc_bot.documents import district_report
 from cchc_bot.documents.outline import ReportOutline, load_outline
 from cchc_bot.documents.pdf import convert_to_pdf
 from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.period_calendar import period_by_code
+from cchc_bot.tasks.progress import TaskReport, TaskStanding, TaskStatus
+from cchc_bot.tasks.rates import summarise
 from tests.unit.test_workbook import soffice
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -300,3 +304,77 @@ def test_an_area_text_lands_under_its_own_area_with_the_unit_named() -> None:
     line = body.index("- Xã Tài Văn: Bưu chính công ích nhận hồ sơ còn ít.")
     area = max(i for i, text in enumerate(body[:line]) if text[:2] in {"1.", "2.", "3."})
     assert body[area] == "2. Cải cách thủ tục hành chính"
+
+
+def standing(task: str, lead: str, due: dt.date, status: TaskStatus, **report: Any) -> TaskStanding:
+    """A lead agency's standing on a task at 31/3/2024, made by hand as `standing()` would."""
+    config_task = TaskConfig(
+        id=task, title=f"Nhiệm vụ {task}", area="CDDH", lead=[lead], due=due, product="Kế hoạch"
+    )
+    done = status is TaskStatus.DONE
+    filed = TaskReport(task, lead, "2024-Q1", AS_OF, status, **report) if report or done else None
+    return TaskStanding(
+        task=config_task,
+        unit=lead,
+        due=due,
+        status=status,
+        report=filed,
+        counted=done or due <= AS_OF,
+        overdue=not done and due < AS_OF,
+    )
+
+
+AS_OF = dt.date(2024, 3, 31)
+
+
+def test_the_plan_tasks_are_listed_done_late_and_not_started() -> None:
+    rows = [
+        standing(
+            "a",
+            "p_noi_vu",
+            dt.date(2024, 3, 15),
+            TaskStatus.DONE,
+            completed_on=dt.date(2024, 3, 10),
+        ),
+        standing(
+            "b", "p_tu_phap", dt.date(2024, 3, 1), TaskStatus.DONE, completed_on=dt.date(2024, 3, 5)
+        ),
+        standing(
+            "c",
+            "xa_tai_van",
+            dt.date(2024, 3, 20),
+            TaskStatus.IN_PROGRESS,
+            percent=50.0,
+            explanation="Thiếu   máy & <người>",
+        ),
+        standing("c", "xa_vien_an", dt.date(2024, 3, 20), TaskStatus.NOT_STARTED),
+        standing("d", "p_noi_vu", dt.date(2024, 3, 31), TaskStatus.NOT_STARTED),
+        standing("e", "p_noi_vu", dt.date(2024, 6, 30), TaskStatus.NOT_STARTED),  # not yet due
+    ]
+    names = {
+        code: config().units.by_code()[code].name
+        for code in ("p_noi_vu", "p_tu_phap", "xa_tai_van", "xa_vien_an")
+    }
+    data = dataclasses.replace(sample(), tasks=summarise(rows, AS_OF, names))
+    body = texts(read(data))
+    start = body.index("Thực hiện các nhiệm vụ của Kế hoạch (tính đến ngày 31/3/2024):")
+    # Hand-counted: 5 due (e is not); on time a; late b; in progress c/Tài Văn; not started
+    # c/Viên An and d; overdue c twice; 1/5 on time = 20 %. Overdue first, as /tasks lists.
+    assert body[start + 1 : start + 9] == [
+        "Có 5 nhiệm vụ đến hạn (theo cơ quan chủ trì): hoàn thành đúng hạn 1, hoàn thành trễ "
+        "hạn 1, đang thực hiện 1, chưa thực hiện 2; quá hạn chưa hoàn thành 2; tỷ lệ hoàn "
+        "thành đúng hạn 20 %.",
+        "Đã hoàn thành:",
+        "- Nhiệm vụ b (hạn 1/3/2024): Phòng Tư pháp (trễ hạn, xong ngày 5/3/2024).",
+        "- Nhiệm vụ a (hạn 15/3/2024): Phòng Nội vụ.",
+        "Quá hạn, chưa hoàn thành:",
+        "- Nhiệm vụ c (hạn 20/3/2024): Xã Viên An (chưa thực hiện), Xã Tài Văn (đang thực "
+        "hiện, đạt 50 %; lý do: Thiếu máy & <người>).",
+        "Đến hạn, chưa thực hiện:",
+        "- Nhiệm vụ d (hạn 31/3/2024): Phòng Nội vụ (chưa thực hiện).",
+    ]
+    assert not any("Nhiệm vụ e" in line for line in body)
+
+
+def test_without_tasks_yaml_the_report_has_no_task_lines() -> None:
+    assert not any(line.startswith("Thực hiện các nhiệm vụ") for line in texts(read(sample())))

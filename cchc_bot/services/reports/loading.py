@@ -45,6 +45,9 @@ class ReportBase(ConfiguredService):
         self._references: dict[tuple[int, str], tuple[dict[str, Decimal], dict[str, Decimal]]] = {}
         # Built from what the reference cache holds, so it lives exactly as long (per process).
         self._contexts: dict[tuple[object, ...], ConversationContext] = {}
+        # Whether a unit takes part in a task: fixed by the configuration, so asked once per
+        # unit (walking every task's assignments over every unit costs ~0.1 s at 2,000 units).
+        self._involved: dict[str, bool] = {}
 
     async def _member(self, session: AsyncSession, actor: Actor) -> Member:
         member = await session.get(Member, actor.member_id)
@@ -88,7 +91,11 @@ class ReportBase(ConfiguredService):
         unit_columns = (unit.id, unit.code, unit.name, unit.kind, unit.has_tthc, unit.active)
         tasks, all_units = self._config.tasks, self._config.units.units
         reports: list[TaskReport] = []
-        if task_reports.involved(tasks, all_units, unit.code):
+        involved = self._involved.get(unit.code)
+        if involved is None:
+            involved = task_reports.involved(tasks, all_units, unit.code)
+            self._involved[unit.code] = involved
+        if involved:
             # Read every time: an earlier report revised, or a task reopened, changes them.
             reports = await task_reports.year_reports(session, period.year, self.period, unit.code)
         key = (version_id, period.code, *unit_columns, *reports)
