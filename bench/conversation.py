@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+import aiosqlite
 import telegram
 import yaml
 from sqlalchemy import event
@@ -177,10 +178,25 @@ class SqlCounter:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.statements = 0
+        self.handoffs: int | None = None
         event.listen(engine.sync_engine, "before_cursor_execute", self._count)
+        if engine.dialect.driver == "aiosqlite":
+            self.handoffs = 0
+            self._count_handoffs()
 
     def _count(self, *args: Any) -> None:
         self.statements += 1
+
+    def _count_handoffs(self) -> None:
+        """Count every call aiosqlite hands to its worker thread (this process only)."""
+        handing: Any = aiosqlite.core.Connection._execute
+        counter = self
+
+        async def counted(connection: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+            counter.handoffs = (counter.handoffs or 0) + 1
+            return await handing(connection, fn, *args, **kwargs)
+
+        setattr(aiosqlite.core.Connection, "_execute", counted)  # noqa: B010 - bench-only probe
 
 
 @dataclass(frozen=True)
@@ -198,6 +214,8 @@ class Measurement:
     statements: int | None = None
     # The bot's worst event-loop stall during the phase (its StallProbe), in seconds.
     stall_seconds: float = 0.0
+    # Calls handed to aiosqlite's worker thread (None: not aiosqlite).
+    handoffs: int | None = None
 
     @property
     def per_second(self) -> float:
@@ -219,6 +237,7 @@ class BotMark:
     statements: int | None
     # The event loop's worst stall since the previous mark, in seconds.
     stall_seconds: float = 0.0
+    handoffs: int | None = None
 
 
 class StallProbe:
@@ -264,7 +283,8 @@ class BotProcess:
     async def mark(self) -> BotMark:
         """The child's CPU time so far (all its threads) and SQL statements sent."""
         data = json.loads(await self.ask("mark"))
-        return BotMark(float(data["cpu"]), data["statements"], float(data.get("stall", 0.0)))
+        stall = float(data.get("stall", 0.0))
+        return BotMark(float(data["cpu"]), data["statements"], stall, data.get("handoffs"))
 
 
 @asynccontextmanager
@@ -337,6 +357,11 @@ async def measure(
         stopwatch.latencies(),
         statements,
         after.stall_seconds,
+        (
+            after.handoffs - before.handoffs
+            if after.handoffs is not None and before.handoffs is not None
+            else None
+        ),
     )
     return result, dict(zip(user_ids, replies, strict=True))
 
@@ -702,6 +727,7 @@ async def serve(options: ServeOptions) -> None:
                         {
                             "cpu": time.process_time(),
                             "statements": statements,
+                            "handoffs": sql.handoffs if sql is not None else None,
                             "stall": stall.take_worst(),
                         }
                     )
@@ -754,7 +780,7 @@ def print_report(options: Options, report: Report, database: str) -> None:
     )
     print()
     header = f"{'run':<18}{'users':>6}{'answers':>9}{'answers/s':>11}{'p50 ms':>9}{'p95 ms':>9}"
-    print(header + f"{'bot CPU ms':>12}{'server CPU ms':>15}{'SQL/answer':>12}")
+    print(header + f"{'bot CPU ms':>12}{'server CPU ms':>15}{'SQL/answer':>12}{'hand-offs':>11}")
     for row in report.measurements:
         per_answer = 1000 / max(row.accepted, 1)
         print(
@@ -763,6 +789,7 @@ def print_report(options: Options, report: Report, database: str) -> None:
             f"{row.bot_cpu_seconds * per_answer:>12.2f}"
             f"{row.server_cpu_seconds * per_answer:>15.2f}"
             f"{'-' if row.statements is None else f'{row.statements / row.answers:.1f}':>12}"
+            f"{'-' if row.handoffs is None else f'{row.handoffs / row.answers:.1f}':>11}"
         )
     echo_row, bot_rows = report.measurements[0], report.measurements[1:]
     print()
