@@ -135,7 +135,7 @@ def figures_of(answers: Mapping[str, Any]) -> dict[Reference, Decimal]:
         for part in ("value", "numerator", "denominator"):
             value = getattr(answer, part)
             if value is not None:
-                figures[Reference(ident, part)] = value  # type: ignore[arg-type]
+                figures[Reference(ident, part)] = value
     return figures
 
 

@@ -42,6 +42,7 @@ async def test_linking_greets_by_unit_and_sets_the_role_menu(harness: Harness) -
         "remind",
         "export",
         "draftreport",
+        "tasks",
         "view",
         "return",
         "help",

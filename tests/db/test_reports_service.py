@@ -55,13 +55,14 @@ async def test_a_whole_report_is_answered_committed_and_submitted(
     result = await reports.start(actor)
     assert result.outcome is ReportOutcome.SCREEN
     for _ in range(300):
-        assert result.screen is not None
-        view = result.screen.view
+        screen = result.screen
+        assert screen is not None
+        view = screen.view
         if isinstance(view, SummaryView):
             result = await reports.answer_from(HEAD, ButtonPress("submit"))
             break
         assert isinstance(view, QuestionView)
-        event = await clerk_event(session_factory, view, result.screen.submission_id)
+        event = await clerk_event(session_factory, view, screen.submission_id)
         result = await reports.answer_from(HEAD, event)
         assert result.outcome is ReportOutcome.SCREEN, result.outcome
     assert result.outcome is ReportOutcome.SUBMITTED

@@ -174,7 +174,9 @@ async def test_parents_are_stored_and_follow_the_file(
     config = replace(
         bundled_config,
         units=UnitsFile(
-            organisation=bundled_config.units.organisation, units=units, groups=bundled_config.units.groups
+            organisation=bundled_config.units.organisation,
+            units=units,
+            groups=bundled_config.units.groups,
         ),
     )
 
