@@ -71,7 +71,7 @@ async def district(database_url: str, tmp_path: Path) -> AsyncIterator[District]
     session_factory = create_session_factory(engine)
     await sync_configuration(session_factory, config, clock, DUE.date())
     accounts = AccountService(session_factory, clock)
-    members = []
+    members: list[int] = []
     for role in (Role.HEAD, Role.STAFF):
         user_id = FIRST_USER_ID + len(members)
         invite = await accounts.create_invite(role, lead)
