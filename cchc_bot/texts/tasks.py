@@ -114,3 +114,6 @@ BUTTON_NEXT = "➡️ Trang sau"
 BUTTON_HISTORY = "{number}. {title}"
 """A task's button under /tasks (the title shortened to fit a button)."""
 BUTTON_TITLE_LENGTH = 40
+BUTTON_REOPEN = "🔓 Mở lại cho {unit}"
+REOPENED = "Đã mở lại nhiệm vụ cho {unit}: kỳ báo cáo tới sẽ hỏi lại."
+NOTHING_TO_REOPEN = "Nhiệm vụ này của {unit} không ở trạng thái đã hoàn thành."

@@ -65,6 +65,14 @@ class TaskHistoryOpen:
     task: str
 
 
+@dataclass(frozen=True)
+class TaskReopen:
+    """🔓 under a task's history: a coordinator reopens a lead agency's "done" report of it."""
+
+    task: str
+    unit: str
+
+
 Payload = (
     StatusPage
     | ReturnStart
@@ -73,12 +81,13 @@ Payload = (
     | RemindCancel
     | TasksPage
     | TaskHistoryOpen
+    | TaskReopen
 )
 
 # Each payload's prefix; a CallbackQueryHandler pattern built from them routes the presses.
 PREFIXES = ("st", "rt", "rx", "rm")
 PATTERN = rf"^(?:{'|'.join(PREFIXES)})(?:\|.*)?$"
-TASK_PREFIXES = ("tk", "th")
+TASK_PREFIXES = ("tk", "th", "to")
 TASK_PATTERN = rf"^(?:{'|'.join(TASK_PREFIXES)})(?:\|.*)?$"
 """The task buttons, routed apart: lead agencies press them too, not only coordinators."""
 
@@ -115,6 +124,8 @@ def encode(payload: Payload) -> str:
             parts = ["tk", _check(period, _PERIOD, "period"), str(page)]
         case TaskHistoryOpen(task):
             parts = ["th", _check(task, _TASK, "task")]
+        case TaskReopen(task, unit):
+            parts = ["to", _check(task, _TASK, "task"), _check(unit, _UNIT, "unit")]
     data = SEPARATOR.join(parts)
     if len(data.encode()) > MAX_BYTES:
         raise InvalidPayload(f"callback data over {MAX_BYTES} bytes: {data!r}")
@@ -143,5 +154,7 @@ def decode(data: str | None) -> Payload | None:
             return TasksPage(period, int(page))
         case ["th", task] if _TASK.fullmatch(task):
             return TaskHistoryOpen(task)
+        case ["to", task, unit] if _TASK.fullmatch(task) and _UNIT.fullmatch(unit):
+            return TaskReopen(task, unit)
         case _:
             return None

@@ -11,12 +11,13 @@ from cchc_bot.access import Actor, Role
 from cchc_bot.periods import UnknownPeriodError
 from cchc_bot.services.tasks import TaskHistory, TaskOverview, UnknownTaskError
 from cchc_bot.tasks import listing
+from cchc_bot.tasks.progress import TaskStatus
 from cchc_bot.texts import chat_accounts
 from cchc_bot.texts import tasks as words
 from cchc_bot.texts.chat_common import html
 from handlers.telegram import arguments, callback_data
 from handlers.telegram.auth import for_roles
-from handlers.telegram.callback_data import TaskHistoryOpen, TasksPage, encode
+from handlers.telegram.callback_data import TaskHistoryOpen, TaskReopen, TasksPage, encode
 from handlers.telegram.context import CchcApplication, CchcContext
 
 PAGE_TASKS = 10
@@ -92,6 +93,27 @@ def history_text(history: TaskHistory) -> str:
     return "\n".join(lines)
 
 
+def reopen_buttons(history: TaskHistory, actor: Actor) -> InlineKeyboardMarkup | None:
+    """For a coordinator: one 🔓 per lead agency whose latest report calls the task done."""
+    if not actor.is_coordinator:
+        return None
+    latest: dict[str, TaskStatus] = {}
+    for report in sorted(history.reports, key=lambda report: report.period_end):
+        latest[report.unit] = report.status
+    done = [unit for unit, status in latest.items() if status is TaskStatus.DONE]
+    if not done:
+        return None
+    rows = []
+    for unit in done:
+        try:  # a pair too long for Telegram's 64 bytes: the CLI's `tasks --reopen` remains
+            data = encode(TaskReopen(history.task.id, unit))
+        except callback_data.InvalidPayload:
+            continue
+        label = words.BUTTON_REOPEN.format(unit=_short(history.unit_names.get(unit, unit)))
+        rows.append([InlineKeyboardButton(label, callback_data=data)])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 def _short(title: str) -> str:
     limit = words.BUTTON_TITLE_LENGTH
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
@@ -146,8 +168,20 @@ async def tasks_button(update: Update, context: CchcContext, actor: Actor) -> No
             message = query.message
             if message is not None:
                 await context.bot.send_message(
-                    message.chat.id, history_text(history), parse_mode=ParseMode.HTML
+                    message.chat.id,
+                    history_text(history),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=reopen_buttons(history, actor),
                 )
+        case TaskReopen(task, unit):
+            try:
+                changed = await runtime.tasks.reopen(actor, unit, task)
+            except UnknownTaskError:
+                await query.answer(words.UNKNOWN_TASK.format(task=task))
+                return
+            name = next((u.name for u in runtime.config.units.units if u.code == unit), unit)
+            reply = words.REOPENED if changed else words.NOTHING_TO_REOPEN
+            await query.answer(reply.format(unit=name), show_alert=True)
         case _:
             await query.answer(chat_accounts.STALE_BUTTON)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from cchc_bot.access import Role
+from db.models import AuditEvent
 
 from .conftest import Harness
 from .reporting import fill_in_report
@@ -54,3 +57,24 @@ async def test_a_lead_agency_reports_its_tasks_and_the_coordinator_reads_them(
     own = replies[-1].text or ""
     assert "Phòng Nội vụ" in own
     assert "Phòng Tư pháp" not in own  # a lead agency sees its own tasks
+
+    # The coordinator reopens the task Phòng Nội vụ reported done: audited, and asked again.
+    title = "Ban hành Kế hoạch tuyên truyền"
+    opener = next(
+        text
+        for text in harness.message_with_button(COORDINATOR, "⬅️ Trang trước").button_texts
+        if title in text
+    )
+    history = await harness.press(COORDINATOR, opener, count=1)
+    assert "🔓 Mở lại cho Phòng Nội vụ" in history[-1].button_texts
+    await harness.press(COORDINATOR, "🔓 Mở lại cho Phòng Nội vụ")
+    toast = harness.server.calls("answerCallbackQuery", ok=True)[-1].params
+    assert toast["text"] == "Đã mở lại nhiệm vụ cho Phòng Nội vụ: kỳ báo cáo tới sẽ hỏi lại."
+    async with harness.runtime.session_factory() as session:
+        events = (
+            await session.scalars(select(AuditEvent).where(AuditEvent.action == "task_reopened"))
+        ).all()
+    assert [event.details for event in events] == [{"task": "kh_tuyen_truyen"}]
+    await harness.press(COORDINATOR, "🔓 Mở lại cho Phòng Nội vụ")  # a second press: nothing
+    toast = harness.server.calls("answerCallbackQuery", ok=True)[-1].params
+    assert toast["text"] == "Nhiệm vụ này của Phòng Nội vụ không ở trạng thái đã hoàn thành."

@@ -15,11 +15,15 @@ from handlers.telegram.callback_data import (
     ReturnCancel,
     ReturnStart,
     StatusPage,
+    TaskHistoryOpen,
+    TaskReopen,
+    TasksPage,
     decode,
     encode,
 )
 
 units = st.from_regex(r"[a-z0-9_]{1,40}", fullmatch=True)
+tasks = st.from_regex(r"[a-z][a-z0-9_]{0,33}", fullmatch=True)
 periods = st.builds(
     lambda year, kind: f"{year}-{kind}",
     st.integers(1000, 9999),
@@ -31,6 +35,10 @@ payloads: st.SearchStrategy[Payload] = st.one_of(
     st.just(ReturnCancel()),
     st.builds(RemindConfirm, periods, st.none() | units),
     st.just(RemindCancel()),
+    st.builds(TasksPage, periods, st.integers(0, 999)),
+    st.builds(TaskHistoryOpen, tasks),
+    # A task id and a unit code of realistic length (a longer pair is refused, below).
+    st.builds(TaskReopen, tasks, st.from_regex(r"[a-z0-9_]{1,25}", fullmatch=True)),
 )
 
 
@@ -89,3 +97,8 @@ def test_malformed_or_forged_data_is_refused(data: str | None) -> None:
 def test_a_malformed_payload_is_not_encoded(payload: Payload) -> None:
     with pytest.raises(InvalidPayload):
         encode(payload)
+
+
+def test_a_task_reopen_too_long_for_telegram_is_not_encoded() -> None:
+    with pytest.raises(InvalidPayload):
+        encode(TaskReopen("t" * 34, "u" * 40))
