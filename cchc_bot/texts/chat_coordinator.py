@@ -114,7 +114,8 @@ EXPORT_CAPTION = "📎 Bảng tổng hợp báo cáo CCHC {label} ({units} đơn
 EXPORT_WORKING = "⏳ Đang lập bảng tổng hợp {label}…"
 UNIT_REPORT_CAPTION = (
     "📄 Báo cáo {label} của đơn vị theo thể thức văn bản hành chính, lập từ số liệu vừa gửi. "
-    "Thủ trưởng xem lại, ký (ký số hoặc ký trên giấy) rồi gửi bản đã ký về {office}."
+    "Thủ trưởng xem lại, ký (ký số hoặc ký trên giấy, rồi chụp/quét) và gửi lại tệp đã ký "
+    "vào cuộc trò chuyện này: bot kèm tệp vào báo cáo đã gửi về {office}."
 )
 DRAFT_CAPTION = (
     "📝 Dự thảo báo cáo CCHC {label} ({units} đơn vị, {submitted} đã nộp). "

@@ -261,6 +261,9 @@ REPORT_EDITED_IGNORED = (
 )
 REPORT_FORWARD_IGNORED = "Bot không nhận tin nhắn chuyển tiếp; vui lòng gõ câu trả lời."
 ATTACHMENT_SAVED = "📎 Đã lưu tệp <b>{name}</b> ({size}). Tệp sẽ được gửi kèm báo cáo."
+ATTACHMENT_SAVED_AFTER_SUBMIT = (
+    "📎 Đã nhận bản đã ký <b>{name}</b> ({size}) và kèm vào báo cáo đã gửi. Không cần làm gì thêm."
+)
 ATTACHMENT_AT_SUMMARY = "Bấm «✅ Gửi báo cáo» bên dưới để nộp kèm tệp, hoặc «✏️ Sửa» để sửa một câu."
 ATTACHMENT_AT_SUMMARY_BLOCKED = "Báo cáo chưa gửi được: còn câu cần sửa (gõ «xem lại» để xem)."
 ATTACHMENT_REFUSED = {

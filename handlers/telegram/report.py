@@ -301,9 +301,6 @@ async def document_message(update: Update, context: CchcContext) -> None:
     if document.file_size is not None and document.file_size > MAX_ATTACHMENT_BYTES:
         await message.reply_text(chat_report.ATTACHMENT_REFUSED["size"])
         return
-    if not await reports.in_report(actor):
-        await message.reply_text(chat_report.ATTACHMENT_REFUSED["no_report"])
-        return
     suffix = suffix_of(name)
     if suffix not in ALLOWED_ATTACHMENTS:
         await message.reply_text(chat_report.ATTACHMENT_REFUSED["type"])
@@ -322,7 +319,12 @@ async def document_message(update: Update, context: CchcContext) -> None:
         if result.size < 1024 * 1024
         else f"{result.size / 1048576:.1f} MB"
     )
-    text = chat_report.ATTACHMENT_SAVED.format(name=chat_common.html(shown_name(name)), size=size)
+    saved = (
+        chat_report.ATTACHMENT_SAVED_AFTER_SUBMIT
+        if result.after_submission
+        else chat_report.ATTACHMENT_SAVED
+    )
+    text = saved.format(name=chat_common.html(shown_name(name)), size=size)
     markup = None
     screen = result.screen
     if screen is not None and isinstance(screen.view, SummaryView):

@@ -61,6 +61,14 @@ async def test_head_gets_the_unit_report_after_submitting(harness: Harness) -> N
     # The plausible clerk answers 5 for every count (tests/bot/reporting.py).
     assert "- Số hồ sơ TTHC tiếp nhận mới trong kỳ: 5 hồ sơ." in body
 
+    # The head signs it and sends the signed copy back into the chat: kept with the report.
+    harness.server.send_document(
+        HEAD, "BaoCao_da_ky.pdf", b"%PDF-1.7 signed", mime_type="application/pdf"
+    )
+    replies = await harness.replies(HEAD)
+    assert "Đã nhận bản đã ký" in (replies[-1].text or "")
+    assert "BaoCao_da_ky.pdf" in (replies[-1].text or "")
+
 
 @pytest.mark.parametrize("config_dir", [False], indirect=True)
 async def test_turned_off_the_receipt_is_the_last_message(harness: Harness) -> None:

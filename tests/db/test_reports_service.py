@@ -14,7 +14,7 @@ from cchc_bot.ops.settings import bundled_config_dir
 from cchc_bot.services.accounts import AccountService, TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.reports import ReportOutcome, ReportService
-from db.models import Answer, Submission, SubmissionVersion, Unit
+from db.models import Answer, Attachment, AuditEvent, Submission, SubmissionVersion, Unit
 from db.session import SessionFactory
 
 from ..bot.reporting import error_rules, figures_of, plausible_answer
@@ -201,3 +201,34 @@ async def test_the_signed_file_keeps_the_summary_buttons_and_reaches_the_receipt
     assert receipt is not None
     assert receipt.attachment_name == "bao-cao.pdf"
     assert (receipt.answered, receipt.total) == (summary.view.answered, summary.view.total)
+
+    # The head signs the generated report afterwards and sends the signed copy back.
+    signed = await reports.attach(actor, "bao-cao-da-ky.pdf", "application/pdf", b"%PDF-1.7 ky")
+    assert (signed.accepted, signed.after_submission, signed.screen) == (True, True, None)
+    async with session_factory() as session:
+        stored = (
+            await session.scalars(
+                select(Attachment).where(Attachment.submission_id == summary.submission_id)
+            )
+        ).all()
+        audited = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "signed_file_attached")
+            )
+        ).all()
+    assert [(a.file_name, a.content) for a in stored] == [("bao-cao-da-ky.pdf", b"%PDF-1.7 ky")]
+    assert [event.details["submission"] for event in audited] == [summary.submission_id]
+
+
+async def test_a_signed_file_with_no_report_sent_or_open_is_refused(
+    session_factory: SessionFactory, bundled_config: Configuration, clock: MovableClock
+) -> None:
+    await sync_configuration(session_factory, bundled_config, clock, clock().date())
+    accounts = AccountService(session_factory, clock)
+    invite = await accounts.create_invite(Role.HEAD, "xa_tai_van")
+    await accounts.link(TelegramIdentity(HEAD, "Chủ tịch"), invite.token)
+    actor = await accounts.resolve_actor(HEAD)
+    assert actor is not None
+    reports = ReportService(session_factory, bundled_config, clock, TZ)
+    refused = await reports.attach(actor, "bao-cao.pdf", "application/pdf", b"%PDF-1.7 ky")
+    assert (refused.accepted, refused.reason) == (False, "no_report")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from cchc_bot import conversation
 from cchc_bot.access import Actor, require_unit_member
@@ -18,7 +18,10 @@ from cchc_bot.services.attachments import (
 )
 from cchc_bot.services.reports.loading import ReportBase
 from cchc_bot.services.reports.results import EDITABLE_STATES, AttachmentResult
-from db.models import Attachment, Submission
+from db.models import Attachment, AuditEvent, Submission
+
+SENT_STATES = ("submitted", "awaiting_approval")
+"""A report already sent: its signed copy may still come in, after the generated DOCX."""
 
 
 class Attaching(ReportBase):
@@ -42,11 +45,30 @@ class Attaching(ReportBase):
         digest = hashlib.sha256(content).hexdigest()
         async with self._sessions.begin() as session:
             member = await self._member(session, actor)
-            if member.active_submission_id is None:
-                return AttachmentResult(False, reason="no_report")
-            submission = await session.get(Submission, member.active_submission_id)
+            submission = None
+            if member.active_submission_id is not None:
+                submission = await session.get(Submission, member.active_submission_id)
             if submission is None or submission.state not in EDITABLE_STATES:
-                return AttachmentResult(False, reason="no_report")
+                # No draft open: the signed copy of the unit's latest report already sent.
+                submission = await session.scalar(
+                    select(Submission)
+                    .where(Submission.unit_id == actor.unit_id)
+                    .where(Submission.state.in_(SENT_STATES))
+                    .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+                    .limit(1)
+                )
+                if submission is None:
+                    return AttachmentResult(False, reason="no_report")
+                session.add(
+                    AuditEvent(
+                        at=now,
+                        action="signed_file_attached",
+                        actor_member_id=actor.member_id,
+                        actor_telegram_user_id=actor.telegram_user_id,
+                        unit_id=submission.unit_id,
+                        details={"submission": submission.id, "sha256": digest},
+                    )
+                )
             await session.execute(
                 delete(Attachment).where(Attachment.submission_id == submission.id)
             )
@@ -65,11 +87,17 @@ class Attaching(ReportBase):
             # The draft's position is unchanged, so its state token (and the buttons on the
             # screen the person is looking at) stays valid: the file is part of the draft.
             screen = None
-            if submission.position == conversation.SUMMARY:
+            after = submission.state in SENT_STATES
+            if not after and submission.position == conversation.SUMMARY:
                 await session.flush()
                 loaded = await self._load(session, submission)
                 view = conversation.summary(loaded.context, loaded.state)
                 screen = await self._screen(session, loaded, view)
         return AttachmentResult(
-            True, file_name=file_name, size=len(content), sha256=digest, screen=screen
+            True,
+            file_name=file_name,
+            size=len(content),
+            sha256=digest,
+            screen=screen,
+            after_submission=after,
         )

@@ -105,3 +105,5 @@ class AttachmentResult:
     sha256: str | None = None
     # The summary again when the draft is at it: its buttons stay valid after an upload.
     screen: Screen | None = None
+    # The signed copy of a report already sent (the unit's generated report, signed).
+    after_submission: bool = False
