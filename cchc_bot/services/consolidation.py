@@ -8,7 +8,6 @@ answers are the node's own. Above the node it counts instead of the units below 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -26,9 +25,10 @@ from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.config_sync import questionnaire_fingerprint
 from cchc_bot.services.exports import ExportService
+from cchc_bot.services.reports.freezing import freeze_version
 from cchc_bot.services.status import SUBMITTED_STATES
 from db import repositories
-from db.models import Answer, AuditEvent, Submission, SubmissionVersion, Unit
+from db.models import Answer, AuditEvent, Submission, Unit
 from db.session import SessionFactory
 
 
@@ -112,23 +112,13 @@ class ConsolidationService(ConfiguredService):
             ):
                 answers.setdefault(row.indicator_id, {"text_value": row.text_value})
             late = period.is_late(now)
-            submission.version += 1
-            submission.state = "submitted"
-            submission.submitted_at = now
-            submission.submitted_by_member_id = coordinator.member_id
-            submission.late = late
-            submission.pending = None
-            submission.updated_at = max(now, submission.updated_at + dt.timedelta(microseconds=1))
-            session.add(
-                SubmissionVersion(
-                    submission_id=submission.id,
-                    version=submission.version,
-                    questionnaire_version_id=submission.questionnaire_version_id,
-                    submitted_at=now,
-                    submitted_by_member_id=coordinator.member_id,
-                    late=late,
-                    answers=answers,
-                )
+            freeze_version(
+                session,
+                submission,
+                answers,
+                member_id=coordinator.member_id,
+                now=now,
+                late=late,
             )
             session.add(
                 AuditEvent(

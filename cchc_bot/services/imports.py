@@ -15,10 +15,11 @@ from cchc_bot.imports.checking import Problem, UnitRow, check_row
 from cchc_bot.periods import ReportingPeriod
 from cchc_bot.services.base import ConfiguredService
 from cchc_bot.services.config_sync import questionnaire_fingerprint
+from cchc_bot.services.reports.freezing import freeze_version
 from cchc_bot.services.status import unit_config
 from cchc_bot.texts import figures as words
 from db import repositories
-from db.models import AuditEvent, Submission, SubmissionVersion, Unit
+from db.models import AuditEvent, Submission, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,26 +121,16 @@ class ImportService(ConfiguredService):
             )
             session.add(submission)
             await session.flush()
-        submission.version += 1
-        submission.state = "submitted"
-        submission.submitted_at = now
-        submission.submitted_by_member_id = None
-        submission.late = False
-        submission.position = conversation.DONE
-        submission.pending = None
-        submission.updated_at = max(now, submission.updated_at + dt.timedelta(microseconds=1))
-        session.add(
-            SubmissionVersion(
-                submission_id=submission.id,
-                version=submission.version,
-                questionnaire_version_id=version.id,
-                submitted_at=now,
-                submitted_by_member_id=None,
-                late=False,
-                answers=snapshot,
-                source=IMPORT_SOURCE,
-                source_file=file_name[:255],
-            )
+        freeze_version(
+            session,
+            submission,
+            snapshot,
+            member_id=None,
+            now=now,
+            late=False,
+            source=IMPORT_SOURCE,
+            source_file=file_name[:255],
+            questionnaire_version_id=version.id,
         )
         session.add(
             AuditEvent(

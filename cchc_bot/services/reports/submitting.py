@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cchc_bot import conversation
 from cchc_bot.access import Actor, Role
 from cchc_bot.conversation import SubmitReady
 from cchc_bot.services import task_reports
 from cchc_bot.services.reports.drafts import Loaded
+from cchc_bot.services.reports.freezing import freeze_version
 from cchc_bot.services.reports.loading import ReportBase
 from cchc_bot.services.reports.results import ReportOutcome, ReportResult
-from db.models import AuditEvent, Member, Submission, SubmissionVersion
+from db.models import AuditEvent, Member, Submission
 
 
 class Submitting(ReportBase):
@@ -92,25 +92,7 @@ class Submitting(ReportBase):
         now: dt.datetime,
         late: bool,
     ) -> None:
-        submission.version += 1
-        submission.state = "submitted"
-        submission.submitted_at = now
-        submission.submitted_by_member_id = member_id
-        submission.late = late
-        submission.position = conversation.DONE
-        submission.pending = None
-        submission.updated_at = max(now, submission.updated_at + dt.timedelta(microseconds=1))
-        session.add(
-            SubmissionVersion(
-                submission_id=submission.id,
-                version=submission.version,
-                questionnaire_version_id=submission.questionnaire_version_id,
-                submitted_at=now,
-                submitted_by_member_id=member_id,
-                late=late,
-                answers=snapshot,
-            )
-        )
+        freeze_version(session, submission, snapshot, member_id=member_id, now=now, late=late)
         await session.flush()
         await task_reports.store_answers(
             session, self._config.tasks, submission.id, snapshot, member_id, now
