@@ -115,5 +115,5 @@ BUTTON_HISTORY = "{number}. {title}"
 """A task's button under /tasks (the title shortened to fit a button)."""
 BUTTON_TITLE_LENGTH = 40
 BUTTON_REOPEN = "🔓 Mở lại cho {unit}"
-REOPENED = "Đã mở lại nhiệm vụ cho {unit}: kỳ báo cáo tới sẽ hỏi lại."
+CHAT_REOPENED = "Đã mở lại nhiệm vụ cho {unit}: kỳ báo cáo tới sẽ hỏi lại."
 NOTHING_TO_REOPEN = "Nhiệm vụ này của {unit} không ở trạng thái đã hoàn thành."

@@ -180,7 +180,7 @@ async def tasks_button(update: Update, context: CchcContext, actor: Actor) -> No
                 await query.answer(words.UNKNOWN_TASK.format(task=task))
                 return
             name = next((u.name for u in runtime.config.units.units if u.code == unit), unit)
-            reply = words.REOPENED if changed else words.NOTHING_TO_REOPEN
+            reply = words.CHAT_REOPENED if changed else words.NOTHING_TO_REOPEN
             await query.answer(reply.format(unit=name), show_alert=True)
         case _:
             await query.answer(chat_accounts.STALE_BUTTON)
