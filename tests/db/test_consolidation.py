@@ -23,6 +23,7 @@ from cchc_bot.services.exports import ExportService
 from db import repositories
 from db.models import Answer, QuestionnaireVersion, Submission, SubmissionVersion, Unit
 from db.session import SessionFactory
+from tests.seeding import store_submitted
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PERIOD = "2024-Q1"
@@ -47,33 +48,7 @@ def tree_config(config: Configuration) -> Configuration:
 
 async def submit(session_factory: SessionFactory, code: str, value: int) -> None:
     """Store a submitted 2024-Q1 report of a unit with one figure (cddh_02)."""
-    async with session_factory.begin() as session:
-        unit = await session.scalar(select(Unit).where(Unit.code == code))
-        version = await session.scalar(select(QuestionnaireVersion))
-        assert unit is not None
-        assert version is not None
-        period = await repositories.get_or_create_period(session, PERIOD, "Q1", 2024)
-        submission = Submission(
-            unit_id=unit.id,
-            period_id=period.id,
-            questionnaire_version_id=version.id,
-            state="submitted",
-            created_at=NOW,
-            updated_at=NOW,
-            submitted_at=NOW,
-            version=1,
-        )
-        session.add(submission)
-        await session.flush()
-        session.add(
-            SubmissionVersion(
-                submission_id=submission.id,
-                version=1,
-                questionnaire_version_id=version.id,
-                submitted_at=NOW,
-                answers={"cddh_02": {"value": str(value)}},
-            )
-        )
+    await store_submitted(session_factory, code, PERIOD, {"cddh_02": {"value": str(value)}}, NOW)
 
 
 class World:

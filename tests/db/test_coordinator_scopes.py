@@ -39,17 +39,14 @@ from cchc_bot.services.reminders import (
 from cchc_bot.services.status import StatusService
 from cchc_bot.services.unit_view import UnitViewService, ViewOutcome
 from cchc_bot.texts import org
-from db import repositories
 from db.models import (
     AuditEvent,
     CoordinatorPrompt,
     Period,
-    QuestionnaireVersion,
     Submission,
-    SubmissionVersion,
-    Unit,
 )
 from db.session import SessionFactory
+from tests.seeding import store_submitted
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PERIOD = "2024-Q1"
@@ -80,33 +77,7 @@ def tree_config(config: Configuration) -> Configuration:
 async def submit(session_factory: SessionFactory, code: str, value: int) -> None:
     """Store a submitted 2024-Q1 report of a unit with one figure (cddh_02)."""
     now = dt.datetime(2024, 3, 8, tzinfo=dt.UTC)
-    async with session_factory.begin() as session:
-        unit = await session.scalar(select(Unit).where(Unit.code == code))
-        version = await session.scalar(select(QuestionnaireVersion))
-        assert unit is not None
-        assert version is not None
-        period = await repositories.get_or_create_period(session, PERIOD, "Q1", 2024)
-        submission = Submission(
-            unit_id=unit.id,
-            period_id=period.id,
-            questionnaire_version_id=version.id,
-            state="submitted",
-            created_at=now,
-            updated_at=now,
-            submitted_at=now,
-            version=1,
-        )
-        session.add(submission)
-        await session.flush()
-        session.add(
-            SubmissionVersion(
-                submission_id=submission.id,
-                version=1,
-                questionnaire_version_id=version.id,
-                submitted_at=now,
-                answers={"cddh_02": {"value": str(value)}},
-            )
-        )
+    await store_submitted(session_factory, code, PERIOD, {"cddh_02": {"value": str(value)}}, now)
 
 
 class Tree:

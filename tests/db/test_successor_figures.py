@@ -19,9 +19,9 @@ from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.exports import ExportService
 from cchc_bot.services.reports.references import reference_figures
 from cchc_bot.texts import org
-from db import repositories
-from db.models import QuestionnaireVersion, Submission, SubmissionVersion, Unit
+from db.models import Unit
 from db.session import SessionFactory
+from tests.seeding import store_submitted
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LAST_DAY = dt.date(2025, 6, 30)
@@ -45,34 +45,7 @@ async def submit(
 ) -> None:
     """Store a submitted report of a unit with one frozen version."""
     now = dt.datetime(2024, 12, 9, tzinfo=dt.UTC)
-    async with session_factory.begin() as session:
-        unit = await session.scalar(select(Unit).where(Unit.code == code))
-        version = await session.scalar(select(QuestionnaireVersion))
-        assert unit is not None
-        assert version is not None
-        year, kind = period_code.split("-")
-        period = await repositories.get_or_create_period(session, period_code, kind, int(year))
-        submission = Submission(
-            unit_id=unit.id,
-            period_id=period.id,
-            questionnaire_version_id=version.id,
-            state="submitted",
-            created_at=now,
-            updated_at=now,
-            submitted_at=now,
-            version=1,
-        )
-        session.add(submission)
-        await session.flush()
-        session.add(
-            SubmissionVersion(
-                submission_id=submission.id,
-                version=1,
-                questionnaire_version_id=version.id,
-                submitted_at=now,
-                answers=answers,
-            )
-        )
+    await store_submitted(session_factory, code, period_code, answers, now)
 
 
 async def merged_world(

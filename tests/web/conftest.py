@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
 
 from cchc_bot.access import Actor, Role
 from cchc_bot.clock import MovableClock
@@ -20,9 +19,8 @@ from cchc_bot.runtime import Runtime, open_runtime
 from cchc_bot.services.accounts import TelegramIdentity
 from cchc_bot.services.config_sync import sync_configuration
 from cchc_bot.services.web_access import WebAccessService
-from db import repositories
-from db.models import QuestionnaireVersion, Submission, SubmissionVersion, Unit
 from handlers.web.app import build_web_app
+from tests.seeding import store_submitted
 
 TOKEN = "7000000001:AAH-cchc-web-tests-token-0123456789abc"
 PEOPLE = {
@@ -87,34 +85,7 @@ class Desk:
 async def store_submission(runtime: Runtime, unit_code: str, period_code: str) -> None:
     """A submitted report with a few answers, as the chat would have frozen it."""
     now = dt.datetime(2024, 3, 4, 8, 30, tzinfo=dt.UTC)
-    async with runtime.session_factory.begin() as session:
-        unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
-        version = await session.scalar(select(QuestionnaireVersion))
-        assert unit is not None
-        assert version is not None
-        year, kind = period_code.split("-")
-        period = await repositories.get_or_create_period(session, period_code, kind, int(year))
-        submission = Submission(
-            unit_id=unit.id,
-            period_id=period.id,
-            questionnaire_version_id=version.id,
-            state="submitted",
-            created_at=now,
-            updated_at=now,
-            submitted_at=now,
-            version=1,
-        )
-        session.add(submission)
-        await session.flush()
-        session.add(
-            SubmissionVersion(
-                submission_id=submission.id,
-                version=1,
-                questionnaire_version_id=version.id,
-                submitted_at=now,
-                answers=ANSWERS,
-            )
-        )
+    await store_submitted(runtime.session_factory, unit_code, period_code, ANSWERS, now)
 
 
 @pytest.fixture
