@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Subquery
 
 from cchc_bot import heavy_jobs, period_calendar, periods, tree, unit_life
 from cchc_bot.access import Actor, require_coordinator
@@ -99,6 +100,17 @@ class _Lineage:
 
     ids: Mapping[str, int]
     predecessors: Mapping[str, list[str]]
+
+
+def newest_versions(period_id: int) -> Subquery:
+    """Each submission of a period with the number of its latest submitted version (`v`)."""
+    return (
+        select(SubmissionVersion.submission_id, func.max(SubmissionVersion.version).label("v"))
+        .join(Submission, Submission.id == SubmissionVersion.submission_id)
+        .where(Submission.period_id == period_id)
+        .group_by(SubmissionVersion.submission_id)
+        .subquery()
+    )
 
 
 class ExportService(ConfiguredService):
@@ -347,13 +359,7 @@ class ExportService(ConfiguredService):
         row = await repositories.find_period(session, period_code)
         if row is None:
             return {}
-        newest = (
-            select(SubmissionVersion.submission_id, func.max(SubmissionVersion.version).label("v"))
-            .join(Submission, Submission.id == SubmissionVersion.submission_id)
-            .where(Submission.period_id == row.id)
-            .group_by(SubmissionVersion.submission_id)
-            .subquery()
-        )
+        newest = newest_versions(row.id)
         rows = await session.stream(
             select(Submission.unit_id, SubmissionVersion.answers)
             .join(Submission, Submission.id == SubmissionVersion.submission_id)
@@ -383,13 +389,7 @@ class ExportService(ConfiguredService):
         row = await repositories.find_period(session, period_code)
         if row is None:
             return {}
-        newest = (
-            select(SubmissionVersion.submission_id, func.max(SubmissionVersion.version).label("v"))
-            .join(Submission, Submission.id == SubmissionVersion.submission_id)
-            .where(Submission.period_id == row.id)
-            .group_by(SubmissionVersion.submission_id)
-            .subquery()
-        )
+        newest = newest_versions(row.id)
         rows = await session.execute(
             select(Submission.unit_id, QuestionnaireVersion.version, SubmissionVersion.source)
             .select_from(SubmissionVersion)
