@@ -105,7 +105,7 @@ RATES_HEADERS = (
     "Quá hạn",
     "Tỷ lệ đúng hạn (%)",
 )
-RATES_DISTRICT = "Toàn huyện"
+RATES_DISTRICT = "Tổng cộng"
 
 # --- /tasks buttons ----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ SAVED: Final = "Đã lưu"
 NOT_EDITABLE: Final = (
     "Báo cáo này không còn ở trạng thái nhập (đã gửi hoặc đang chờ duyệt). Hãy tải lại trang."
 )
-CLOSED: Final = "Kỳ báo cáo đã đóng nên không lưu được số liệu. Hãy liên hệ Phòng Nội vụ."
+CLOSED: Final = "Kỳ báo cáo đã đóng nên không lưu được số liệu. Hãy liên hệ {office}."
 UPLOAD_REFUSED: Final = {
     "type": "Chỉ nhận tệp PDF, Word hoặc Excel.",
     "size": "Tệp quá lớn (tối đa 20 MB).",

@@ -82,7 +82,9 @@ def desk_of(request: web.Request) -> WebDesk:
 
 def page(request: web.Request, name: str, *, status: int = 200, **values: Any) -> web.Response:
     """Render a template into an HTML response."""
-    template = desk_of(request).templates.get_template(name)
+    desk = desk_of(request)
+    template = desk.templates.get_template(name)
+    values.setdefault("office", desk.runtime.config.units.organisation.office)
     values.setdefault("actor", request.get(ACTOR))
     values.setdefault("csrf", request.get(CSRF, ""))
     return web.Response(

@@ -128,6 +128,11 @@ async def open_form(request: web.Request) -> web.StreamResponse:
     return page(request, "form_closed.html", result=result)
 
 
+def _closed_text(request: web.Request) -> str:
+    """The period is closed: whom to contact, by the configured office's name."""
+    return web_texts.CLOSED.format(office=desk_of(request).runtime.config.units.organisation.office)
+
+
 def _wants_json(request: web.Request) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
@@ -153,7 +158,7 @@ async def save(request: web.Request) -> web.StreamResponse:
         raise AccessDenied("answer a report", actor)
     if not saved.after:
         closed = saved.outcome == FormOutcome.CLOSED
-        message = web_texts.CLOSED if closed else web_texts.NOT_EDITABLE
+        message = _closed_text(request) if closed else web_texts.NOT_EDITABLE
         if script:
             return web.json_response({"ok": False, "message": message}, status=409)
         current = await reports.form(actor, submission_id)
@@ -225,7 +230,7 @@ async def submit(request: web.Request) -> web.StreamResponse:
     if result.screen is not None:
         notices = [plain(line) for line in report_views.notice_lines(result.screen.view.notices)]
     elif result.outcome is ReportOutcome.PERIOD_CLOSED:
-        notices = [web_texts.CLOSED]
+        notices = [_closed_text(request)]
     else:
         notices = [web_texts.NOT_EDITABLE]
     return _render(request, form_page, len(form_page.sections) + 1, notices=notices, status=409)

@@ -163,7 +163,7 @@ async def test_the_export_gains_the_task_sheet_and_the_agency_rates(
     # Phòng Tư pháp: the law-monitoring plan due 10/3, not reported: overdue.
     assert rates["Phòng Tư pháp"] == (1, 0, 0, 0, 1, 1, 0)
     # The district: 6 due (3 + 1 + Văn phòng's 2 recurring), 3 on time: 50 %.
-    assert rates["Toàn huyện"] == (6, 3, 0, 0, 3, 3, 0.5)
+    assert rates["Tổng cộng"] == (6, 3, 0, 0, 3, 3, 0.5)
 
 
 async def test_a_task_reopened_by_a_coordinator_is_asked_again_in_the_next_period(

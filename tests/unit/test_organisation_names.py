@@ -76,6 +76,18 @@ def test_product_code_names_no_organisation_or_office() -> None:
     assert hard_coded_names(ROOT) == []
 
 
+def test_web_templates_name_no_organisation_or_office() -> None:
+    templates = sorted((ROOT / "handlers" / "web" / "templates").rglob("*.html"))
+    assert templates
+    found = [
+        f"{path.name}:{number}"
+        for path in templates
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(name.casefold() in line.casefold() for name in NAMES)
+    ]
+    assert found == []
+
+
 def test_the_scan_finds_a_hard_coded_name_but_not_a_docstring(tmp_path: Path) -> None:
     (tmp_path / "cchc_bot").mkdir()
     (tmp_path / "cchc_bot" / "reply.py").write_text(
